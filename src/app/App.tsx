@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'react';
+import { ChatPanel } from '../chat/ChatPanel.tsx';
+import { EmbeddingsPanel } from '../embeddings/EmbeddingsPanel.tsx';
+import { InspectorPanel } from '../inspector/InspectorPanel.tsx';
+import { DEFAULT_CHAT_MODEL_ID } from '../models/catalog.ts';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { Header } from './Header.tsx';
+import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
+import { useAppStore } from './store.ts';
+
+const PANEL_LABELS: Record<Panel, string> = { chat: 'Chat', embeddings: 'Embeddings', inspector: 'Inspector' };
+
+function usePanel(initial: Panel): Panel {
+  const [panel, setPanel] = useState(initial);
+  useEffect(() => {
+    const onHashChange = () => setPanel(panelFromHash(window.location.hash) ?? 'chat');
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+  return panel;
+}
+
+const startup = parseDeepLink(window.location.search, window.location.hash);
+let started = false;
+
+/** Applies the deep link once: host and backend first, then the model (or the default chat model). */
+async function start(): Promise<void> {
+  if (started) return; // StrictMode runs effects twice in development.
+  started = true;
+  const app = useAppStore.getState();
+  app.addNotices(startup.problems.map((problem) => `Link ignored: ${problem}`));
+  if (startup.link.host) app.setHost(startup.link.host);
+  if (startup.link.backend) app.setBackendChoice(startup.link.backend);
+  await app.probe();
+  await app.loadModel(startup.link.model ?? DEFAULT_CHAT_MODEL_ID, startup.link.dtype ?? 'fp32');
+}
+
+export function App() {
+  const panel = usePanel(startup.link.panel);
+  useEffect(() => {
+    void start();
+  }, []);
+
+  return (
+    <div className="app">
+      <Header panel={panel} />
+      <nav className="tabs" aria-label="Panels">
+        {PANELS.map((name) => (
+          <a key={name} href={`#/${name}`} aria-current={panel === name ? 'page' : undefined}>
+            {PANEL_LABELS[name]}
+          </a>
+        ))}
+      </nav>
+      <main>
+        <ErrorBoundary area={PANEL_LABELS[panel]} key={panel}>
+          {panel === 'chat' && <ChatPanel />}
+          {panel === 'embeddings' && <EmbeddingsPanel />}
+          {panel === 'inspector' && <InspectorPanel />}
+        </ErrorBoundary>
+      </main>
+    </div>
+  );
+}

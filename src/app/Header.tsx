@@ -1,0 +1,86 @@
+import type { BackendChoice, Dtype, ModelSlot } from '../engine/protocol.ts';
+import { DTYPES } from '../engine/protocol.ts';
+import { DEMO_MODELS } from '../models/catalog.ts';
+import { BackendBadge } from './BackendBadge.tsx';
+import type { Panel } from './deepLink.ts';
+import { useAppStore } from './store.ts';
+
+const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = { chat: 'chat', embeddings: 'embedding', inspector: null };
+
+export function Header({ panel }: { panel: Panel }) {
+  const focusSlot = useAppStore((state) => state.focusSlot);
+  const slotName = SLOT_OF_PANEL[panel] ?? focusSlot;
+  const slot = useAppStore((state) => state.slots[slotName]);
+  const backendChoice = useAppStore((state) => state.backendChoice);
+  const capabilities = useAppStore((state) => state.capabilities);
+  const notices = useAppStore((state) => state.notices);
+  const { loadModel, setBackendChoice, dismissNotices } = useAppStore.getState();
+  const current = slot.loading?.spec ?? slot.loaded?.spec ?? null;
+  const dtype: Dtype = current?.dtype ?? 'fp32';
+  const busy = slot.loading !== null;
+
+  return (
+    <header className="app-header">
+      <h1 className="brand">
+        <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={24} height={24} /> Glassbox
+      </h1>
+      <div className="header-controls">
+        <label className="inline-field">
+          Model
+          <select
+            value={current?.id ?? ''}
+            disabled={busy}
+            onChange={(event) => void loadModel(event.target.value, dtype)}
+          >
+            {!current && <option value="">Choose a model…</option>}
+            {current && !DEMO_MODELS.some((model) => model.id === current.id) && (
+              <option value={current.id}>{current.id}</option>
+            )}
+            {DEMO_MODELS.map((model) => (
+              <option key={model.id} value={model.id}>
+                {model.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          Weights
+          <select
+            value={dtype}
+            disabled={busy || !current}
+            onChange={(event) => current && void loadModel(current.id, event.target.value as Dtype)}
+          >
+            {DTYPES.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          Backend
+          <select value={backendChoice} onChange={(event) => setBackendChoice(event.target.value as BackendChoice)}>
+            <option value="auto">Auto ({capabilities?.webgpu ? 'WebGPU' : 'WASM'})</option>
+            <option value="wasm">WASM</option>
+            <option value="webgpu" disabled={capabilities !== null && !capabilities.webgpu}>
+              WebGPU{capabilities && !capabilities.webgpu ? ' (unavailable)' : ''}
+            </option>
+          </select>
+        </label>
+        <BackendBadge model={slot.loaded} />
+      </div>
+      {notices.length > 0 && (
+        <div className="notices" role="alert">
+          <ul>
+            {notices.map((notice) => (
+              <li key={notice}>{notice}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={dismissNotices}>
+            Dismiss
+          </button>
+        </div>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,35 @@
+import type { ModelSlot } from '../engine/protocol.ts';
+import { DEFAULT_CHAT_MODEL_ID, DEFAULT_EMBEDDING_MODEL_ID, findModel } from '../models/catalog.ts';
+import { LoadProgress } from './LoadProgress.tsx';
+import { useAppStore } from './store.ts';
+
+const DEFAULT_FOR_SLOT: Record<ModelSlot, string> = {
+  chat: DEFAULT_CHAT_MODEL_ID,
+  embedding: DEFAULT_EMBEDDING_MODEL_ID,
+};
+
+/** What a panel shows about its model: load progress, the load error, or an offer to load the default. */
+export function ModelGate({ slot }: { slot: ModelSlot }) {
+  const state = useAppStore((app) => app.slots[slot]);
+  const loadModel = useAppStore((app) => app.loadModel);
+  const fallback = findModel(DEFAULT_FOR_SLOT[slot]);
+
+  return (
+    <div className="model-gate">
+      {state.loading && <LoadProgress progress={state.loading} />}
+      {state.error && (
+        <p className="error" role="alert">
+          {state.error.message}
+        </p>
+      )}
+      {!state.loaded && !state.loading && fallback && (
+        <p>
+          No {slot} model is loaded.{' '}
+          <button type="button" onClick={() => void loadModel(fallback.id, 'fp32')}>
+            Load {fallback.label}
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}

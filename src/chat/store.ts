@@ -1,0 +1,82 @@
+/**
+ * The chat panel's store: the conversation, the reply being streamed, and send/stop intents.
+ */
+import { create } from 'zustand';
+import { engine } from '../app/engine.ts';
+import type { Running } from '../engine/client.ts';
+import { EngineError } from '../engine/errors.ts';
+import type { ChatMessage, GenerationStats } from '../engine/protocol.ts';
+
+export interface ChatTurn extends ChatMessage {
+  /** Generated token ids of an assistant turn, as the model produced them. */
+  tokenIds?: number[];
+  stats?: GenerationStats;
+  stopped?: boolean;
+}
+
+interface ChatState {
+  turns: ChatTurn[];
+  /** Text of the reply being streamed, or null when the model is idle. */
+  streaming: string | null;
+  streamingTokens: number;
+  error: EngineError | null;
+  maxNewTokens: number;
+  send(text: string): Promise<void>;
+  stop(): void;
+  newChat(): void;
+  setMaxNewTokens(value: number): void;
+}
+
+let running: Running<unknown> | null = null;
+
+export const MAX_NEW_TOKENS_LIMIT = 2048;
+
+export const useChatStore = create<ChatState>()((set, get) => ({
+  turns: [],
+  streaming: null,
+  streamingTokens: 0,
+  error: null,
+  maxNewTokens: 128,
+
+  async send(text) {
+    const content = text.trim();
+    if (!content || get().streaming !== null) return;
+    const turns: ChatTurn[] = [...get().turns, { role: 'user', content }];
+    set({ turns, streaming: '', streamingTokens: 0, error: null });
+    const messages = turns.map(({ role, content: turnContent }) => ({ role, content: turnContent }));
+    const request = engine.generate(messages, { maxNewTokens: get().maxNewTokens }, (token) =>
+      set((state) => ({
+        streaming: (state.streaming ?? '') + token.text,
+        streamingTokens: state.streamingTokens + token.tokenIds.length,
+      })),
+    );
+    running = request;
+    try {
+      const reply = await request.done;
+      set((state) => ({
+        turns: [
+          ...state.turns,
+          { role: 'assistant', content: reply.text, tokenIds: reply.tokenIds, stats: reply.stats, stopped: reply.stopped },
+        ],
+      }));
+    } catch (error) {
+      set({ error: error instanceof EngineError ? error : new EngineError('internal', String(error)) });
+    } finally {
+      running = null;
+      set({ streaming: null, streamingTokens: 0 });
+    }
+  },
+
+  stop() {
+    running?.cancel();
+  },
+
+  newChat() {
+    running?.cancel();
+    set({ turns: [], error: null });
+  },
+
+  setMaxNewTokens(value) {
+    set({ maxNewTokens: Math.max(1, Math.min(MAX_NEW_TOKENS_LIMIT, Math.round(value))) });
+  },
+}));

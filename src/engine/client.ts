@@ -1,0 +1,154 @@
+/**
+ * The UI thread's handle on the inference worker: pairs requests with their events, rebuilds errors,
+ * and replaces a worker that crashed (WASM abort, lost GPU device) so the app stays usable.
+ *
+ *   const engine = new EngineClient();
+ *   const model = await engine.load(spec, 'auto', (p) => console.log(p.loaded, p.total));
+ *   const reply = engine.generate(messages, { maxNewTokens: 64 }, (t) => console.log(t.text));
+ *   await reply.done; // { tokenIds, text, stats, stopped }
+ */
+import { EngineError } from './errors.ts';
+import type {
+  BackendCapabilities,
+  BackendChoice,
+  ChatMessage,
+  EmbeddingResult,
+  EngineEvent,
+  EngineRequest,
+  GenerationOptions,
+  LoadedModel,
+  ModelSpec,
+  Pooling,
+  RequestId,
+} from './protocol.ts';
+
+type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
+type Generated = EventOf<'generated'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface Pending {
+  onEvent(event: EngineEvent): void;
+  reject(error: EngineError): void;
+}
+
+/** A request in flight that the user can stop. */
+export interface Running<T> {
+  id: RequestId;
+  done: Promise<T>;
+  cancel(): void;
+}
+
+export class EngineClient {
+  private worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<RequestId, Pending>();
+  private readonly crashListeners = new Set<(error: EngineError) => void>();
+
+  constructor(private readonly createWorker: () => Worker = defaultWorker) {
+    this.worker = this.spawn();
+  }
+
+  /** Called when the worker died; every request in flight has been rejected and a new worker started. */
+  onCrash(listener: (error: EngineError) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
+  probe(): Promise<BackendCapabilities> {
+    return this.call({ type: 'probe' }, 'probed').then((event) => event.capabilities);
+  }
+
+  load(
+    spec: ModelSpec,
+    backend: BackendChoice,
+    onProgress: (progress: EventOf<'load-progress'>) => void,
+  ): Promise<LoadedModel> {
+    return this.call({ type: 'load', spec, backend }, 'loaded', (event) => {
+      if (event.type === 'load-progress') onProgress(event);
+    }).then((event) => event.model);
+  }
+
+  generate(
+    messages: ChatMessage[],
+    options: GenerationOptions,
+    onToken: (token: EventOf<'token'>) => void,
+  ): Running<Generated> {
+    return this.cancellable({ type: 'generate', messages, options }, 'generated', (event) => {
+      if (event.type === 'token') onToken(event);
+    });
+  }
+
+  embed(
+    sentences: string[],
+    pooling: Pooling,
+    normalize: boolean,
+    onProgress: (done: number, total: number) => void,
+  ): Running<EmbeddingResult> {
+    const running = this.cancellable({ type: 'embed', sentences, pooling, normalize }, 'embedded', (event) => {
+      if (event.type === 'embed-progress') onProgress(event.done, event.total);
+    });
+    return { ...running, done: running.done.then((event) => event.result) };
+  }
+
+  /** Ends the worker and starts a fresh one, e.g. to change the WASM thread count or after a fatal error. */
+  restart(reason: EngineError): void {
+    this.worker.terminate();
+    for (const pending of this.pending.values()) pending.reject(reason);
+    this.pending.clear();
+    this.worker = this.spawn();
+  }
+
+  private cancellable<T extends EngineEvent['type']>(
+    request: DistributiveOmit<EngineRequest, 'id'>,
+    terminal: T,
+    onEvent: (event: EngineEvent) => void,
+  ): Running<EventOf<T>> {
+    const id = this.nextId;
+    const done = this.call(request, terminal, onEvent);
+    return { id, done, cancel: () => this.worker.postMessage({ type: 'cancel', id: this.nextId++, target: id }) };
+  }
+
+  private call<T extends EngineEvent['type']>(
+    request: DistributiveOmit<EngineRequest, 'id'>,
+    terminal: T,
+    onEvent: (event: EngineEvent) => void = () => {},
+  ): Promise<EventOf<T>> {
+    const id = this.nextId++;
+    return new Promise<EventOf<T>>((resolve, reject) => {
+      this.pending.set(id, {
+        reject,
+        onEvent: (event) => {
+          if (event.type === 'error') {
+            this.pending.delete(id);
+            reject(EngineError.fromData(event.error));
+          } else if (event.type === terminal) {
+            this.pending.delete(id);
+            resolve(event as EventOf<T>);
+          } else {
+            onEvent(event);
+          }
+        },
+      });
+      this.worker.postMessage({ ...request, id } as EngineRequest);
+    });
+  }
+
+  private spawn(): Worker {
+    const worker = this.createWorker();
+    worker.onmessage = (message: MessageEvent<EngineEvent>) => this.pending.get(message.data.id)?.onEvent(message.data);
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      const error = new EngineError(
+        'worker-crashed',
+        `The inference engine stopped (${event.message || 'no message'}). It was restarted; your conversations are safe.`,
+      );
+      this.restart(error);
+      for (const listener of this.crashListeners) listener(error);
+    };
+    return worker;
+  }
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'glassbox-engine' });
+}

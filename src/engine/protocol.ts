@@ -1,0 +1,166 @@
+/**
+ * The one protocol between the UI thread and the inference worker.
+ *
+ * Every request carries an `id`; every event answering it carries the same `id`
+ * (comlink-style pairing). Long requests stream progress events and end with
+ * exactly one terminal event (`loaded`, `generated`, `embedded`) or an `error`.
+ *
+ * This module holds types and tiny pure helpers only: the UI imports it, so it
+ * must never import transformers.js or onnxruntime-web.
+ */
+
+import type { OnnxSummary } from '../lib/onnx/summary.ts';
+
+export type RequestId = number;
+
+/** The backends the app can run on; `auto` picks WebGPU when an adapter exists, else WASM. */
+export const BACKENDS = Object.freeze(['wasm', 'webgpu'] as const);
+export type Backend = (typeof BACKENDS)[number];
+export type BackendChoice = 'auto' | Backend;
+
+/** Weight formats, named as Transformers.js names them; each maps to one ONNX file. */
+export const DTYPES = Object.freeze(['fp32', 'q8', 'q4'] as const);
+export type Dtype = (typeof DTYPES)[number];
+
+export type ModelTask = 'text-generation' | 'feature-extraction';
+export type ModelSlot = 'chat' | 'embedding';
+
+export const POOLINGS = Object.freeze(['mean', 'cls', 'last_token'] as const);
+export type Pooling = (typeof POOLINGS)[number];
+
+/** A model as the worker needs it: where it lives and which weights to load. */
+export interface ModelSpec {
+  /** Base URL of a host in Hugging Face layout: files at `<host>/<id>/resolve/main/<file>`. */
+  host: string;
+  /** Repository id, `org/name`. */
+  id: string;
+  task: ModelTask;
+  dtype: Dtype;
+}
+
+export interface WebGpuAdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** Software adapters (SwiftShader) are correct but slow; the UI says so. */
+  isFallback: boolean;
+  features: string[];
+}
+
+export interface BackendCapabilities {
+  webgpu: WebGpuAdapterInfo | null;
+  /** Why WebGPU is unavailable, when it is. */
+  webgpuUnavailableReason: string | null;
+  crossOriginIsolated: boolean;
+  /** WASM threads this worker will use: more than 1 only when cross-origin isolated. */
+  wasmThreads: number;
+  hardwareConcurrency: number;
+}
+
+export interface FileProgress {
+  file: string;
+  loaded: number;
+  total: number;
+  done: boolean;
+}
+
+export interface LoadedModel {
+  spec: ModelSpec;
+  slot: ModelSlot;
+  backend: Backend;
+  /** Threads used by WASM kernels (1 on WebGPU sessions, whose kernels run on the GPU). */
+  threads: number;
+  config: Record<string, unknown>;
+  loadMs: number;
+  bytes: number;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface GenerationOptions {
+  maxNewTokens: number;
+}
+
+export interface GenerationStats {
+  promptTokens: number;
+  generatedTokens: number;
+  /** Time from request to first generated token. */
+  timeToFirstTokenMs: number;
+  totalMs: number;
+  decodeTokensPerSecond: number;
+  backend: Backend;
+  dtype: Dtype;
+}
+
+export interface EmbeddingResult {
+  /** Row-major `[sentences.length, dimensions]`. */
+  vectors: Float32Array;
+  dimensions: number;
+  pooling: Pooling;
+  normalize: boolean;
+}
+
+export const ENGINE_ERROR_CODES = Object.freeze([
+  'model-not-found',
+  'network',
+  'unsupported-model',
+  'backend-unavailable',
+  'wasm-init-failed',
+  'gpu-device-lost',
+  'out-of-memory',
+  'no-model-loaded',
+  'bad-request',
+  'cancelled',
+  'worker-crashed',
+  'internal',
+] as const);
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
+
+export interface EngineErrorData {
+  code: EngineErrorCode;
+  message: string;
+}
+
+export type EngineRequest =
+  | { type: 'probe'; id: RequestId }
+  | { type: 'load'; id: RequestId; spec: ModelSpec; backend: BackendChoice }
+  | { type: 'generate'; id: RequestId; messages: ChatMessage[]; options: GenerationOptions }
+  | { type: 'embed'; id: RequestId; sentences: string[]; pooling: Pooling; normalize: boolean }
+  /** Stops the request `target`: generation ends after the current token. */
+  | { type: 'cancel'; id: RequestId; target: RequestId };
+
+export type EngineEvent =
+  | { type: 'probed'; id: RequestId; capabilities: BackendCapabilities }
+  | { type: 'load-progress'; id: RequestId; files: FileProgress[]; loaded: number; total: number }
+  | { type: 'loaded'; id: RequestId; model: LoadedModel }
+  | { type: 'token'; id: RequestId; tokenIds: number[]; text: string }
+  | { type: 'generated'; id: RequestId; tokenIds: number[]; text: string; stopped: boolean; stats: GenerationStats }
+  | { type: 'embed-progress'; id: RequestId; done: number; total: number }
+  | { type: 'embedded'; id: RequestId; result: EmbeddingResult }
+  | { type: 'error'; id: RequestId; error: EngineErrorData };
+
+/** The inspector worker reads model files off the UI thread. */
+export type InspectorRequest = { type: 'summarize'; id: RequestId; url: string };
+export type InspectorEvent =
+  | { type: 'summarized'; id: RequestId; summary: OnnxSummary; fileBytes: number; fromCache: boolean }
+  | { type: 'error'; id: RequestId; error: EngineErrorData };
+
+/** Which loaded model a task runs in: chat and embedding models are held side by side. */
+export function slotForTask(task: ModelTask): ModelSlot {
+  return task === 'text-generation' ? 'chat' : 'embedding';
+}
+
+/** Transformers.js file suffix per dtype: `onnx/model{suffix}.onnx`. */
+export const DTYPE_FILE_SUFFIX: Readonly<Record<Dtype, string>> = Object.freeze({
+  fp32: '',
+  q8: '_quantized',
+  q4: '_q4',
+});
+
+/** URL of one file of a model on a host in Hugging Face layout. */
+export function modelFileUrl(host: string, id: string, file: string, revision = 'main'): string {
+  return `${host.replace(/\/+$/, '')}/${id}/resolve/${revision}/${file}`;
+}

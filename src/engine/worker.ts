@@ -1,0 +1,329 @@
+/**
+ * The inference worker: the only place that imports transformers.js (and through it onnxruntime-web).
+ *
+ * It probes the backends, loads one chat model and one embedding model side by side, streams generated
+ * tokens and embeds sentences, answering the requests of `protocol.ts`. It may not import React, zustand
+ * or any UI module.
+ */
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  InterruptableStoppingCriteria,
+  TextStreamer,
+  env,
+  pipeline,
+  type FeatureExtractionPipeline,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type ProgressInfo,
+  type Tensor,
+} from '@huggingface/transformers';
+// Served from our own build: transformers.js would otherwise fetch them from a CDN.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { EngineError, classifyError } from './errors.ts';
+import {
+  slotForTask,
+  type Backend,
+  type BackendCapabilities,
+  type BackendChoice,
+  type ChatMessage,
+  type EngineEvent,
+  type EngineRequest,
+  type FileProgress,
+  type GenerationOptions,
+  type LoadedModel,
+  type ModelSpec,
+  type Pooling,
+  type RequestId,
+  type WebGpuAdapterInfo,
+} from './protocol.ts';
+
+// Minimal WebGPU typings: lib.dom does not carry them and the probe needs four fields.
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+  features: Iterable<string>;
+}
+interface GpuLike {
+  requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+}
+
+const EMBED_BATCH_SIZE = 16;
+const PROGRESS_INTERVAL_MS = 100;
+
+function post(event: EngineEvent, transfer: Transferable[] = []): void {
+  self.postMessage(event, { transfer });
+}
+
+function absolute(url: string): string {
+  return new URL(url, self.location.href).href;
+}
+
+const wasmThreads = self.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)) : 1;
+const onnxEnv = env.backends.onnx;
+if (onnxEnv.wasm) {
+  onnxEnv.wasm.wasmPaths = { mjs: absolute(ortFactoryUrl), wasm: absolute(ortWasmUrl) };
+  onnxEnv.wasm.numThreads = wasmThreads;
+}
+env.allowLocalModels = false;
+env.allowRemoteModels = true;
+env.remotePathTemplate = '{model}/resolve/{revision}/';
+
+let capabilitiesPromise: Promise<BackendCapabilities> | null = null;
+
+async function probeWebGpu(): Promise<{ info: WebGpuAdapterInfo | null; reason: string | null }> {
+  const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
+  if (!gpu) return { info: null, reason: 'This browser has no WebGPU (navigator.gpu is missing).' };
+  try {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) return { info: null, reason: 'WebGPU is present but no GPU adapter was granted.' };
+    const info = adapter.info ?? {};
+    return {
+      info: {
+        vendor: info.vendor ?? '',
+        architecture: info.architecture ?? '',
+        description: info.description ?? '',
+        isFallback: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || info.architecture === 'swiftshader',
+        features: [...adapter.features].sort(),
+      },
+      reason: null,
+    };
+  } catch (error) {
+    return { info: null, reason: `Requesting a WebGPU adapter failed: ${String(error)}` };
+  }
+}
+
+function probe(): Promise<BackendCapabilities> {
+  capabilitiesPromise ??= probeWebGpu().then(({ info, reason }) => ({
+    webgpu: info,
+    webgpuUnavailableReason: reason,
+    crossOriginIsolated: self.crossOriginIsolated,
+    wasmThreads,
+    hardwareConcurrency: navigator.hardwareConcurrency || 1,
+  }));
+  return capabilitiesPromise;
+}
+
+async function resolveBackend(choice: BackendChoice): Promise<Backend> {
+  const capabilities = await probe();
+  if (choice === 'wasm') return 'wasm';
+  if (choice === 'webgpu' && !capabilities.webgpu) {
+    throw new EngineError(
+      'backend-unavailable',
+      `WebGPU was requested but is unavailable: ${capabilities.webgpuUnavailableReason ?? 'unknown reason'}. Choose WASM or Auto.`,
+    );
+  }
+  return capabilities.webgpu ? 'webgpu' : 'wasm';
+}
+
+interface ChatSlot {
+  loaded: LoadedModel;
+  tokenizer: PreTrainedTokenizer;
+  model: PreTrainedModel;
+}
+interface EmbeddingSlot {
+  loaded: LoadedModel;
+  extractor: FeatureExtractionPipeline;
+}
+let chatSlot: ChatSlot | null = null;
+let embeddingSlot: EmbeddingSlot | null = null;
+const cancelled = new Set<RequestId>();
+const stoppers = new Map<RequestId, InterruptableStoppingCriteria>();
+
+/** Folds transformers.js' per-file callbacks into throttled `load-progress` events. */
+function progressReporter(id: RequestId): { callback: (info: ProgressInfo) => void; flush: () => number } {
+  const files = new Map<string, FileProgress>();
+  let lastPost = 0;
+  const flush = (): number => {
+    const list = [...files.values()];
+    const loaded = list.reduce((sum, f) => sum + f.loaded, 0);
+    const total = list.reduce((sum, f) => sum + f.total, 0);
+    post({ type: 'load-progress', id, files: list, loaded, total });
+    lastPost = performance.now();
+    return total;
+  };
+  const callback = (info: ProgressInfo): void => {
+    if (info.status === 'initiate') {
+      files.set(info.file, files.get(info.file) ?? { file: info.file, loaded: 0, total: 0, done: false });
+    } else if (info.status === 'progress') {
+      files.set(info.file, { file: info.file, loaded: info.loaded, total: info.total, done: false });
+    } else if (info.status === 'done') {
+      const entry = files.get(info.file);
+      if (entry) files.set(info.file, { ...entry, loaded: Math.max(entry.loaded, entry.total), done: true });
+    } else {
+      return;
+    }
+    if (info.status !== 'progress' || performance.now() - lastPost > PROGRESS_INTERVAL_MS) flush();
+  };
+  return { callback, flush };
+}
+
+async function load(id: RequestId, spec: ModelSpec, choice: BackendChoice): Promise<void> {
+  const backend = await resolveBackend(choice);
+  env.remoteHost = spec.host.endsWith('/') ? spec.host : `${spec.host}/`;
+  const started = performance.now();
+  const progress = progressReporter(id);
+  const options = { dtype: spec.dtype, device: backend, progress_callback: progress.callback } as const;
+  const slot = slotForTask(spec.task);
+  const describe = (config: unknown): LoadedModel => ({
+    spec,
+    slot,
+    backend,
+    threads: backend === 'wasm' ? wasmThreads : 1,
+    config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
+    loadMs: performance.now() - started,
+    bytes: progress.flush(),
+  });
+
+  if (spec.task === 'text-generation') {
+    const [tokenizer, model] = await Promise.all([
+      AutoTokenizer.from_pretrained(spec.id, { progress_callback: progress.callback }),
+      AutoModelForCausalLM.from_pretrained(spec.id, options),
+    ]);
+    await chatSlot?.model.dispose();
+    chatSlot = { loaded: describe(model.config), tokenizer, model };
+    post({ type: 'loaded', id, model: chatSlot.loaded });
+  } else {
+    const extractor = await pipeline('feature-extraction', spec.id, options);
+    await embeddingSlot?.extractor.dispose();
+    embeddingSlot = { loaded: describe(extractor.model.config), extractor };
+    post({ type: 'loaded', id, model: embeddingSlot.loaded });
+  }
+}
+
+/** Streams each generated token as one event: its ids and the text it completes (maybe empty mid-word). */
+class TokenEventStreamer extends TextStreamer {
+  private pendingText = '';
+  constructor(
+    tokenizer: PreTrainedTokenizer,
+    private readonly onStep: (tokenIds: number[], text: string) => void,
+  ) {
+    super(tokenizer, { skip_prompt: true, skip_special_tokens: true });
+  }
+  override on_finalized_text(text: string): void {
+    this.pendingText += text;
+  }
+  override put(value: bigint[][]): void {
+    const isPrompt = this.next_tokens_are_prompt;
+    super.put(value);
+    if (isPrompt) return;
+    this.emit(value[0]?.map(Number) ?? []);
+  }
+  override end(): void {
+    super.end();
+    if (this.pendingText) this.emit([]);
+  }
+  private emit(tokenIds: number[]): void {
+    const text = this.pendingText;
+    this.pendingText = '';
+    this.onStep(tokenIds, text);
+  }
+}
+
+async function generate(id: RequestId, messages: ChatMessage[], options: GenerationOptions): Promise<void> {
+  if (!chatSlot) throw new EngineError('no-model-loaded', 'No chat model is loaded. Pick one in the header first.');
+  const { tokenizer, model, loaded } = chatSlot;
+  const started = performance.now();
+  const inputs = tokenizer.apply_chat_template(messages, {
+    add_generation_prompt: true,
+    return_dict: true,
+  }) as { input_ids: Tensor; attention_mask: Tensor };
+  const promptTokens = inputs.input_ids.dims.at(-1) ?? 0;
+  const stopper = new InterruptableStoppingCriteria();
+  stoppers.set(id, stopper);
+  if (cancelled.has(id)) stopper.interrupt();
+
+  const tokenIds: number[] = [];
+  let text = '';
+  let firstTokenAt = 0;
+  const streamer = new TokenEventStreamer(tokenizer, (ids, piece) => {
+    if (tokenIds.length === 0 && ids.length > 0) firstTokenAt = performance.now();
+    tokenIds.push(...ids);
+    text += piece;
+    post({ type: 'token', id, tokenIds: ids, text: piece });
+  });
+  try {
+    await model.generate({
+      ...inputs,
+      max_new_tokens: options.maxNewTokens,
+      do_sample: false,
+      streamer,
+      stopping_criteria: stopper,
+    });
+  } finally {
+    stoppers.delete(id);
+  }
+  const finished = performance.now();
+  const decodeMs = finished - (firstTokenAt || finished);
+  post({
+    type: 'generated',
+    id,
+    tokenIds,
+    text,
+    stopped: stopper.interrupted,
+    stats: {
+      promptTokens,
+      generatedTokens: tokenIds.length,
+      timeToFirstTokenMs: (firstTokenAt || finished) - started,
+      totalMs: finished - started,
+      decodeTokensPerSecond: tokenIds.length > 1 && decodeMs > 0 ? ((tokenIds.length - 1) * 1000) / decodeMs : 0,
+      backend: loaded.backend,
+      dtype: loaded.spec.dtype,
+    },
+  });
+}
+
+async function embed(id: RequestId, sentences: string[], pooling: Pooling, normalize: boolean): Promise<void> {
+  if (!embeddingSlot) {
+    throw new EngineError('no-model-loaded', 'No embedding model is loaded. Pick one in the header first.');
+  }
+  if (sentences.length === 0) throw new EngineError('bad-request', 'There is no sentence to embed.');
+  const { extractor } = embeddingSlot;
+  let vectors: Float32Array | null = null;
+  let dimensions = 0;
+  for (let start = 0; start < sentences.length; start += EMBED_BATCH_SIZE) {
+    if (cancelled.has(id)) throw new EngineError('cancelled', 'Embedding was cancelled.');
+    const batch = sentences.slice(start, start + EMBED_BATCH_SIZE);
+    const output = await extractor(batch, { pooling, normalize });
+    dimensions = output.dims.at(-1) ?? 0;
+    vectors ??= new Float32Array(sentences.length * dimensions);
+    vectors.set(output.data as Float32Array, start * dimensions);
+    output.dispose();
+    post({ type: 'embed-progress', id, done: start + batch.length, total: sentences.length });
+  }
+  const result = { vectors: vectors ?? new Float32Array(), dimensions, pooling, normalize };
+  post({ type: 'embedded', id, result }, [result.vectors.buffer]);
+}
+
+function context(request: EngineRequest): { modelId?: string; host?: string } {
+  if (request.type === 'load') return { modelId: request.spec.id, host: request.spec.host };
+  return {};
+}
+
+async function handle(request: EngineRequest): Promise<void> {
+  switch (request.type) {
+    case 'probe':
+      post({ type: 'probed', id: request.id, capabilities: await probe() });
+      return;
+    case 'load':
+      return load(request.id, request.spec, request.backend);
+    case 'generate':
+      return generate(request.id, request.messages, request.options);
+    case 'embed':
+      return embed(request.id, request.sentences, request.pooling, request.normalize);
+    case 'cancel':
+      cancelled.add(request.target);
+      stoppers.get(request.target)?.interrupt();
+      return;
+  }
+}
+
+self.onmessage = (message: MessageEvent<EngineRequest>) => {
+  const request = message.data;
+  handle(request)
+    .catch((error: unknown) => post({ type: 'error', id: request.id, error: classifyError(error, context(request)).toData() }))
+    .finally(() => {
+      if (request.type !== 'cancel') cancelled.delete(request.id);
+    });
+};

@@ -1,0 +1,24 @@
+/**
+ * Finds what a model is for from its `config.json`, for ids the catalog does not know
+ * (a deep link to any model on a mirror or on the Hub).
+ *
+ *   taskFromConfig({ architectures: ['LlamaForCausalLM'] }) // → 'text-generation'
+ */
+import { modelFileUrl, type ModelTask } from '../engine/protocol.ts';
+import { findModel } from './catalog.ts';
+
+export function taskFromConfig(config: { architectures?: unknown }): ModelTask {
+  const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
+  return architectures.some((name) => /ForCausalLM$|LMHeadModel$|ForConditionalGeneration$/.test(name))
+    ? 'text-generation'
+    : 'feature-extraction';
+}
+
+export async function resolveTask(host: string, id: string): Promise<ModelTask> {
+  const known = findModel(id);
+  if (known) return known.task;
+  const url = modelFileUrl(host, id, 'config.json');
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}: is "${id}" a model on this host?`);
+  return taskFromConfig((await response.json()) as { architectures?: unknown });
+}
