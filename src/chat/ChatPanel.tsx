@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useAppStore } from '../app/store.ts';
 import { ModelGate } from '../app/ModelGate.tsx';
 import { formatMs } from '../lib/format.ts';
@@ -57,6 +57,18 @@ export function ChatPanel() {
   const { send, stop, newChat, setMaxNewTokens } = useChatStore.getState();
   const ready = useAppStore((state) => state.slots.chat.loaded !== null);
   const [draft, setDraft] = useState('');
+  const log = useRef<HTMLDivElement>(null);
+
+  // Follow the conversation as it grows, unless the reader scrolled up to read something.
+  useEffect(
+    () =>
+      useChatStore.subscribe(() => {
+        const element = log.current;
+        if (!element || element.scrollHeight - element.scrollTop - element.clientHeight > 80) return;
+        requestAnimationFrame(() => (element.scrollTop = element.scrollHeight));
+      }),
+    [],
+  );
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
@@ -71,7 +83,7 @@ export function ChatPanel() {
   return (
     <section className="panel chat-panel" aria-label="Chat">
       <ModelGate slot="chat" />
-      <div className="chat-log" role="log" aria-label="Conversation">
+      <div className="chat-log" role="log" aria-label="Conversation" ref={log}>
         {turns.length === 0 && !generating && (
           <p className="muted empty">Say something. Everything runs in this tab: nothing you type leaves the device.</p>
         )}

@@ -29,6 +29,31 @@ interface ChatState {
 
 let running: Running<unknown> | null = null;
 
+/**
+ * Streamed tokens arrive faster than a screen refreshes (hundreds per second on small models): they are
+ * gathered and applied once per animation frame, so the page stays responsive (and Stop clickable).
+ */
+function frameBatcher(apply: (text: string, tokens: number) => void) {
+  let text = '';
+  let tokens = 0;
+  let scheduled = 0;
+  const flush = () => {
+    cancelAnimationFrame(scheduled);
+    scheduled = 0;
+    if (text || tokens) apply(text, tokens);
+    text = '';
+    tokens = 0;
+  };
+  return {
+    push(piece: string, count: number) {
+      text += piece;
+      tokens += count;
+      scheduled ||= requestAnimationFrame(flush);
+    },
+    flush,
+  };
+}
+
 export const MAX_NEW_TOKENS_LIMIT = 2048;
 
 export const useChatStore = create<ChatState>()((set, get) => ({
@@ -44,11 +69,11 @@ export const useChatStore = create<ChatState>()((set, get) => ({
     const turns: ChatTurn[] = [...get().turns, { role: 'user', content }];
     set({ turns, streaming: '', streamingTokens: 0, error: null });
     const messages = turns.map(({ role, content: turnContent }) => ({ role, content: turnContent }));
+    const batch = frameBatcher((piece, count) =>
+      set((state) => ({ streaming: (state.streaming ?? '') + piece, streamingTokens: state.streamingTokens + count })),
+    );
     const request = engine.generate(messages, { maxNewTokens: get().maxNewTokens }, (token) =>
-      set((state) => ({
-        streaming: (state.streaming ?? '') + token.text,
-        streamingTokens: state.streamingTokens + token.tokenIds.length,
-      })),
+      batch.push(token.text, token.tokenIds.length),
     );
     running = request;
     try {
@@ -62,6 +87,7 @@ export const useChatStore = create<ChatState>()((set, get) => ({
     } catch (error) {
       set({ error: error instanceof EngineError ? error : new EngineError('internal', String(error)) });
     } finally {
+      batch.flush();
       running = null;
       set({ streaming: null, streamingTokens: 0 });
     }

@@ -117,6 +117,31 @@ async function resolveBackend(choice: BackendChoice): Promise<Backend> {
   return capabilities.webgpu ? 'webgpu' : 'wasm';
 }
 
+/**
+ * Resolves on the next macrotask. On WASM a whole generate() call can complete in microtasks, which
+ * would starve `onmessage`: Stop would only arrive after the last token. A MessageChannel hop (unlike
+ * setTimeout, never clamped to 4 ms) lets pending requests in between decoding steps.
+ */
+const yieldChannel = new MessageChannel();
+const yieldQueue: (() => void)[] = [];
+yieldChannel.port1.onmessage = () => yieldQueue.shift()?.();
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    yieldQueue.push(resolve);
+    yieldChannel.port2.postMessage(null);
+  });
+}
+
+/** Makes each forward pass of `model` start on a fresh task, so requests are served between tokens. */
+function yieldBetweenSteps(model: PreTrainedModel): PreTrainedModel {
+  const forward = model.forward.bind(model);
+  model.forward = async (inputs: Parameters<PreTrainedModel['forward']>[0]) => {
+    await nextTask();
+    return forward(inputs);
+  };
+  return model;
+}
+
 interface ChatSlot {
   loaded: LoadedModel;
   tokenizer: PreTrainedTokenizer;
@@ -182,7 +207,7 @@ async function load(id: RequestId, spec: ModelSpec, choice: BackendChoice): Prom
       AutoModelForCausalLM.from_pretrained(spec.id, options),
     ]);
     await chatSlot?.model.dispose();
-    chatSlot = { loaded: describe(model.config), tokenizer, model };
+    chatSlot = { loaded: describe(model.config), tokenizer, model: yieldBetweenSteps(model) };
     post({ type: 'loaded', id, model: chatSlot.loaded });
   } else {
     const extractor = await pipeline('feature-extraction', spec.id, options);

@@ -1,0 +1,62 @@
+import { expectBackend, openApp, test, expect } from './fixtures.ts';
+import { referenceChatTokenIds } from './reference.ts';
+
+const MODEL = 'glassbox/tiny-chat';
+
+test.describe('chat', () => {
+  test('a reply streams and its token ids equal greedy decoding in Node', async ({ page, backend }) => {
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
+    await expectBackend(page, backend);
+    await page.getByLabel('Max new tokens').fill('24');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Hello there, how do tokenizers work?');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const reply = page.getByTestId('assistant-message');
+    await expect(reply).toHaveCount(1);
+    const ids = (await reply.getAttribute('data-token-ids'))?.split(',').map(Number) ?? [];
+    const expected = await referenceChatTokenIds(
+      MODEL,
+      [{ role: 'user', content: 'Hello there, how do tokenizers work?' }],
+      24,
+    );
+    expect(expected.length).toBeGreaterThan(4);
+    expect(ids).toEqual(expected);
+    await expect(reply.locator('.reply-stats')).toContainText(backend.toUpperCase());
+  });
+
+  test('Stop ends a long generation within a second and the next message still works', async ({ page, backend }) => {
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
+    await expectBackend(page, backend);
+    // The tiny model decodes 200+ tokens/s on WASM: a 200-token reply would end before Stop is pressed.
+    const maxNewTokens = 1000;
+    await page.getByLabel('Max new tokens').fill(String(maxNewTokens));
+    await page.getByRole('textbox', { name: 'Message' }).fill('Tell me a long story about the sea.');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const streaming = page.getByTestId('assistant-streaming');
+    await expect(streaming).toContainText(/([3-9]|\d\d+) tokens so far/);
+    const stopClicked = Date.now();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    const reply = page.getByTestId('assistant-message');
+    await expect(reply).toHaveCount(1, { timeout: 1_000 });
+    expect(Date.now() - stopClicked).toBeLessThan(1_000);
+    await expect(reply).toContainText('stopped');
+    const stoppedIds = (await reply.getAttribute('data-token-ids'))?.split(',') ?? [];
+    expect(stoppedIds.length).toBeLessThan(maxNewTokens);
+
+    await page.getByLabel('Max new tokens').fill('8');
+    await page.getByRole('textbox', { name: 'Message' }).fill('And another one.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(reply).toHaveCount(2);
+  });
+
+  test('a link to a missing model says so and the default model still loads', async ({ page, backend }) => {
+    test.skip(backend !== 'wasm', 'backend-independent');
+    await openApp(page, { model: 'glassbox/no-such-model', backend, panel: 'chat' });
+    await expect(page.getByRole('alert').filter({ hasText: 'glassbox/no-such-model' })).toContainText('404');
+    await page.getByRole('button', { name: 'Load Tiny chat (forged)' }).click();
+    await expectBackend(page, backend);
+    await page.getByRole('textbox', { name: 'Message' }).fill('Hi');
+    await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled();
+  });
+});

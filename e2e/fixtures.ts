@@ -1,0 +1,57 @@
+/**
+ * Shared e2e fixtures: the backend each project runs on, and a guard that fails any test whose page,
+ * workers or service worker sent a request beyond localhost.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import type { Backend } from '../src/engine/protocol.ts';
+
+export interface BackendOption {
+  backend: Backend;
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isLocal(url: string): boolean {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return true;
+  return LOCAL_HOSTS.has(parsed.hostname);
+}
+
+export const test = base.extend<BackendOption & { localOnly: void }>({
+  backend: ['wasm', { option: true }],
+  localOnly: [
+    async ({ context }, use) => {
+      const requests: string[] = [];
+      context.on('request', (request) => requests.push(request.url()));
+      await use();
+      const escaped = requests.filter((url) => !isLocal(url));
+      expect(escaped, 'requests that left localhost').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+export interface AppLink {
+  model?: string;
+  dtype?: 'fp32' | 'q8' | 'q4';
+  backend: Backend | 'auto';
+  panel: 'chat' | 'embeddings' | 'inspector';
+  host?: string;
+}
+
+/** Opens the app through a deep link, as a teacher's link would. */
+export async function openApp(page: Page, link: AppLink): Promise<void> {
+  const params = new URLSearchParams();
+  if (link.host) params.set('host', link.host);
+  if (link.model) params.set('model', link.model);
+  if (link.dtype) params.set('dtype', link.dtype);
+  params.set('backend', link.backend);
+  await page.goto(`/?${params.toString()}#/${link.panel}`);
+}
+
+/** Waits until the model is loaded on the expected backend, as the header's badge says. */
+export async function expectBackend(page: Page, backend: Backend): Promise<void> {
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', backend, { timeout: 120_000 });
+}

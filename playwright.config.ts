@@ -1,0 +1,51 @@
+import { defineConfig } from '@playwright/test';
+import type { BackendOption } from './e2e/fixtures.ts';
+
+// Debian's Chromium, never a Playwright browser download (this machine and CI are offline).
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+
+// Keeps Chromium from calling home: the e2e run asserts that no request leaves localhost.
+const quietChromium = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-default-apps',
+  '--disable-domain-reliability',
+];
+// WebGPU on a CPU-only machine: SwiftShader's software adapter (correct, slow).
+const webgpu = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+
+export default defineConfig<BackendOption>({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  timeout: 180_000,
+  expect: { timeout: 60_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'wasm',
+      use: { backend: 'wasm', launchOptions: { executablePath, args: quietChromium } },
+    },
+    {
+      name: 'webgpu',
+      use: { backend: 'webgpu', launchOptions: { executablePath, args: [...quietChromium, ...webgpu] } },
+    },
+  ],
+  webServer: {
+    // The built app, as `npm start` serves it (with COOP/COEP); `npm test` builds it first.
+    command: `npx vite preview --port ${PORT} --strictPort --host localhost`,
+    url: `http://localhost:${PORT}`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+});
