@@ -1,0 +1,175 @@
+/**
+ * The forge's presets: every model folder it can write, as one frozen table.
+ *
+ * `tiny-*` presets are kilobyte-sized models for tests and the offline demo; `*-shaped` presets
+ * copy the shapes of real checkpoints (SmolLM2-135M-Instruct, all-MiniLM-L6-v2) so benchmarks
+ * move the same bytes and run the same kernels, with random weights.
+ *
+ * @example
+ *   PRESETS['tiny-chat'].repo;               // → 'glassbox/tiny-chat'
+ *   PRESET_GROUPS.demo;                     // → ['tiny-chat', 'tiny-embed']
+ *   DTYPE_FILES.q4;                         // → 'model_q4.onnx'
+ */
+import { DEFAULT_DECODER_INIT, type DecoderConfig } from './decoder.ts';
+import { DEFAULT_ENCODER_INIT, type EncoderConfig } from './encoder.ts';
+
+/** Dtypes the forge writes, with the file name Transformers.js 4.3.1 looks for under onnx/. */
+export const DTYPE_FILES = Object.freeze({
+  fp32: 'model.onnx',
+  q8: 'model_quantized.onnx',
+  q4: 'model_q4.onnx',
+} as const);
+export type ForgedDtype = keyof typeof DTYPE_FILES;
+export const ALL_DTYPES: readonly ForgedDtype[] = Object.freeze(['fp32', 'q8', 'q4'] as const);
+
+interface PresetCommon {
+  /** Hugging Face repository id the folder is served as. */
+  readonly repo: `glassbox/${string}`;
+  readonly description: string;
+  /** Seeds the weights (and the tokenizer's synthetic merges). */
+  readonly seed: number;
+  readonly dtypes: readonly ForgedDtype[];
+}
+
+export interface DecoderPreset extends PresetCommon {
+  readonly kind: 'decoder';
+  readonly model: DecoderConfig;
+  readonly tokenizer: { readonly kind: 'byte-level-bpe'; readonly vocabSize: number };
+  /** Special token ids, as the chat tokenizer lays them out (<|endoftext|>, <|im_start|>, <|im_end|>). */
+  readonly tokens: { readonly bos: number; readonly eos: number; readonly pad: number };
+}
+
+export interface EncoderPreset extends PresetCommon {
+  readonly kind: 'encoder';
+  readonly model: EncoderConfig;
+  readonly tokenizer: { readonly kind: 'wordpiece'; readonly vocabSize: number };
+  readonly tokens: { readonly pad: number };
+}
+
+export type Preset = DecoderPreset | EncoderPreset;
+
+/** SmolLM2's layout: <|endoftext|>=0, <|im_start|>=1 (bos), <|im_end|>=2 (eos and pad). */
+const CHAT_TOKENS = Object.freeze({ bos: 1, eos: 2, pad: 2 });
+/** BERT's layout: [PAD]=0. */
+const BERT_TOKENS = Object.freeze({ pad: 0 });
+
+export const PRESETS = Object.freeze({
+  'tiny-chat': {
+    kind: 'decoder',
+    repo: 'glassbox/tiny-chat',
+    description:
+      'A 2-layer LLaMA-style chat model with a 512-token byte-level BPE: kilobytes, for tests and the offline demo.',
+    seed: 20240601,
+    dtypes: ALL_DTYPES,
+    model: {
+      architecture: 'llama',
+      hiddenSize: 64,
+      numLayers: 2,
+      numHeads: 4,
+      numKvHeads: 2,
+      headDim: 16,
+      intermediateSize: 128,
+      vocabSize: 512,
+      maxPositionEmbeddings: 2048,
+      ropeTheta: 10000,
+      rmsNormEps: 1e-5,
+      tieWordEmbeddings: true,
+      // Two layers need louder blocks than deep models to stay off repeated tokens (see DEFAULT_DECODER_INIT);
+      // a 0.3 embedding gives logits with std ≈ 2.4, so the demo's probability view is not flat.
+      init: {
+        ...DEFAULT_DECODER_INIT,
+        embeddingStd: 0.3,
+        queryKeyGain: 1.5,
+        attentionOutputGain: 2,
+        mlpOutputGain: 8,
+      },
+    },
+    tokenizer: { kind: 'byte-level-bpe', vocabSize: 512 },
+    tokens: CHAT_TOKENS,
+  },
+  'tiny-embed': {
+    kind: 'encoder',
+    repo: 'glassbox/tiny-embed',
+    description:
+      'A 2-layer BERT-style sentence encoder with a 1024-piece WordPiece vocabulary: kilobytes, for tests and the offline demo.',
+    seed: 20240602,
+    dtypes: ALL_DTYPES,
+    model: {
+      architecture: 'bert',
+      hiddenSize: 64,
+      numLayers: 2,
+      numHeads: 4,
+      intermediateSize: 128,
+      vocabSize: 1024,
+      maxPositionEmbeddings: 512,
+      typeVocabSize: 2,
+      layerNormEps: 1e-12,
+      init: DEFAULT_ENCODER_INIT,
+    },
+    tokenizer: { kind: 'wordpiece', vocabSize: 1024 },
+    tokens: BERT_TOKENS,
+  },
+  'smollm2-135m-shaped': {
+    kind: 'decoder',
+    repo: 'glassbox/smollm2-135m-shaped',
+    description:
+      "SmolLM2-135M-Instruct's exact shapes (30 layers, 576 hidden, 9 heads / 3 KV heads, 49152 vocab) with random weights: for benchmarks.",
+    seed: 20240603,
+    dtypes: ALL_DTYPES,
+    model: {
+      architecture: 'llama',
+      hiddenSize: 576,
+      numLayers: 30,
+      numHeads: 9,
+      numKvHeads: 3,
+      headDim: 64,
+      intermediateSize: 1536,
+      vocabSize: 49152,
+      maxPositionEmbeddings: 8192,
+      ropeTheta: 100000,
+      rmsNormEps: 1e-5,
+      tieWordEmbeddings: true,
+      init: DEFAULT_DECODER_INIT,
+    },
+    tokenizer: { kind: 'byte-level-bpe', vocabSize: 49152 },
+    tokens: CHAT_TOKENS,
+  },
+  'minilm-l6-shaped': {
+    kind: 'encoder',
+    repo: 'glassbox/minilm-l6-shaped',
+    description:
+      "all-MiniLM-L6-v2's exact shapes (6 layers, 384 hidden, 12 heads, 30522 vocab) with random weights: for benchmarks.",
+    seed: 20240604,
+    dtypes: ALL_DTYPES,
+    model: {
+      architecture: 'bert',
+      hiddenSize: 384,
+      numLayers: 6,
+      numHeads: 12,
+      intermediateSize: 1536,
+      vocabSize: 30522,
+      maxPositionEmbeddings: 512,
+      typeVocabSize: 2,
+      layerNormEps: 1e-12,
+      init: DEFAULT_ENCODER_INIT,
+    },
+    tokenizer: { kind: 'wordpiece', vocabSize: 30522 },
+    tokens: BERT_TOKENS,
+  },
+} as const satisfies Record<string, Preset>);
+
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.freeze(Object.keys(PRESETS) as PresetName[]);
+
+/** What each CLI command writes. */
+export const PRESET_GROUPS = Object.freeze({
+  demo: ['tiny-chat', 'tiny-embed'],
+  bench: ['smollm2-135m-shaped', 'minilm-l6-shaped'],
+} as const satisfies Record<string, readonly PresetName[]>);
+export type PresetGroup = keyof typeof PRESET_GROUPS;
+
+export function getPreset(name: string): Preset {
+  if (!(name in PRESETS))
+    throw new Error(`Unknown preset "${name}". Known presets: ${PRESET_NAMES.join(', ')}.`);
+  return PRESETS[name as PresetName];
+}

@@ -1,0 +1,245 @@
+/**
+ * Test helpers that run forged models in onnxruntime-node the way Transformers.js drives them:
+ * sessions from in-memory models, one decoder step with an explicit KV cache, greedy decoding
+ * with and without the cache, and mean-pooled encoder vectors.
+ *
+ * @example
+ *   const session = await createSession(buildDecoder(config, 1));
+ *   const tokens = await greedyWithCache(session, config, [1, 42, 7], 16);
+ *   // → 16 token ids; greedyWithoutCache(session, config, [1, 42, 7], 16) gives the same list
+ */
+import * as ort from 'onnxruntime-node';
+import type { OnnxModel } from '../onnx/graph.ts';
+import { encodeModel } from '../onnx/proto.ts';
+
+/** What a caller needs to know about a decoder to feed it: the parts of config.json Transformers.js reads. */
+export interface DecoderShape {
+  readonly numLayers: number;
+  readonly numKvHeads: number;
+  readonly headDim: number;
+  readonly vocabSize: number;
+}
+
+export async function createSession(
+  model: OnnxModel | Uint8Array,
+  options: ort.InferenceSession.SessionOptions = {},
+): Promise<ort.InferenceSession> {
+  const bytes = model instanceof Uint8Array ? model : encodeModel(model).onnx;
+  // Two intra-op threads: the CI machine has two cores, and results must not depend on the count.
+  return ort.InferenceSession.create(bytes, { intraOpNumThreads: 2, interOpNumThreads: 1, ...options });
+}
+
+export function int64Tensor(rows: readonly (readonly number[])[]): ort.Tensor {
+  const width = rows[0]?.length ?? 0;
+  const data = new BigInt64Array(rows.length * width);
+  rows.forEach((row, r) => {
+    if (row.length !== width) throw new Error('int64Tensor: rows must have equal length.');
+    row.forEach((v, c) => (data[r * width + c] = BigInt(v)));
+  });
+  return new ort.Tensor('int64', data, [rows.length, width]);
+}
+
+/** One layer's cache: key and value tensors [batch, KV_HEADS, length, HEAD_DIM]. */
+export interface LayerCache {
+  readonly key: ort.Tensor;
+  readonly value: ort.Tensor;
+}
+
+export function emptyCache(shape: DecoderShape, batch: number): LayerCache[] {
+  const empty = (): ort.Tensor =>
+    new ort.Tensor('float32', new Float32Array(0), [batch, shape.numKvHeads, 0, shape.headDim]);
+  return Array.from({ length: shape.numLayers }, () => ({ key: empty(), value: empty() }));
+}
+
+export interface DecoderStepInput {
+  readonly inputIds: readonly (readonly number[])[];
+  readonly attentionMask: readonly (readonly number[])[];
+  readonly positionIds: readonly (readonly number[])[];
+  readonly cache: readonly LayerCache[];
+}
+
+export interface DecoderStepOutput {
+  /** [batch, sequence, vocab] */
+  readonly logits: Float32Array;
+  readonly dims: readonly number[];
+  readonly cache: LayerCache[];
+}
+
+export async function runDecoderStep(
+  session: ort.InferenceSession,
+  shape: DecoderShape,
+  input: DecoderStepInput,
+): Promise<DecoderStepOutput> {
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: int64Tensor(input.inputIds),
+    attention_mask: int64Tensor(input.attentionMask),
+    position_ids: int64Tensor(input.positionIds),
+  };
+  input.cache.forEach((layer, i) => {
+    feeds[`past_key_values.${i}.key`] = layer.key;
+    feeds[`past_key_values.${i}.value`] = layer.value;
+  });
+  const out = await session.run(feeds);
+  const logits = out['logits'];
+  if (logits === undefined) throw new Error('The decoder returned no logits.');
+  const cache = Array.from({ length: shape.numLayers }, (_, i): LayerCache => {
+    const key = out[`present.${i}.key`];
+    const value = out[`present.${i}.value`];
+    if (key === undefined || value === undefined)
+      throw new Error(`The decoder returned no present.${i}.key/value.`);
+    return { key, value };
+  });
+  return { logits: logits.data as Float32Array, dims: logits.dims, cache };
+}
+
+/** Row `row`, position `position` of [batch, seq, vocab] logits. */
+export function logitsAt(step: DecoderStepOutput, row: number, position: number): Float32Array {
+  const [, seq = 0, vocab = 0] = step.dims;
+  const start = (row * seq + position) * vocab;
+  return step.logits.subarray(start, start + vocab);
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++)
+    if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
+  return best;
+}
+
+const range = (start: number, length: number): number[] => Array.from({ length }, (_, i) => start + i);
+
+/** Greedy decoding feeding only the new token each step, with the cache returned by the last step. */
+export async function greedyWithCache(
+  session: ort.InferenceSession,
+  shape: DecoderShape,
+  prompt: readonly number[],
+  steps: number,
+): Promise<number[]> {
+  const tokens: number[] = [];
+  let step = await runDecoderStep(session, shape, {
+    inputIds: [prompt],
+    attentionMask: [prompt.map(() => 1)],
+    positionIds: [range(0, prompt.length)],
+    cache: emptyCache(shape, 1),
+  });
+  let next = argmax(logitsAt(step, 0, prompt.length - 1));
+  for (let s = 0; s < steps; s++) {
+    tokens.push(next);
+    if (s === steps - 1) break;
+    const total = prompt.length + tokens.length;
+    step = await runDecoderStep(session, shape, {
+      inputIds: [[next]],
+      attentionMask: [range(0, total).map(() => 1)],
+      positionIds: [[total - 1]],
+      cache: step.cache,
+    });
+    next = argmax(logitsAt(step, 0, 0));
+  }
+  return tokens;
+}
+
+/** Greedy decoding recomputing the whole sequence every step (no cache): the reference. */
+export async function greedyWithoutCache(
+  session: ort.InferenceSession,
+  shape: DecoderShape,
+  prompt: readonly number[],
+  steps: number,
+): Promise<number[]> {
+  const sequence = [...prompt];
+  for (let s = 0; s < steps; s++) {
+    const step = await runDecoderStep(session, shape, {
+      inputIds: [sequence],
+      attentionMask: [sequence.map(() => 1)],
+      positionIds: [range(0, sequence.length)],
+      cache: emptyCache(shape, 1),
+    });
+    sequence.push(argmax(logitsAt(step, 0, sequence.length - 1)));
+  }
+  return sequence.slice(prompt.length);
+}
+
+/**
+ * Left-pads prompts to one length, with position ids as Transformers.js derives them
+ * (cumsum(mask) - 1, padding positions set to 1).
+ */
+export function leftPaddedBatch(
+  prompts: readonly (readonly number[])[],
+  padId: number,
+): Omit<DecoderStepInput, 'cache'> {
+  const width = Math.max(...prompts.map((p) => p.length));
+  const inputIds = prompts.map((p) => [...new Array<number>(width - p.length).fill(padId), ...p]);
+  const attentionMask = prompts.map((p) => [
+    ...new Array<number>(width - p.length).fill(0),
+    ...p.map(() => 1),
+  ]);
+  const positionIds = prompts.map((p) => [
+    ...new Array<number>(width - p.length).fill(1),
+    ...range(0, p.length),
+  ]);
+  return { inputIds, attentionMask, positionIds };
+}
+
+export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`Length mismatch: ${a.length} vs ${b.length}.`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
+  return max;
+}
+
+export function maxAbs(a: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] ?? 0));
+  return max;
+}
+
+/** Runs an encoder and mean-pools last_hidden_state over unmasked tokens, one vector per row. */
+export async function meanPooled(
+  session: ort.InferenceSession,
+  inputIds: readonly (readonly number[])[],
+  attentionMask: readonly (readonly number[])[],
+): Promise<Float32Array[]> {
+  const out = await session.run({
+    input_ids: int64Tensor(inputIds),
+    attention_mask: int64Tensor(attentionMask),
+    token_type_ids: int64Tensor(inputIds.map((row) => row.map(() => 0))),
+  });
+  const hidden = out['last_hidden_state'];
+  if (hidden === undefined) throw new Error('The encoder returned no last_hidden_state.');
+  const [batch = 0, seq = 0, width = 0] = hidden.dims;
+  const data = hidden.data as Float32Array;
+  return Array.from({ length: batch }, (_, b) => {
+    const pooled = new Float32Array(width);
+    let count = 0;
+    for (let s = 0; s < seq; s++) {
+      if (attentionMask[b]?.[s] !== 1) continue;
+      count++;
+      for (let h = 0; h < width; h++) pooled[h]! += data[(b * seq + s) * width + h] ?? 0;
+    }
+    return pooled.map((v) => v / Math.max(count, 1));
+  });
+}
+
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return dot / Math.sqrt(na * nb);
+}
+
+/** Longest run of one repeated id, and the number of distinct ids. */
+export function repetitionStats(tokens: readonly number[]): { distinct: number; longestRun: number } {
+  let longestRun = 0;
+  let run = 0;
+  tokens.forEach((t, i) => {
+    run = i > 0 && tokens[i - 1] === t ? run + 1 : 1;
+    longestRun = Math.max(longestRun, run);
+  });
+  return { distinct: new Set(tokens).size, longestRun };
+}
