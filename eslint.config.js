@@ -28,7 +28,10 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: '@huggingface/transformers', message: 'Only src/engine/worker.ts may import transformers.js.' },
+            {
+              name: '@huggingface/transformers',
+              message: 'Only src/engine/worker.ts may import transformers.js.',
+            },
             { name: 'onnxruntime-web', message: 'Only the engine worker may import onnxruntime-web.' },
           ],
         },

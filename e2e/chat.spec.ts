@@ -24,7 +24,10 @@ test.describe('chat', () => {
     await expect(reply.locator('.reply-stats')).toContainText(backend.toUpperCase());
   });
 
-  test('Stop ends a long generation within a second and the next message still works', async ({ page, backend }) => {
+  test('Stop ends a long generation within a second and the next message still works', async ({
+    page,
+    backend,
+  }) => {
     await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
     await expectBackend(page, backend);
     // The tiny model decodes 200+ tokens/s on WASM: a 200-token reply would end before Stop is pressed.

@@ -9,7 +9,10 @@ const SENTENCES = [
   'Rain is expected in the mountains tomorrow.',
 ];
 
-test('embeddings of three sentences equal Node within 1e-4 and download as JSON', async ({ page, backend }) => {
+test('embeddings of three sentences equal Node within 1e-4 and download as JSON', async ({
+  page,
+  backend,
+}) => {
   await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'embeddings' });
   await expectBackend(page, backend);
   await page.getByLabel('Sentences, one per line').fill(SENTENCES.join('\n'));
@@ -27,7 +30,13 @@ test('embeddings of three sentences equal Node within 1e-4 and download as JSON'
     sentences: string[];
     vectors: number[][];
   };
-  expect(file).toMatchObject({ model: MODEL, dtype: 'fp32', pooling: 'mean', normalize: true, sentences: SENTENCES });
+  expect(file).toMatchObject({
+    model: MODEL,
+    dtype: 'fp32',
+    pooling: 'mean',
+    normalize: true,
+    sentences: SENTENCES,
+  });
 
   const expected = await referenceEmbeddings(MODEL, SENTENCES);
   expect(file.vectors).toHaveLength(expected.length);

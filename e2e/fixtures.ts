@@ -53,5 +53,7 @@ export async function openApp(page: Page, link: AppLink): Promise<void> {
 
 /** Waits until the model is loaded on the expected backend, as the header's badge says. */
 export async function expectBackend(page: Page, backend: Backend): Promise<void> {
-  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', backend, { timeout: 120_000 });
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', backend, {
+    timeout: 120_000,
+  });
 }

@@ -25,7 +25,9 @@ async function readJson<T>(id: string, file: string): Promise<T> {
 }
 
 async function onnxBytes(id: string, dtype: Dtype): Promise<Uint8Array> {
-  return new Uint8Array(await readFile(path.join(modelDir(id), `onnx/model${DTYPE_FILE_SUFFIX[dtype]}.onnx`)));
+  return new Uint8Array(
+    await readFile(path.join(modelDir(id), `onnx/model${DTYPE_FILE_SUFFIX[dtype]}.onnx`)),
+  );
 }
 
 interface LlamaConfig {
@@ -99,7 +101,10 @@ export async function referenceParameterCount(id: string): Promise<number> {
 }
 
 /** The initializers of a forged ONNX file, decoded with the forge's own protobuf schema. */
-export async function referenceOnnxInitializers(id: string, dtype: Dtype): Promise<{ name: string; dims: number[] }[]> {
+export async function referenceOnnxInitializers(
+  id: string,
+  dtype: Dtype,
+): Promise<{ name: string; dims: number[] }[]> {
   const model = decodeModel(await onnxBytes(id, dtype));
   return model.graph.initializers.map((tensor) => ({ name: tensor.name, dims: [...tensor.dims] }));
 }

@@ -8,7 +8,11 @@ import { Header } from './Header.tsx';
 import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
 import { useAppStore } from './store.ts';
 
-const PANEL_LABELS: Record<Panel, string> = { chat: 'Chat', embeddings: 'Embeddings', inspector: 'Inspector' };
+const PANEL_LABELS: Record<Panel, string> = {
+  chat: 'Chat',
+  embeddings: 'Embeddings',
+  inspector: 'Inspector',
+};
 
 function usePanel(initial: Panel): Panel {
   const [panel, setPanel] = useState(initial);

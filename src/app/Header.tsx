@@ -5,7 +5,11 @@ import { BackendBadge } from './BackendBadge.tsx';
 import type { Panel } from './deepLink.ts';
 import { useAppStore } from './store.ts';
 
-const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = { chat: 'chat', embeddings: 'embedding', inspector: null };
+const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
+  chat: 'chat',
+  embeddings: 'embedding',
+  inspector: null,
+};
 
 export function Header({ panel }: { panel: Panel }) {
   const focusSlot = useAppStore((state) => state.focusSlot);
@@ -59,7 +63,10 @@ export function Header({ panel }: { panel: Panel }) {
         </label>
         <label className="inline-field">
           Backend
-          <select value={backendChoice} onChange={(event) => setBackendChoice(event.target.value as BackendChoice)}>
+          <select
+            value={backendChoice}
+            onChange={(event) => setBackendChoice(event.target.value as BackendChoice)}
+          >
             <option value="auto">Auto ({capabilities?.webgpu ? 'WebGPU' : 'WASM'})</option>
             <option value="wasm">WASM</option>
             <option value="webgpu" disabled={capabilities !== null && !capabilities.webgpu}>

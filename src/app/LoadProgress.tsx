@@ -16,7 +16,13 @@ export function LoadProgress({ progress }: { progress: Progress }) {
           {progress.files.map((file) => (
             <li key={file.file}>
               <span>{file.file}</span>
-              <span>{file.done ? 'done' : file.total > 0 ? `${formatBytes(file.loaded)} / ${formatBytes(file.total)}` : '…'}</span>
+              <span>
+                {file.done
+                  ? 'done'
+                  : file.total > 0
+                    ? `${formatBytes(file.loaded)} / ${formatBytes(file.total)}`
+                    : '…'}
+              </span>
             </li>
           ))}
         </ul>

@@ -98,7 +98,10 @@ export const useAppStore = create<AppState>()((set, get) => ({
       );
       patch({ loaded, loading: null });
     } catch (error) {
-      patch({ loading: null, error: error instanceof EngineError ? error : new EngineError('internal', String(error)) });
+      patch({
+        loading: null,
+        error: error instanceof EngineError ? error : new EngineError('internal', String(error)),
+      });
     }
   },
 

@@ -42,7 +42,12 @@ function StreamingReply() {
   const tokens = useChatStore((state) => state.streamingTokens);
   if (streaming === null) return null;
   return (
-    <article className="turn turn-assistant streaming" data-testid="assistant-streaming" aria-live="polite" aria-busy>
+    <article
+      className="turn turn-assistant streaming"
+      data-testid="assistant-streaming"
+      aria-live="polite"
+      aria-busy
+    >
       <div className="turn-text">{streaming || <span className="muted">thinking…</span>}</div>
       <p className="reply-stats">{tokens} tokens so far</p>
     </article>
@@ -85,7 +90,9 @@ export function ChatPanel() {
       <ModelGate slot="chat" />
       <div className="chat-log" role="log" aria-label="Conversation" ref={log}>
         {turns.length === 0 && !generating && (
-          <p className="muted empty">Say something. Everything runs in this tab: nothing you type leaves the device.</p>
+          <p className="muted empty">
+            Say something. Everything runs in this tab: nothing you type leaves the device.
+          </p>
         )}
         {turns.map((turn, index) => (
           <Turn key={index} turn={turn} />
@@ -106,7 +113,9 @@ export function ChatPanel() {
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}
-          placeholder={ready ? 'Type a message (Enter sends, Shift+Enter for a new line)' : 'Load a chat model first'}
+          placeholder={
+            ready ? 'Type a message (Enter sends, Shift+Enter for a new line)' : 'Load a chat model first'
+          }
           rows={2}
         />
         <div className="composer-actions">

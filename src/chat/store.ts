@@ -70,7 +70,10 @@ export const useChatStore = create<ChatState>()((set, get) => ({
     set({ turns, streaming: '', streamingTokens: 0, error: null });
     const messages = turns.map(({ role, content: turnContent }) => ({ role, content: turnContent }));
     const batch = frameBatcher((piece, count) =>
-      set((state) => ({ streaming: (state.streaming ?? '') + piece, streamingTokens: state.streamingTokens + count })),
+      set((state) => ({
+        streaming: (state.streaming ?? '') + piece,
+        streamingTokens: state.streamingTokens + count,
+      })),
     );
     const request = engine.generate(messages, { maxNewTokens: get().maxNewTokens }, (token) =>
       batch.push(token.text, token.tokenIds.length),
@@ -81,7 +84,13 @@ export const useChatStore = create<ChatState>()((set, get) => ({
       set((state) => ({
         turns: [
           ...state.turns,
-          { role: 'assistant', content: reply.text, tokenIds: reply.tokenIds, stats: reply.stats, stopped: reply.stopped },
+          {
+            role: 'assistant',
+            content: reply.text,
+            tokenIds: reply.tokenIds,
+            stats: reply.stats,
+            stopped: reply.stopped,
+          },
         ],
       }));
     } catch (error) {

@@ -83,7 +83,11 @@ export function EmbeddingsPanel() {
           </select>
         </label>
         <label className="inline-field">
-          <input type="checkbox" checked={normalize} onChange={(event) => setNormalize(event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={normalize}
+            onChange={(event) => setNormalize(event.target.checked)}
+          />
           Normalize
         </label>
         {progress ? (
@@ -117,8 +121,8 @@ export function EmbeddingsPanel() {
       {result && (
         <>
           <p className="muted">
-            {result.sentences.length} vectors of {result.dimensions} dimensions from {result.model} ({result.dtype},{' '}
-            {result.pooling} pooling{result.normalize ? ', normalized' : ''}).
+            {result.sentences.length} vectors of {result.dimensions} dimensions from {result.model} (
+            {result.dtype}, {result.pooling} pooling{result.normalize ? ', normalized' : ''}).
           </p>
           <SimilarityMatrix run={result} />
         </>

@@ -17,7 +17,7 @@ describe('cosine', () => {
 
 describe('cosineMatrix', () => {
   it('is symmetric with ones on the diagonal and matches pairwise cosines', () => {
-    const vectors = new Float32Array([1, 0, 0, 1, 1, 1, 3, -1, 2]);
+    const vectors = new Float32Array([1, 0, 0, 0, 1, 1, 3, -1, 2]);
     const matrix = cosineMatrix(vectors, 3, 3);
     for (let i = 0; i < 3; i += 1) {
       expect(matrix[i * 3 + i]).toBeCloseTo(1, 6);

@@ -10,7 +10,8 @@ export function row(vectors: Float32Array, dimensions: number, index: number): F
 }
 
 export function cosine(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) throw new Error(`cosine of vectors of different lengths (${a.length} and ${b.length})`);
+  if (a.length !== b.length)
+    throw new Error(`cosine of vectors of different lengths (${a.length} and ${b.length})`);
   let dot = 0;
   let normA = 0;
   let normB = 0;

@@ -73,7 +73,9 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => ({
     if (!model || sentences.length === 0 || get().progress) return;
     const { pooling, normalize } = get();
     set({ progress: { done: 0, total: sentences.length }, error: null });
-    const request = engine.embed(sentences, pooling, normalize, (done, total) => set({ progress: { done, total } }));
+    const request = engine.embed(sentences, pooling, normalize, (done, total) =>
+      set({ progress: { done, total } }),
+    );
     running = request;
     try {
       const result = await request.done;

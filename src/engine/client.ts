@@ -84,9 +84,13 @@ export class EngineClient {
     normalize: boolean,
     onProgress: (done: number, total: number) => void,
   ): Running<EmbeddingResult> {
-    const running = this.cancellable({ type: 'embed', sentences, pooling, normalize }, 'embedded', (event) => {
-      if (event.type === 'embed-progress') onProgress(event.done, event.total);
-    });
+    const running = this.cancellable(
+      { type: 'embed', sentences, pooling, normalize },
+      'embedded',
+      (event) => {
+        if (event.type === 'embed-progress') onProgress(event.done, event.total);
+      },
+    );
     return { ...running, done: running.done.then((event) => event.result) };
   }
 
@@ -105,7 +109,11 @@ export class EngineClient {
   ): Running<EventOf<T>> {
     const id = this.nextId;
     const done = this.call(request, terminal, onEvent);
-    return { id, done, cancel: () => this.worker.postMessage({ type: 'cancel', id: this.nextId++, target: id }) };
+    return {
+      id,
+      done,
+      cancel: () => this.worker.postMessage({ type: 'cancel', id: this.nextId++, target: id }),
+    };
   }
 
   private call<T extends EngineEvent['type']>(
@@ -135,7 +143,8 @@ export class EngineClient {
 
   private spawn(): Worker {
     const worker = this.createWorker();
-    worker.onmessage = (message: MessageEvent<EngineEvent>) => this.pending.get(message.data.id)?.onEvent(message.data);
+    worker.onmessage = (message: MessageEvent<EngineEvent>) =>
+      this.pending.get(message.data.id)?.onEvent(message.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       const error = new EngineError(

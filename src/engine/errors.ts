@@ -26,7 +26,10 @@ export class EngineError extends Error {
  * Maps a runtime failure (from transformers.js, onnxruntime-web or fetch) to a coded error.
  * The raw message is kept after the explanation so nothing is hidden from a curious user.
  */
-export function classifyError(error: unknown, context: { modelId?: string; host?: string } = {}): EngineError {
+export function classifyError(
+  error: unknown,
+  context: { modelId?: string; host?: string } = {},
+): EngineError {
   if (error instanceof EngineError) return error;
   const raw = error instanceof Error ? error.message : String(error);
   const model = context.modelId ? `"${context.modelId}"` : 'the model';
@@ -51,7 +54,11 @@ export function classifyError(error: unknown, context: { modelId?: string; host?
       'wasm-init-failed',
       'The WebAssembly runtime failed to start. The engine restarts; try again.',
     ],
-    [/device (was )?lost|gpudevicelost/i, 'gpu-device-lost', 'The GPU device was lost. The engine restarts; try again.'],
+    [
+      /device (was )?lost|gpudevicelost/i,
+      'gpu-device-lost',
+      'The GPU device was lost. The engine restarts; try again.',
+    ],
     [
       /out of memory|allocation failed|rangeerror: array buffer allocation|std::bad_alloc/i,
       'out-of-memory',

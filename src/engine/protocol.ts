@@ -137,7 +137,14 @@ export type EngineEvent =
   | { type: 'load-progress'; id: RequestId; files: FileProgress[]; loaded: number; total: number }
   | { type: 'loaded'; id: RequestId; model: LoadedModel }
   | { type: 'token'; id: RequestId; tokenIds: number[]; text: string }
-  | { type: 'generated'; id: RequestId; tokenIds: number[]; text: string; stopped: boolean; stats: GenerationStats }
+  | {
+      type: 'generated';
+      id: RequestId;
+      tokenIds: number[];
+      text: string;
+      stopped: boolean;
+      stats: GenerationStats;
+    }
   | { type: 'embed-progress'; id: RequestId; done: number; total: number }
   | { type: 'embedded'; id: RequestId; result: EmbeddingResult }
   | { type: 'error'; id: RequestId; error: EngineErrorData };

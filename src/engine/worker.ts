@@ -60,7 +60,9 @@ function absolute(url: string): string {
   return new URL(url, self.location.href).href;
 }
 
-const wasmThreads = self.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)) : 1;
+const wasmThreads = self.crossOriginIsolated
+  ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8))
+  : 1;
 const onnxEnv = env.backends.onnx;
 if (onnxEnv.wasm) {
   onnxEnv.wasm.wasmPaths = { mjs: absolute(ortFactoryUrl), wasm: absolute(ortWasmUrl) };
@@ -84,7 +86,8 @@ async function probeWebGpu(): Promise<{ info: WebGpuAdapterInfo | null; reason: 
         vendor: info.vendor ?? '',
         architecture: info.architecture ?? '',
         description: info.description ?? '',
-        isFallback: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || info.architecture === 'swiftshader',
+        isFallback:
+          Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || info.architecture === 'swiftshader',
         features: [...adapter.features].sort(),
       },
       reason: null,
@@ -247,7 +250,8 @@ class TokenEventStreamer extends TextStreamer {
 }
 
 async function generate(id: RequestId, messages: ChatMessage[], options: GenerationOptions): Promise<void> {
-  if (!chatSlot) throw new EngineError('no-model-loaded', 'No chat model is loaded. Pick one in the header first.');
+  if (!chatSlot)
+    throw new EngineError('no-model-loaded', 'No chat model is loaded. Pick one in the header first.');
   const { tokenizer, model, loaded } = chatSlot;
   const started = performance.now();
   const inputs = tokenizer.apply_chat_template(messages, {
@@ -292,14 +296,20 @@ async function generate(id: RequestId, messages: ChatMessage[], options: Generat
       generatedTokens: tokenIds.length,
       timeToFirstTokenMs: (firstTokenAt || finished) - started,
       totalMs: finished - started,
-      decodeTokensPerSecond: tokenIds.length > 1 && decodeMs > 0 ? ((tokenIds.length - 1) * 1000) / decodeMs : 0,
+      decodeTokensPerSecond:
+        tokenIds.length > 1 && decodeMs > 0 ? ((tokenIds.length - 1) * 1000) / decodeMs : 0,
       backend: loaded.backend,
       dtype: loaded.spec.dtype,
     },
   });
 }
 
-async function embed(id: RequestId, sentences: string[], pooling: Pooling, normalize: boolean): Promise<void> {
+async function embed(
+  id: RequestId,
+  sentences: string[],
+  pooling: Pooling,
+  normalize: boolean,
+): Promise<void> {
   if (!embeddingSlot) {
     throw new EngineError('no-model-loaded', 'No embedding model is loaded. Pick one in the header first.');
   }
@@ -347,7 +357,9 @@ async function handle(request: EngineRequest): Promise<void> {
 self.onmessage = (message: MessageEvent<EngineRequest>) => {
   const request = message.data;
   handle(request)
-    .catch((error: unknown) => post({ type: 'error', id: request.id, error: classifyError(error, context(request)).toData() }))
+    .catch((error: unknown) =>
+      post({ type: 'error', id: request.id, error: classifyError(error, context(request)).toData() }),
+    )
     .finally(() => {
       if (request.type !== 'cancel') cancelled.delete(request.id);
     });

@@ -24,7 +24,8 @@ function ConfigTable({ config }: { config: Record<string, unknown> }) {
 function Summary({ inspection }: { inspection: Inspection }) {
   const [filter, setFilter] = useState('');
   const { summary } = inspection;
-  const parameters = useMemo(() => countParameters(summary), [summary]);
+  const tiedEmbeddings = inspection.model.config['tie_word_embeddings'] === true;
+  const parameters = useMemo(() => countParameters(summary, { tiedEmbeddings }), [summary, tiedEmbeddings]);
   const initializers = useMemo(
     () => summary.initializers.filter((tensor) => tensor.name.toLowerCase().includes(filter.toLowerCase())),
     [summary, filter],
@@ -36,14 +37,16 @@ function Summary({ inspection }: { inspection: Inspection }) {
         {inspection.fromCache ? ' · read from the device cache' : ''}
       </h3>
       <p data-testid="parameter-count" data-parameters={parameters.total}>
-        <strong>{formatCount(parameters.total)}</strong> parameters ({parameters.total.toLocaleString('en-US')}) in{' '}
-        {summary.initializers.length} initializers and {summary.nodes.length} nodes. Opsets:{' '}
+        <strong>{formatCount(parameters.total)}</strong> parameters (
+        {parameters.total.toLocaleString('en-US')}) in {summary.initializers.length} initializers and{' '}
+        {summary.nodes.length} nodes. Opsets:{' '}
         {summary.opsets.map((opset) => `${opset.domain || 'ai.onnx'} ${opset.version}`).join(', ')}.
       </p>
       <ul className="dtype-shares">
         {Object.entries(parameters.byDtype).map(([dtype, share]) => (
           <li key={dtype}>
-            {dtype}: {formatCount(share.parameters)} parameters in {share.tensors} tensors, {formatBytes(share.bytes)}
+            {dtype}: {formatCount(share.parameters)} parameters in {share.tensors} tensors,{' '}
+            {formatBytes(share.bytes)}
           </li>
         ))}
       </ul>
@@ -103,7 +106,12 @@ export function InspectorPanel() {
       {chat && embedding && (
         <div className="toolbar" role="group" aria-label="Model to inspect">
           {(['chat', 'embedding'] as const).map((slot) => (
-            <button key={slot} type="button" aria-pressed={model === loaded[slot]} onClick={() => setFocusSlot(slot)}>
+            <button
+              key={slot}
+              type="button"
+              aria-pressed={model === loaded[slot]}
+              onClick={() => setFocusSlot(slot)}
+            >
               {loaded[slot]?.spec.id}
             </button>
           ))}

@@ -2,7 +2,12 @@
  * The inspector panel's store: which loaded model is open and its ONNX summary, read by the inspector worker.
  */
 import { create } from 'zustand';
-import { DTYPE_FILE_SUFFIX, modelFileUrl, type InspectorEvent, type LoadedModel } from '../engine/protocol.ts';
+import {
+  DTYPE_FILE_SUFFIX,
+  modelFileUrl,
+  type InspectorEvent,
+  type LoadedModel,
+} from '../engine/protocol.ts';
 import type { OnnxSummary } from '../lib/onnx/summary.ts';
 
 export interface Inspection {
@@ -36,7 +41,10 @@ export const useInspectorStore = create<InspectorState>()((set) => ({
     const file = onnxFileOf(model);
     const url = modelFileUrl(model.spec.host, model.spec.id, file);
     const id = ++latestRequest;
-    worker ??= new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'glassbox-inspector' });
+    worker ??= new Worker(new URL('./worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'glassbox-inspector',
+    });
     worker.onmessage = (message: MessageEvent<InspectorEvent>) => {
       const event = message.data;
       if (event.id !== latestRequest) return; // superseded by a newer request
@@ -44,7 +52,13 @@ export const useInspectorStore = create<InspectorState>()((set) => ({
       else
         set({
           reading: null,
-          inspection: { model, file, fileBytes: event.fileBytes, fromCache: event.fromCache, summary: event.summary },
+          inspection: {
+            model,
+            file,
+            fileBytes: event.fileBytes,
+            fromCache: event.fromCache,
+            summary: event.summary,
+          },
         });
     };
     set({ reading: `${model.spec.id}/${file}`, error: null });

@@ -26,6 +26,10 @@ self.onmessage = async (message: MessageEvent<InspectorRequest>) => {
     const { bytes, fromCache } = await readModelFile(url);
     post({ type: 'summarized', id, summary: summarizeOnnx(bytes), fileBytes: bytes.byteLength, fromCache });
   } catch (error) {
-    post({ type: 'error', id, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } });
+    post({
+      type: 'error',
+      id,
+      error: { code: 'internal', message: error instanceof Error ? error.message : String(error) },
+    });
   }
 };

@@ -338,9 +338,12 @@ export function summarizeOnnx(bytes: Uint8Array): OnnxSummary {
       }
     });
   } catch (error) {
-    throw new Error(`This file is not a readable ONNX model: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `This file is not a readable ONNX model: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (!sawGraph || summary.irVersion === 0) {
     throw new Error('This file is not an ONNX model: it has no graph or no IR version.');
