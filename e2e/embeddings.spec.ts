@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expectBackend, openApp, test, expect } from './fixtures.ts';
 import { referenceEmbeddings } from './reference.ts';
+import type { VectorsFile } from '../src/embeddings/exportVectors.ts';
 
 const MODEL = 'glassbox/tiny-embed';
 const SENTENCES = [
@@ -22,14 +23,7 @@ test('embeddings of three sentences equal Node within 1e-4 and download as JSON'
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download vectors' }).click();
-  const file = JSON.parse(await readFile(await (await download).path(), 'utf8')) as {
-    model: string;
-    dtype: string;
-    pooling: string;
-    normalize: boolean;
-    sentences: string[];
-    vectors: number[][];
-  };
+  const file = JSON.parse(await readFile(await (await download).path(), 'utf8')) as VectorsFile;
   expect(file).toMatchObject({
     model: MODEL,
     dtype: 'fp32',

@@ -15,7 +15,7 @@ for (const dtype of ['fp32', 'q4'] as const) {
     expect(Number(await count.getAttribute('data-parameters'))).toBe(await referenceParameterCount(MODEL));
 
     const config = page.getByRole('table', { name: 'config.json' });
-    await expect(config.getByRole('row', { name: /model_type/ })).toContainText('llama');
+    await expect(config.getByRole('row', { name: /^model_type / })).toContainText('llama');
 
     const initializers = await referenceOnnxInitializers(MODEL, dtype);
     await expect(page.getByTestId('initializer-row')).toHaveCount(initializers.length);

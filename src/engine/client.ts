@@ -26,6 +26,9 @@ type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
 type Generated = EventOf<'generated'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+/** Errors after which the worker's runtime is unusable (a failed WASM start fails forever in that worker). */
+const FATAL_CODES = new Set<EngineError['code']>(['wasm-init-failed', 'gpu-device-lost']);
+
 interface Pending {
   onEvent(event: EngineEvent): void;
   reject(error: EngineError): void;
@@ -128,7 +131,9 @@ export class EngineClient {
         onEvent: (event) => {
           if (event.type === 'error') {
             this.pending.delete(id);
-            reject(EngineError.fromData(event.error));
+            const error = EngineError.fromData(event.error);
+            reject(error);
+            if (FATAL_CODES.has(error.code)) this.replaceWorker(error);
           } else if (event.type === terminal) {
             this.pending.delete(id);
             resolve(event as EventOf<T>);
@@ -147,14 +152,19 @@ export class EngineClient {
       this.pending.get(message.data.id)?.onEvent(message.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      const error = new EngineError(
-        'worker-crashed',
-        `The inference engine stopped (${event.message || 'no message'}). It was restarted; your conversations are safe.`,
+      this.replaceWorker(
+        new EngineError(
+          'worker-crashed',
+          `The inference engine stopped (${event.message || 'no message'}). It was restarted; your conversations are safe.`,
+        ),
       );
-      this.restart(error);
-      for (const listener of this.crashListeners) listener(error);
     };
     return worker;
+  }
+
+  private replaceWorker(error: EngineError): void {
+    this.restart(error);
+    for (const listener of this.crashListeners) listener(error);
   }
 }
 

@@ -6,14 +6,14 @@ import { countParameters } from '../lib/onnx/parameters.ts';
 import { useInspectorStore, type Inspection } from './store.ts';
 
 function ConfigTable({ config }: { config: Record<string, unknown> }) {
-  const entries = Object.entries(config).filter(([, value]) => typeof value !== 'object' || value === null);
+  const entries = Object.entries(config);
   return (
     <table className="kv" aria-label="config.json">
       <tbody>
         {entries.map(([key, value]) => (
           <tr key={key}>
             <th scope="row">{key}</th>
-            <td>{String(value)}</td>
+            <td>{typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}</td>
           </tr>
         ))}
       </tbody>

@@ -13,7 +13,7 @@
  */
 
 import { createRng } from '../random.ts';
-import { Vocabulary, addSyntheticMerges, learnMerges } from './merge-engine.ts';
+import { Vocabulary, addSyntheticMerges, learnMerges, specialAddedTokens } from './merge-engine.ts';
 
 export type ByteLevelBpe = {
   tokenizerJson: Record<string, unknown>;
@@ -121,15 +121,7 @@ export function trainByteLevelBpe(options: TrainByteLevelBpeOptions): ByteLevelB
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: specialTokens.map((content, id) => ({
-      id,
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
+    added_tokens: specialAddedTokens(specialTokens),
     normalizer: null,
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true },

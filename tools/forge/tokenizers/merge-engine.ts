@@ -258,3 +258,16 @@ export function addSyntheticMerges(options: SyntheticMergesOptions): Array<[numb
   }
   return merges;
 }
+
+/** `added_tokens` entries of a tokenizer.json for special tokens that take ids 0..n-1. */
+export function specialAddedTokens(tokens: readonly string[]): Record<string, unknown>[] {
+  return tokens.map((content, id) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  }));
+}

@@ -15,7 +15,7 @@
  */
 
 import { createRng } from '../random.ts';
-import { Vocabulary, addSyntheticMerges, learnMerges } from './merge-engine.ts';
+import { Vocabulary, addSyntheticMerges, learnMerges, specialAddedTokens } from './merge-engine.ts';
 
 export type WordPiece = {
   tokenizerJson: Record<string, unknown>;
@@ -144,15 +144,7 @@ export function trainWordPiece(options: TrainWordPieceOptions): WordPiece {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: WORDPIECE_SPECIAL_TOKENS.map((content, id) => ({
-      id,
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
+    added_tokens: specialAddedTokens(WORDPIECE_SPECIAL_TOKENS),
     normalizer: {
       type: 'BertNormalizer',
       clean_text: true,
