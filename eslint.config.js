@@ -22,7 +22,7 @@ export default tseslint.config(
   {
     // The worker boundary: UI code never imports the inference runtimes.
     files: ['src/**/*.{ts,tsx}'],
-    ignores: ['src/engine/worker.ts'],
+    ignores: ['src/engine/worker*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -30,7 +30,7 @@ export default tseslint.config(
           paths: [
             {
               name: '@huggingface/transformers',
-              message: 'Only src/engine/worker.ts may import transformers.js.',
+              message: 'Only the engine worker (src/engine/worker*.ts) may import transformers.js.',
             },
             { name: 'onnxruntime-web', message: 'Only the engine worker may import onnxruntime-web.' },
           ],

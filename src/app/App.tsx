@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { ChatPanel } from '../chat/ChatPanel.tsx';
 import { EmbeddingsPanel } from '../embeddings/EmbeddingsPanel.tsx';
 import { InspectorPanel } from '../inspector/InspectorPanel.tsx';
+import { ModelsPanel } from '../models/ModelsPanel.tsx';
+import { StoragePanel } from '../models/StoragePanel.tsx';
 import { DEFAULT_CHAT_MODEL_ID } from '../models/catalog.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Header } from './Header.tsx';
@@ -12,6 +14,8 @@ const PANEL_LABELS: Record<Panel, string> = {
   chat: 'Chat',
   embeddings: 'Embeddings',
   inspector: 'Inspector',
+  models: 'Models',
+  storage: 'Storage',
 };
 
 function usePanel(initial: Panel): Panel {
@@ -33,7 +37,7 @@ async function start(): Promise<void> {
   started = true;
   const app = useAppStore.getState();
   app.addNotices(startup.problems.map((problem) => `Link ignored: ${problem}`));
-  if (startup.link.host) app.setHost(startup.link.host);
+  if (startup.link.host) app.setMirror(startup.link.host);
   if (startup.link.backend) app.setBackendChoice(startup.link.backend);
   await app.probe();
   await app.loadModel(startup.link.model ?? DEFAULT_CHAT_MODEL_ID, startup.link.dtype ?? 'fp32');
@@ -60,6 +64,8 @@ export function App() {
           {panel === 'chat' && <ChatPanel />}
           {panel === 'embeddings' && <EmbeddingsPanel />}
           {panel === 'inspector' && <InspectorPanel />}
+          {panel === 'models' && <ModelsPanel />}
+          {panel === 'storage' && <StoragePanel />}
         </ErrorBoundary>
       </main>
     </div>

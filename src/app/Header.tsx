@@ -1,6 +1,6 @@
 import type { BackendChoice, Dtype, ModelSlot } from '../engine/protocol.ts';
 import { DTYPES } from '../engine/protocol.ts';
-import { DEMO_MODELS } from '../models/catalog.ts';
+import { CATALOG } from '../models/catalog.ts';
 import { BackendBadge } from './BackendBadge.tsx';
 import type { Panel } from './deepLink.ts';
 import { useAppStore } from './store.ts';
@@ -9,6 +9,8 @@ const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
   chat: 'chat',
   embeddings: 'embedding',
   inspector: null,
+  models: null,
+  storage: null,
 };
 
 export function Header({ panel }: { panel: Panel }) {
@@ -34,16 +36,27 @@ export function Header({ panel }: { panel: Panel }) {
           <select
             value={current?.id ?? ''}
             disabled={busy}
-            onChange={(event) => void loadModel(event.target.value, dtype)}
+            onChange={(event) => {
+              const chosen = CATALOG.find((model) => model.id === event.target.value);
+              const available = chosen?.dtypes ?? DTYPES;
+              void loadModel(
+                event.target.value,
+                available.includes(dtype) ? dtype : (available[0] ?? 'fp32'),
+              );
+            }}
           >
             {!current && <option value="">Choose a model…</option>}
-            {current && !DEMO_MODELS.some((model) => model.id === current.id) && (
+            {current && !CATALOG.some((model) => model.id === current.id) && (
               <option value={current.id}>{current.id}</option>
             )}
-            {DEMO_MODELS.map((model) => (
-              <option key={model.id} value={model.id}>
-                {model.label}
-              </option>
+            {(['text-generation', 'feature-extraction'] as const).map((task) => (
+              <optgroup key={task} label={task === 'text-generation' ? 'Chat models' : 'Embedding models'}>
+                {CATALOG.filter((model) => model.task === task && model.dtypes.length > 0).map((model) => (
+                  <option key={model.id} value={model.id}>
+                    {model.label}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         </label>

@@ -12,11 +12,12 @@ const DEFAULT_FOR_SLOT: Record<ModelSlot, string> = {
 export function ModelGate({ slot }: { slot: ModelSlot }) {
   const state = useAppStore((app) => app.slots[slot]);
   const loadModel = useAppStore((app) => app.loadModel);
+  const cancelLoad = useAppStore((app) => app.cancelLoad);
   const fallback = findModel(DEFAULT_FOR_SLOT[slot]);
 
   return (
     <div className="model-gate">
-      {state.loading && <LoadProgress progress={state.loading} />}
+      {state.loading && <LoadProgress progress={state.loading} onCancel={() => cancelLoad(slot)} />}
       {state.error && (
         <p className="error" role="alert">
           {state.error.message}

@@ -3,6 +3,7 @@
  * slots with their load state. Panels read their slot from here and ask it to load.
  */
 import { create } from 'zustand';
+import type { Running } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
 import {
   slotForTask,
@@ -13,8 +14,9 @@ import {
   type LoadedModel,
   type ModelSlot,
   type ModelSpec,
+  type ModelTask,
 } from '../engine/protocol.ts';
-import { appModelHost } from '../models/catalog.ts';
+import { appModelHost, findModel } from '../models/catalog.ts';
 import { resolveTask } from '../models/resolve.ts';
 import { engine } from './engine.ts';
 
@@ -34,8 +36,8 @@ export interface SlotState {
 interface AppState {
   capabilities: BackendCapabilities | null;
   backendChoice: BackendChoice;
-  /** Base URL of the Hugging Face-layout host that models load from. */
-  host: string;
+  /** A self-hosted mirror (Hugging Face layout) that every model loads from; null: the defaults. */
+  mirror: string | null;
   slots: Record<ModelSlot, SlotState>;
   /** The slot of the model the user asked for last: what the inspector opens first. */
   focusSlot: ModelSlot;
@@ -43,19 +45,27 @@ interface AppState {
   notices: string[];
   probe(): Promise<void>;
   setBackendChoice(choice: BackendChoice): void;
-  setHost(host: string): void;
-  loadModel(id: string, dtype: Dtype): Promise<void>;
+  setMirror(mirror: string | null): void;
+  /** Where a model's files come from: the mirror if set, else the app itself (forged demo models) or the Hub. */
+  hostFor(id: string): string;
+  /** Loads a model into its slot; `from` overrides where it comes from (a folder imported from disk). */
+  loadModel(id: string, dtype: Dtype, from?: { host: string; task: ModelTask }): Promise<void>;
+  cancelLoad(slot: ModelSlot): void;
   dismissNotices(): void;
   setFocusSlot(slot: ModelSlot): void;
   addNotices(notices: string[]): void;
 }
+
+export const HUB_HOST = 'https://huggingface.co';
+
+const loads = new Map<ModelSlot, Running<LoadedModel>>();
 
 const emptySlot: SlotState = { loaded: null, loading: null, error: null };
 
 export const useAppStore = create<AppState>()((set, get) => ({
   capabilities: null,
   backendChoice: 'auto',
-  host: appModelHost(),
+  mirror: null,
   slots: { chat: emptySlot, embedding: emptySlot },
   focusSlot: 'chat',
   notices: [],
@@ -73,15 +83,19 @@ export const useAppStore = create<AppState>()((set, get) => ({
     }
   },
 
-  setHost(host) {
-    set({ host });
+  setMirror(mirror) {
+    set({ mirror });
   },
 
-  async loadModel(id, dtype) {
-    const host = get().host;
-    let task;
+  hostFor(id) {
+    return get().mirror ?? (findModel(id)?.forged ? appModelHost() : HUB_HOST);
+  },
+
+  async loadModel(id, dtype, from) {
+    const host = from?.host ?? get().hostFor(id);
+    let task: ModelTask;
     try {
-      task = await resolveTask(host, id);
+      task = from?.task ?? (await resolveTask(host, id));
     } catch (error) {
       get().addNotices([`Cannot load ${id}: ${String(error)}`]);
       return;
@@ -92,17 +106,25 @@ export const useAppStore = create<AppState>()((set, get) => ({
       set((state) => ({ slots: { ...state.slots, [slot]: { ...state.slots[slot], ...update } } }));
     set({ focusSlot: slot });
     patch({ loading: { spec, files: [], loaded: 0, total: 0 }, error: null });
+    const request = engine.load(spec, get().backendChoice, (progress) =>
+      patch({ loading: { spec, files: progress.files, loaded: progress.loaded, total: progress.total } }),
+    );
+    loads.set(slot, request);
     try {
-      const loaded = await engine.load(spec, get().backendChoice, (progress) =>
-        patch({ loading: { spec, files: progress.files, loaded: progress.loaded, total: progress.total } }),
-      );
+      const loaded = await request.done;
       patch({ loaded, loading: null });
     } catch (error) {
       patch({
         loading: null,
         error: error instanceof EngineError ? error : new EngineError('internal', String(error)),
       });
+    } finally {
+      if (loads.get(slot) === request) loads.delete(slot);
     }
+  },
+
+  cancelLoad(slot) {
+    loads.get(slot)?.cancel();
   },
 
   dismissNotices() {

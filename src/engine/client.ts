@@ -16,9 +16,11 @@ import type {
   EngineEvent,
   EngineRequest,
   GenerationOptions,
+  ImportedFile,
   LoadedModel,
   ModelSpec,
   Pooling,
+  RepositoryReport,
   RequestId,
 } from './protocol.ts';
 
@@ -61,14 +63,26 @@ export class EngineClient {
     return this.call({ type: 'probe' }, 'probed').then((event) => event.capabilities);
   }
 
+  /** Downloads what is missing into the device's store, then loads; cancelling keeps the bytes received. */
   load(
     spec: ModelSpec,
     backend: BackendChoice,
     onProgress: (progress: EventOf<'load-progress'>) => void,
-  ): Promise<LoadedModel> {
-    return this.call({ type: 'load', spec, backend }, 'loaded', (event) => {
+  ): Running<LoadedModel> {
+    const running = this.cancellable({ type: 'load', spec, backend }, 'loaded', (event) => {
       if (event.type === 'load-progress') onProgress(event);
-    }).then((event) => event.model);
+    });
+    return { ...running, done: running.done.then((event) => event.model) };
+  }
+
+  /** What a repository offers (files, dtypes, sizes, whether it can run), before downloading anything. */
+  checkRepository(host: string, modelId: string): Promise<RepositoryReport> {
+    return this.call({ type: 'check', host, modelId }, 'checked').then((event) => event.report);
+  }
+
+  /** Copies a model folder picked from disk into the store; answers where it now lives. */
+  importFolder(modelId: string, files: ImportedFile[]): Promise<EventOf<'imported'>> {
+    return this.call({ type: 'import', modelId, files }, 'imported');
   }
 
   generate(

@@ -45,6 +45,9 @@ export interface WebGpuAdapterInfo {
   /** Software adapters (SwiftShader) are correct but slow; the UI says so. */
   isFallback: boolean;
   features: string[];
+  /** The adapter limits that decide whether a model's tensors fit in GPU buffers. */
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
 }
 
 export interface BackendCapabilities {
@@ -55,6 +58,22 @@ export interface BackendCapabilities {
   /** WASM threads this worker will use: more than 1 only when cross-origin isolated. */
   wasmThreads: number;
   hardwareConcurrency: number;
+  /** `navigator.deviceMemory` (GB, rounded down by the browser), when the browser tells. */
+  deviceMemoryGb: number | null;
+}
+
+/** What a repository on a host offers, checked before anything is downloaded. */
+export interface RepositoryReport {
+  host: string;
+  modelId: string;
+  modelType: string;
+  architectures: string[];
+  task: ModelTask;
+  /** Whether this Transformers.js can build the architecture for the task. */
+  supported: boolean;
+  /** Per loadable dtype: the files a load would fetch and their total size (null when the host does not say). */
+  dtypes: { dtype: Dtype; files: { path: string; size: number | null }[]; bytes: number | null }[];
+  config: Record<string, unknown>;
 }
 
 export interface FileProgress {
@@ -62,6 +81,11 @@ export interface FileProgress {
   loaded: number;
   total: number;
   done: boolean;
+  bytesPerSecond: number;
+  /** Already on the device: nothing downloaded. */
+  fromStore: boolean;
+  /** Times the download resumed after a dropped connection or server error. */
+  resumes?: number;
 }
 
 export interface LoadedModel {
@@ -72,7 +96,16 @@ export interface LoadedModel {
   threads: number;
   config: Record<string, unknown>;
   loadMs: number;
+  /** Size of the model's files on the device. */
   bytes: number;
+  /** Of which downloaded by this load (0 when everything was already stored). */
+  downloadedBytes: number;
+}
+
+/** A file of a model folder picked from disk, with its path inside the folder (`onnx/model.onnx`). */
+export interface ImportedFile {
+  path: string;
+  file: File;
 }
 
 export interface ChatMessage {
@@ -114,6 +147,8 @@ export const ENGINE_ERROR_CODES = Object.freeze([
   'no-model-loaded',
   'bad-request',
   'cancelled',
+  'corrupt-file',
+  'insufficient-storage',
   'worker-crashed',
   'internal',
 ] as const);
@@ -129,6 +164,9 @@ export type EngineRequest =
   | { type: 'load'; id: RequestId; spec: ModelSpec; backend: BackendChoice }
   | { type: 'generate'; id: RequestId; messages: ChatMessage[]; options: GenerationOptions }
   | { type: 'embed'; id: RequestId; sentences: string[]; pooling: Pooling; normalize: boolean }
+  | { type: 'check'; id: RequestId; host: string; modelId: string }
+  /** Copies a model folder from disk into the store under `modelId`; then it loads like any model. */
+  | { type: 'import'; id: RequestId; modelId: string; files: ImportedFile[] }
   /** Stops the request `target`: generation ends after the current token. */
   | { type: 'cancel'; id: RequestId; target: RequestId };
 
@@ -147,12 +185,20 @@ export type EngineEvent =
     }
   | { type: 'embed-progress'; id: RequestId; done: number; total: number }
   | { type: 'embedded'; id: RequestId; result: EmbeddingResult }
+  | { type: 'checked'; id: RequestId; report: RepositoryReport }
+  | { type: 'imported'; id: RequestId; host: string; modelId: string; task: ModelTask }
   | { type: 'error'; id: RequestId; error: EngineErrorData };
 
 /** The inspector worker reads model files off the UI thread. */
-export type InspectorRequest = { type: 'summarize'; id: RequestId; url: string };
+export type InspectorRequest = {
+  type: 'summarize';
+  id: RequestId;
+  host: string;
+  modelId: string;
+  path: string;
+};
 export type InspectorEvent =
-  | { type: 'summarized'; id: RequestId; summary: OnnxSummary; fileBytes: number; fromCache: boolean }
+  | { type: 'summarized'; id: RequestId; summary: OnnxSummary; fileBytes: number; fromStore: boolean }
   | { type: 'error'; id: RequestId; error: EngineErrorData };
 
 /** Which loaded model a task runs in: chat and embedding models are held side by side. */

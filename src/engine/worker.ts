@@ -15,13 +15,15 @@ import {
   type FeatureExtractionPipeline,
   type PreTrainedModel,
   type PreTrainedTokenizer,
-  type ProgressInfo,
   type Tensor,
 } from '@huggingface/transformers';
 // Served from our own build: transformers.js would otherwise fetch them from a CDN.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { taskFromConfig } from '../models/resolve.ts';
 import { EngineError, classifyError } from './errors.ts';
+import { checkRepository } from './workerCheck.ts';
+import { DISK_HOST, prepareModel, store, storeFetch } from './workerFiles.ts';
 import {
   slotForTask,
   type Backend,
@@ -32,6 +34,7 @@ import {
   type EngineRequest,
   type FileProgress,
   type GenerationOptions,
+  type ImportedFile,
   type LoadedModel,
   type ModelSpec,
   type Pooling,
@@ -44,6 +47,7 @@ interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
   isFallbackAdapter?: boolean;
   features: Iterable<string>;
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
 }
 interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
@@ -70,6 +74,10 @@ if (onnxEnv.wasm) {
 }
 env.allowLocalModels = false;
 env.allowRemoteModels = true;
+// Model files come from our own store (verified, resumable, one copy on the device), not transformers.js' cache.
+env.useBrowserCache = false;
+env.useCustomCache = false;
+env.fetch = storeFetch;
 env.remotePathTemplate = '{model}/resolve/{revision}/';
 
 let capabilitiesPromise: Promise<BackendCapabilities> | null = null;
@@ -89,6 +97,8 @@ async function probeWebGpu(): Promise<{ info: WebGpuAdapterInfo | null; reason: 
         isFallback:
           Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || info.architecture === 'swiftshader',
         features: [...adapter.features].sort(),
+        maxBufferSize: adapter.limits.maxBufferSize,
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       },
       reason: null,
     };
@@ -104,6 +114,7 @@ function probe(): Promise<BackendCapabilities> {
     crossOriginIsolated: self.crossOriginIsolated,
     wasmThreads,
     hardwareConcurrency: navigator.hardwareConcurrency || 1,
+    deviceMemoryGb: (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? null,
   }));
   return capabilitiesPromise;
 }
@@ -158,41 +169,29 @@ let chatSlot: ChatSlot | null = null;
 let embeddingSlot: EmbeddingSlot | null = null;
 const cancelled = new Set<RequestId>();
 const stoppers = new Map<RequestId, InterruptableStoppingCriteria>();
-
-/** Folds transformers.js' per-file callbacks into throttled `load-progress` events. */
-function progressReporter(id: RequestId): { callback: (info: ProgressInfo) => void; flush: () => number } {
-  const files = new Map<string, FileProgress>();
-  let lastPost = 0;
-  const flush = (): number => {
-    const list = [...files.values()];
-    const loaded = list.reduce((sum, f) => sum + f.loaded, 0);
-    const total = list.reduce((sum, f) => sum + f.total, 0);
-    post({ type: 'load-progress', id, files: list, loaded, total });
-    lastPost = performance.now();
-    return total;
-  };
-  const callback = (info: ProgressInfo): void => {
-    if (info.status === 'initiate') {
-      files.set(info.file, files.get(info.file) ?? { file: info.file, loaded: 0, total: 0, done: false });
-    } else if (info.status === 'progress') {
-      files.set(info.file, { file: info.file, loaded: info.loaded, total: info.total, done: false });
-    } else if (info.status === 'done') {
-      const entry = files.get(info.file);
-      if (entry) files.set(info.file, { ...entry, loaded: Math.max(entry.loaded, entry.total), done: true });
-    } else {
-      return;
-    }
-    if (info.status !== 'progress' || performance.now() - lastPost > PROGRESS_INTERVAL_MS) flush();
-  };
-  return { callback, flush };
-}
+const aborters = new Map<RequestId, AbortController>();
 
 async function load(id: RequestId, spec: ModelSpec, choice: BackendChoice): Promise<void> {
   const backend = await resolveBackend(choice);
-  env.remoteHost = spec.host.endsWith('/') ? spec.host : `${spec.host}/`;
   const started = performance.now();
-  const progress = progressReporter(id);
-  const options = { dtype: spec.dtype, device: backend, progress_callback: progress.callback } as const;
+  const abort = new AbortController();
+  aborters.set(id, abort);
+  let lastReport = 0;
+  const report = (files: FileProgress[], force = false) => {
+    if (!force && performance.now() - lastReport < PROGRESS_INTERVAL_MS) return;
+    lastReport = performance.now();
+    post({
+      type: 'load-progress',
+      id,
+      files,
+      loaded: files.reduce((sum, f) => sum + f.loaded, 0),
+      total: files.reduce((sum, f) => sum + f.total, 0),
+    });
+  };
+  // transformers.js builds file URLs from one global host: set before it plans or reads any file.
+  env.remoteHost = spec.host.endsWith('/') ? spec.host : `${spec.host}/`;
+  const prepared = await prepareModel(spec, backend, abort.signal, report).finally(() => aborters.delete(id));
+  report(prepared.files, true);
   const slot = slotForTask(spec.task);
   const describe = (config: unknown): LoadedModel => ({
     spec,
@@ -201,23 +200,55 @@ async function load(id: RequestId, spec: ModelSpec, choice: BackendChoice): Prom
     threads: backend === 'wasm' ? wasmThreads : 1,
     config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
     loadMs: performance.now() - started,
-    bytes: progress.flush(),
+    bytes: prepared.bytes,
+    downloadedBytes: prepared.downloadedBytes,
   });
-
-  if (spec.task === 'text-generation') {
-    const [tokenizer, model] = await Promise.all([
-      AutoTokenizer.from_pretrained(spec.id, { progress_callback: progress.callback }),
-      AutoModelForCausalLM.from_pretrained(spec.id, options),
-    ]);
-    await chatSlot?.model.dispose();
-    chatSlot = { loaded: describe(model.config), tokenizer, model: yieldBetweenSteps(model) };
-    post({ type: 'loaded', id, model: chatSlot.loaded });
-  } else {
-    const extractor = await pipeline('feature-extraction', spec.id, options);
-    await embeddingSlot?.extractor.dispose();
-    embeddingSlot = { loaded: describe(extractor.model.config), extractor };
-    post({ type: 'loaded', id, model: embeddingSlot.loaded });
+  const options = { dtype: spec.dtype, device: backend } as const;
+  try {
+    if (spec.task === 'text-generation') {
+      const [tokenizer, model] = await Promise.all([
+        AutoTokenizer.from_pretrained(spec.id),
+        AutoModelForCausalLM.from_pretrained(spec.id, options),
+      ]);
+      await chatSlot?.model.dispose();
+      chatSlot = { loaded: describe(model.config), tokenizer, model: yieldBetweenSteps(model) };
+      post({ type: 'loaded', id, model: chatSlot.loaded });
+    } else {
+      const extractor = await pipeline('feature-extraction', spec.id, options);
+      await embeddingSlot?.extractor.dispose();
+      embeddingSlot = { loaded: describe(extractor.model.config), extractor };
+      post({ type: 'loaded', id, model: embeddingSlot.loaded });
+    }
+  } finally {
+    prepared.release();
   }
+}
+
+/** Copies a model folder picked from disk into the store, so it loads (and reloads) with no network. */
+async function importFolder(id: RequestId, modelId: string, files: ImportedFile[]): Promise<void> {
+  const config = files.find((file) => file.path === 'config.json');
+  if (!config) {
+    throw new EngineError(
+      'bad-request',
+      'This folder has no config.json: pick the folder of a Hugging Face model.',
+    );
+  }
+  if (!files.some((file) => /^onnx\/.+\.onnx$/.test(file.path))) {
+    throw new EngineError(
+      'unsupported-model',
+      'This folder has no onnx/*.onnx file: Transformers.js needs ONNX weights.',
+    );
+  }
+  await store.remove(DISK_HOST, modelId);
+  for (const { path, file } of files) {
+    const partial = await store.partial(DISK_HOST, modelId, path);
+    const writer = await partial.writer(false);
+    await writer.write(file);
+    await writer.close();
+    await partial.commit(file.size, null);
+  }
+  const task = taskFromConfig(JSON.parse(await config.file.text()) as { architectures?: unknown });
+  post({ type: 'imported', id, host: DISK_HOST, modelId, task });
 }
 
 /** Streams each generated token as one event: its ids and the text it completes (maybe empty mid-word). */
@@ -347,9 +378,15 @@ async function handle(request: EngineRequest): Promise<void> {
       return generate(request.id, request.messages, request.options);
     case 'embed':
       return embed(request.id, request.sentences, request.pooling, request.normalize);
+    case 'check':
+      post({ type: 'checked', id: request.id, report: await checkRepository(request.host, request.modelId) });
+      return;
+    case 'import':
+      return importFolder(request.id, request.modelId, request.files);
     case 'cancel':
       cancelled.add(request.target);
       stoppers.get(request.target)?.interrupt();
+      aborters.get(request.target)?.abort();
       return;
   }
 }

@@ -34,7 +34,7 @@ function Summary({ inspection }: { inspection: Inspection }) {
     <>
       <h3>
         {inspection.file} · {formatBytes(inspection.fileBytes)}
-        {inspection.fromCache ? ' · read from the device cache' : ''}
+        {inspection.fromStore ? ' · read from this device' : ''}
       </h3>
       <p data-testid="parameter-count" data-parameters={parameters.total}>
         <strong>{formatCount(parameters.total)}</strong> parameters (

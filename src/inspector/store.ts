@@ -2,19 +2,14 @@
  * The inspector panel's store: which loaded model is open and its ONNX summary, read by the inspector worker.
  */
 import { create } from 'zustand';
-import {
-  DTYPE_FILE_SUFFIX,
-  modelFileUrl,
-  type InspectorEvent,
-  type LoadedModel,
-} from '../engine/protocol.ts';
+import { DTYPE_FILE_SUFFIX, type InspectorEvent, type LoadedModel } from '../engine/protocol.ts';
 import type { OnnxSummary } from '../lib/onnx/summary.ts';
 
 export interface Inspection {
   model: LoadedModel;
   file: string;
   fileBytes: number;
-  fromCache: boolean;
+  fromStore: boolean;
   summary: OnnxSummary;
 }
 
@@ -39,7 +34,6 @@ export const useInspectorStore = create<InspectorState>()((set) => ({
 
   inspect(model) {
     const file = onnxFileOf(model);
-    const url = modelFileUrl(model.spec.host, model.spec.id, file);
     const id = ++latestRequest;
     worker ??= new Worker(new URL('./worker.ts', import.meta.url), {
       type: 'module',
@@ -56,12 +50,12 @@ export const useInspectorStore = create<InspectorState>()((set) => ({
             model,
             file,
             fileBytes: event.fileBytes,
-            fromCache: event.fromCache,
+            fromStore: event.fromStore,
             summary: event.summary,
           },
         });
     };
     set({ reading: `${model.spec.id}/${file}`, error: null });
-    worker.postMessage({ type: 'summarize', id, url });
+    worker.postMessage({ type: 'summarize', id, host: model.spec.host, modelId: model.spec.id, path: file });
   },
 }));

@@ -1,0 +1,249 @@
+/**
+ * The engine worker's file layer: every file transformers.js asks for goes through `storeFetch`
+ * (installed as transformers.js' `env.fetch`), which answers from the on-device model store and
+ * downloads (resumable, verified) what is missing. A stored model therefore loads with no request.
+ *
+ * Part of the worker: may import transformers.js, never UI modules.
+ */
+import { ModelRegistry } from '@huggingface/transformers';
+import { downloadToStore, type DownloadProgress } from '../models/storage/download.ts';
+import { ModelStore } from '../models/storage/modelStore.ts';
+import { EngineError } from './errors.ts';
+import { modelFileUrl, type Backend, type FileProgress, type ModelSpec } from './protocol.ts';
+
+/** Host of models imported from disk: never fetched from (the `.invalid` TLD cannot resolve). */
+export const DISK_HOST = 'https://disk.glassbox.invalid';
+
+export const store = new ModelStore();
+
+interface LoadContext {
+  spec: ModelSpec;
+  signal: AbortSignal;
+  /** Known sizes and hashes, from the host's tree listing. */
+  listing: Map<string, { size: number; sha256: string | null }>;
+  onProgress(file: string, progress: DownloadProgress | 'stored'): void;
+}
+
+const contexts = new Set<LoadContext>();
+const networkFetch: typeof fetch = (...args) => fetch(...args);
+
+function trimHost(host: string): string {
+  return host.replace(/\/+$/, '');
+}
+
+/** Which load a URL belongs to, and the file path inside the model repository. */
+function locate(url: string): { context: LoadContext; path: string } | null {
+  for (const context of contexts) {
+    const prefix = `${trimHost(context.spec.host)}/${context.spec.id}/resolve/`;
+    if (!url.startsWith(prefix)) continue;
+    const path = url.slice(prefix.length).split('/').slice(1).join('/'); // drop the revision
+    return { context, path: decodeURIComponent(path) };
+  }
+  return null;
+}
+
+function responseOf(file: File): Response {
+  return new Response(file, { headers: { 'content-length': String(file.size) } });
+}
+
+const notFound = (): Response => new Response('', { status: 404, statusText: 'Not Found' });
+
+async function ensureFile(context: LoadContext, path: string): Promise<File | null> {
+  const { host, id } = context.spec;
+  const stored = await store.file(host, id, path);
+  if (stored) {
+    context.onProgress(path, 'stored');
+    return stored;
+  }
+  if (await store.isAbsent(host, id, path)) return null;
+  if (host === DISK_HOST) return null;
+  const known = context.listing.get(path);
+  const outcome = await downloadToStore(
+    store,
+    {
+      url: modelFileUrl(host, id, path),
+      host,
+      id,
+      path,
+      expectedSize: known?.size ?? null,
+      expectedSha256: known?.sha256 ?? null,
+    },
+    {
+      signal: context.signal,
+      onProgress: (progress) => context.onProgress(path, progress),
+      fetch: networkFetch,
+    },
+  );
+  if (outcome === 'absent') {
+    await store.markAbsent(host, id, path);
+    return null;
+  }
+  return store.file(host, id, path);
+}
+
+/** transformers.js' `env.fetch`: model files from the store (downloaded first when missing). */
+export async function storeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const url = input instanceof Request ? input.url : String(input);
+  const located = locate(url);
+  if (!located) return networkFetch(input, init);
+  const file = await ensureFile(located.context, located.path);
+  return file ? responseOf(file) : notFound();
+}
+
+interface TreeEntry {
+  type: string;
+  path: string;
+  size?: number;
+  lfs?: { oid?: string; size?: number };
+}
+
+/** Sizes and sha256 of the repository's files from a Hub-like tree listing, when the host has one. */
+async function fetchListing(spec: ModelSpec, signal: AbortSignal): Promise<LoadContext['listing']> {
+  const listing: LoadContext['listing'] = new Map();
+  if (spec.host === DISK_HOST) return listing;
+  try {
+    const response = await networkFetch(
+      `${trimHost(spec.host)}/api/models/${spec.id}/tree/main?recursive=true`,
+      {
+        signal,
+      },
+    );
+    if (!response.ok) return listing;
+    for (const entry of (await response.json()) as TreeEntry[]) {
+      if (entry.type !== 'file') continue;
+      listing.set(entry.path, { size: entry.lfs?.size ?? entry.size ?? 0, sha256: entry.lfs?.oid ?? null });
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    // A static host (the app's own demo models) has no API: sizes then come from the downloads.
+  }
+  return listing;
+}
+
+export interface PreparedModel {
+  files: FileProgress[];
+  bytes: number;
+  downloadedBytes: number;
+  release(): void;
+}
+
+/**
+ * Makes sure every file the model needs is in the store: plans the files with transformers.js'
+ * ModelRegistry, checks that the missing ones fit the storage quota, then downloads them one by one.
+ */
+export async function prepareModel(
+  spec: ModelSpec,
+  backend: Backend,
+  signal: AbortSignal,
+  report: (files: FileProgress[]) => void,
+): Promise<PreparedModel> {
+  const files = new Map<string, FileProgress>();
+  let downloadedBytes = 0;
+  const context: LoadContext = {
+    spec,
+    signal,
+    listing: new Map(),
+    onProgress(file, progress) {
+      const previous = files.get(file);
+      if (progress === 'stored') {
+        if (!previous?.done) {
+          const size = previous?.total ?? 0;
+          files.set(file, {
+            file,
+            loaded: size,
+            total: size,
+            done: true,
+            bytesPerSecond: 0,
+            fromStore: !previous,
+          });
+        }
+      } else {
+        const total = progress.total ?? context.listing.get(file)?.size ?? 0;
+        const done = progress.total !== null && progress.loaded === progress.total;
+        if (done && !previous?.done) downloadedBytes += progress.loaded;
+        files.set(file, {
+          file,
+          loaded: progress.loaded,
+          total,
+          done,
+          bytesPerSecond: progress.bytesPerSecond,
+          fromStore: false,
+          resumes: progress.resumes,
+        });
+      }
+      report([...files.values()]);
+    },
+  };
+  contexts.add(context);
+  const release = () => contexts.delete(context);
+  try {
+    const planned = await ModelRegistry.get_pipeline_files(spec.task, spec.id, {
+      dtype: spec.dtype,
+      device: backend,
+    });
+    const missing: string[] = [];
+    for (const path of planned) {
+      const stored = await store.file(spec.host, spec.id, path);
+      if (stored) {
+        files.set(path, {
+          file: path,
+          loaded: stored.size,
+          total: stored.size,
+          done: true,
+          bytesPerSecond: 0,
+          fromStore: true,
+        });
+      } else if (!(await store.isAbsent(spec.host, spec.id, path))) {
+        missing.push(path);
+        files.set(path, {
+          file: path,
+          loaded: 0,
+          total: 0,
+          done: false,
+          bytesPerSecond: 0,
+          fromStore: false,
+        });
+      }
+    }
+    if (missing.length > 0) {
+      context.listing = await fetchListing(spec, signal);
+      for (const path of missing) {
+        const entry = files.get(path);
+        const size = context.listing.get(path)?.size;
+        if (entry && size) files.set(path, { ...entry, total: size });
+      }
+      report([...files.values()]);
+      await ensureRoom(spec, missing, context.listing);
+      for (const path of missing) await ensureFile(context, path);
+    }
+    await store.touch(spec.host, spec.id);
+    const list = [...files.values()];
+    return { files: list, bytes: list.reduce((sum, f) => sum + f.total, 0), downloadedBytes, release };
+  } catch (error) {
+    release();
+    if (signal.aborted) {
+      throw new EngineError(
+        'cancelled',
+        'The download was cancelled. Bytes already received are kept: loading again resumes.',
+      );
+    }
+    throw error;
+  }
+}
+
+async function ensureRoom(
+  spec: ModelSpec,
+  missing: string[],
+  listing: LoadContext['listing'],
+): Promise<void> {
+  const needed = missing.reduce((sum, path) => sum + (listing.get(path)?.size ?? 0), 0);
+  const estimate = await navigator.storage.estimate();
+  const free = (estimate.quota ?? Infinity) - (estimate.usage ?? 0);
+  if (needed > free) {
+    const mb = (bytes: number) => `${Math.ceil(bytes / 1e6)} MB`;
+    throw new EngineError(
+      'insufficient-storage',
+      `${spec.id} (${spec.dtype}) needs ${mb(needed)} but this browser grants only ${mb(free)} more. Delete stored models on the Storage page or pick a smaller dtype.`,
+    );
+  }
+}

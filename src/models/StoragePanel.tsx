@@ -1,0 +1,86 @@
+import { useEffect } from 'react';
+import { useAppStore } from '../app/store.ts';
+import { formatBytes } from '../lib/format.ts';
+import { useStorageStore } from './storageStore.ts';
+
+/** Models on this device: sizes, last use, delete; the browser's quota and whether storage is persistent. */
+export function StoragePanel() {
+  const { models, usage, quota, persisted, error, refresh, remove, removeAll, persist } = useStorageStore();
+  const loadedCount = useAppStore(
+    (state) => Number(state.slots.chat.loaded !== null) + Number(state.slots.embedding.loaded !== null),
+  );
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh, loadedCount]);
+
+  const modelBytes = models.reduce((sum, model) => sum + model.bytes, 0);
+  return (
+    <section className="panel storage-panel" aria-label="Storage">
+      <h2>Storage on this device</h2>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <p data-testid="storage-usage" data-usage={usage ?? ''} data-model-bytes={modelBytes}>
+        Models: <strong>{formatBytes(modelBytes)}</strong> in {models.length} model
+        {models.length === 1 ? '' : 's'}. This site uses {usage === null ? '…' : formatBytes(usage)} of{' '}
+        {quota === null ? '…' : formatBytes(quota)} the browser allows it.
+      </p>
+      <p>
+        {persisted === true
+          ? 'Storage is persistent: the browser will not evict these models when space runs low.'
+          : 'Storage is best-effort: the browser may evict these models when the disk runs low.'}{' '}
+        {persisted !== true && (
+          <button type="button" onClick={() => void persist()}>
+            Ask to keep models
+          </button>
+        )}
+      </p>
+      {models.length === 0 ? (
+        <p className="muted">No model is stored yet. Models are stored the first time they load.</p>
+      ) : (
+        <table aria-label="Stored models">
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">From</th>
+              <th scope="col">Files</th>
+              <th scope="col">Size</th>
+              <th scope="col">Last used</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {models.map((model) => (
+              <tr key={`${model.manifest.host}/${model.manifest.id}`} data-testid="stored-model">
+                <td>{model.manifest.id}</td>
+                <td>{model.manifest.host}</td>
+                <td>{Object.keys(model.manifest.files).length}</td>
+                <td>{formatBytes(model.bytes)}</td>
+                <td>{new Date(model.manifest.lastUsed).toLocaleString()}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() => void remove(model)}
+                    aria-label={`Delete ${model.manifest.id}`}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {models.length > 0 && (
+        <button type="button" className="danger" onClick={() => void removeAll()}>
+          Delete all models
+        </button>
+      )}
+    </section>
+  );
+}

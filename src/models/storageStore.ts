@@ -1,0 +1,55 @@
+/**
+ * The storage page's store: what the model store holds, the browser's quota, and persistence.
+ */
+import { create } from 'zustand';
+import { ModelStore, type StoredModel } from './storage/modelStore.ts';
+
+export const modelStore = new ModelStore();
+
+interface StorageState {
+  models: StoredModel[];
+  usage: number | null;
+  quota: number | null;
+  /** null until asked; then the browser's answer. */
+  persisted: boolean | null;
+  error: string | null;
+  refresh(): Promise<void>;
+  remove(model: StoredModel): Promise<void>;
+  removeAll(): Promise<void>;
+  persist(): Promise<void>;
+}
+
+export const useStorageStore = create<StorageState>()((set, get) => ({
+  models: [],
+  usage: null,
+  quota: null,
+  persisted: null,
+  error: null,
+
+  async refresh() {
+    try {
+      const [models, estimate, persisted] = await Promise.all([
+        modelStore.list(),
+        navigator.storage.estimate(),
+        navigator.storage.persisted(),
+      ]);
+      set({ models, usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted, error: null });
+    } catch (error) {
+      set({ error: `Could not read this device's storage: ${String(error)}` });
+    }
+  },
+
+  async remove(model) {
+    await modelStore.remove(model.manifest.host, model.manifest.id);
+    await get().refresh();
+  },
+
+  async removeAll() {
+    await modelStore.removeAll();
+    await get().refresh();
+  },
+
+  async persist() {
+    set({ persisted: await navigator.storage.persist() });
+  },
+}));
