@@ -53,9 +53,18 @@ test.describe('chat', () => {
     await expect(reply).toHaveCount(2);
   });
 
-  test('a link to a missing model says so and the default model still loads', async ({ page, backend, baseURL }) => {
+  test('a link to a missing model says so and the default model still loads', async ({
+    page,
+    backend,
+    baseURL,
+  }) => {
     test.skip(backend !== 'wasm', 'backend-independent');
-    await openApp(page, { host: `${baseURL}/models`, model: 'glassbox/no-such-model', backend, panel: 'chat' });
+    await openApp(page, {
+      host: `${baseURL}/models`,
+      model: 'glassbox/no-such-model',
+      backend,
+      panel: 'chat',
+    });
     await expect(page.getByRole('alert').filter({ hasText: 'glassbox/no-such-model' })).toContainText('404');
     await page.getByRole('button', { name: 'Load Tiny chat (forged)' }).click();
     await expectBackend(page, backend);

@@ -37,7 +37,7 @@ export interface AppLink {
   model?: string;
   dtype?: 'fp32' | 'q8' | 'q4';
   backend: Backend | 'auto';
-  panel: 'chat' | 'embeddings' | 'inspector';
+  panel: 'chat' | 'embeddings' | 'inspector' | 'models' | 'storage';
   host?: string;
 }
 

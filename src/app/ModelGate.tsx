@@ -1,5 +1,6 @@
 import type { ModelSlot } from '../engine/protocol.ts';
 import { DEFAULT_CHAT_MODEL_ID, DEFAULT_EMBEDDING_MODEL_ID, findModel } from '../models/catalog.ts';
+import { formatBytes, formatMs } from '../lib/format.ts';
 import { LoadProgress } from './LoadProgress.tsx';
 import { useAppStore } from './store.ts';
 
@@ -18,6 +19,20 @@ export function ModelGate({ slot }: { slot: ModelSlot }) {
   return (
     <div className="model-gate">
       {state.loading && <LoadProgress progress={state.loading} onCancel={() => cancelLoad(slot)} />}
+      {state.loaded && !state.loading && (
+        <p
+          className="muted"
+          data-testid="load-summary"
+          data-downloaded={state.loaded.downloadedBytes}
+          data-resumes={state.loaded.resumes}
+        >
+          {state.loaded.spec.id} ({state.loaded.spec.dtype}), {formatBytes(state.loaded.bytes)}:{' '}
+          {state.loaded.downloadedBytes > 0
+            ? `downloaded ${formatBytes(state.loaded.downloadedBytes)} from ${state.loaded.spec.host}${state.loaded.resumes > 0 ? `, resumed ${state.loaded.resumes}× after interruptions` : ''}`
+            : 'loaded from this device, no download'}{' '}
+          in {formatMs(state.loaded.loadMs)}.
+        </p>
+      )}
       {state.error && (
         <p className="error" role="alert">
           {state.error.message}

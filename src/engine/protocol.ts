@@ -100,6 +100,8 @@ export interface LoadedModel {
   bytes: number;
   /** Of which downloaded by this load (0 when everything was already stored). */
   downloadedBytes: number;
+  /** Times this load's downloads resumed after a dropped connection or a server error. */
+  resumes: number;
 }
 
 /** A file of a model folder picked from disk, with its path inside the folder (`onnx/model.onnx`). */

@@ -202,6 +202,7 @@ async function load(id: RequestId, spec: ModelSpec, choice: BackendChoice): Prom
     loadMs: performance.now() - started,
     bytes: prepared.bytes,
     downloadedBytes: prepared.downloadedBytes,
+    resumes: prepared.resumes,
   });
   const options = { dtype: spec.dtype, device: backend } as const;
   try {

@@ -124,6 +124,8 @@ export interface PreparedModel {
   files: FileProgress[];
   bytes: number;
   downloadedBytes: number;
+  /** Times downloads resumed after a dropped connection or a server error. */
+  resumes: number;
   release(): void;
 }
 
@@ -218,7 +220,13 @@ export async function prepareModel(
     }
     await store.touch(spec.host, spec.id);
     const list = [...files.values()];
-    return { files: list, bytes: list.reduce((sum, f) => sum + f.total, 0), downloadedBytes, release };
+    return {
+      files: list,
+      bytes: list.reduce((sum, f) => sum + f.total, 0),
+      downloadedBytes,
+      resumes: list.reduce((sum, f) => sum + (f.resumes ?? 0), 0),
+      release,
+    };
   } catch (error) {
     release();
     if (signal.aborted) {

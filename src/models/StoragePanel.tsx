@@ -56,10 +56,25 @@ export function StoragePanel() {
           </thead>
           <tbody>
             {models.map((model) => (
-              <tr key={`${model.manifest.host}/${model.manifest.id}`} data-testid="stored-model">
+              <tr
+                key={`${model.manifest.host}/${model.manifest.id}`}
+                data-testid="stored-model"
+                data-files={Object.keys(model.manifest.files).length}
+              >
                 <td>{model.manifest.id}</td>
                 <td>{model.manifest.host}</td>
-                <td>{Object.keys(model.manifest.files).length}</td>
+                <td>
+                  <details>
+                    <summary>{Object.keys(model.manifest.files).length}</summary>
+                    <ul className="file-list">
+                      {Object.entries(model.manifest.files).map(([file, entry]) => (
+                        <li key={file}>
+                          {file} ({formatBytes(entry.size)})
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                </td>
                 <td>{formatBytes(model.bytes)}</td>
                 <td>{new Date(model.manifest.lastUsed).toLocaleString()}</td>
                 <td>

@@ -162,8 +162,12 @@ function bodyStream(file: RepoFile, start: number, end: number, corrupt: Corrupt
 /**
  * Sends the headers and the (already shortened) body, then closes the connection although the
  * Content-Length promised more: the client sees a download cut mid-file. `end()` rather than
- * `destroy()`, so the bytes still queued in Node reach the client before the close.
+ * `destroy()`, so the bytes still queued in Node reach the client before the close. The pause
+ * before the cut lets a browser hand the response to the page first, as on a real network; on
+ * loopback an instant cut can fail the request before the page has read a byte of it.
  */
+const CUT_PAUSE_MS = 300;
+
 async function sendThenCut(res: ServerResponse, body: Readable): Promise<void> {
   res.flushHeaders();
   for await (const chunk of body) {
@@ -171,6 +175,7 @@ async function sendThenCut(res: ServerResponse, body: Readable): Promise<void> {
       res.write(chunk as Buffer, (error) => (error ? reject(error) : resolveWrite())),
     );
   }
+  await new Promise((resolvePause) => setTimeout(resolvePause, CUT_PAUSE_MS));
   const socket = res.socket;
   socket?.end();
   setTimeout(() => socket?.destroy(), 2000).unref(); // a client that never closes its side

@@ -1,0 +1,155 @@
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expectBackend, openApp, test, expect } from './fixtures.ts';
+import { startMirrorCommand, type MirrorProcess } from './mirror.ts';
+import { modelDir } from './reference.ts';
+
+const MODEL = 'glassbox/tiny-chat';
+const WEIGHTS = 'glassbox/tiny-chat/resolve/main/onnx/model.onnx';
+
+test.describe('models from a mirror, on the device, and from disk', () => {
+  // The download machinery is backend-independent; the wasm project covers it.
+  test.skip(({ backend }) => backend !== 'wasm', 'backend-independent');
+
+  let mirror: MirrorProcess | null = null;
+  test.afterEach(async () => {
+    await mirror?.stop();
+    mirror = null;
+  });
+
+  async function chatWorks(page: Page): Promise<void> {
+    await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
+    await page.getByLabel('Max new tokens').fill('4');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByTestId('assistant-message').last()).toHaveAttribute('data-token-ids', /\d/);
+  }
+
+  test('a download cut mid-file resumes with a Range request, reaches 100% and the model chats', async ({
+    page,
+  }) => {
+    mirror = await startMirrorCommand('public/models', ['--drop-once', `${WEIGHTS}:100000`]);
+    await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
+    await expectBackend(page, 'wasm');
+
+    const summary = page.getByTestId('load-summary');
+    await expect(summary).toHaveAttribute('data-resumes', '1');
+    await expect(summary).toContainText('resumed 1×');
+    const weightRequests = mirror.requests.filter(
+      (request) => request.path.endsWith(WEIGHTS) && request.method === 'GET',
+    );
+    expect(weightRequests[0]).toMatchObject({ status: 200, fault: 'drop-once' });
+    expect(weightRequests[1]).toMatchObject({ status: 206, range: 'bytes=100000-' });
+    await chatWorks(page);
+
+    // Everything the load fetched is stored: 100% of the files, with the resumed one whole.
+    await page.getByRole('link', { name: 'Storage' }).click();
+    const row = page.getByTestId('stored-model').filter({ hasText: MODEL });
+    await expect(row).toBeVisible();
+    await expect(row).toHaveAttribute('data-files', '5'); // config, generation config, two tokenizer files, weights
+  });
+
+  test('a corrupted file is rejected with a clear message and not stored', async ({ page }) => {
+    mirror = await startMirrorCommand('public/models', ['--corrupt', `${WEIGHTS}:bytes`]);
+    await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
+    await expect(page.getByRole('alert').filter({ hasText: 'arrived damaged' })).toContainText('sha256');
+    await expect(page.getByTestId('backend-badge')).toHaveText('no model');
+
+    await page.getByRole('link', { name: 'Storage' }).click();
+    const row = page.getByTestId('stored-model').filter({ hasText: MODEL });
+    await expect(row).toBeVisible();
+    await row.getByText(/^\d+$/).click(); // open the row's file list
+    await expect(row).toContainText('config.json');
+    await expect(row).not.toContainText('onnx/model.onnx');
+  });
+
+  test('a stored model reloads with no request to the host; deleting it frees the space', async ({
+    page,
+  }) => {
+    mirror = await startMirrorCommand('public/models');
+    const link = {
+      host: mirror.url,
+      model: MODEL,
+      dtype: 'fp32' as const,
+      backend: 'wasm' as const,
+      panel: 'chat' as const,
+    };
+    await openApp(page, link);
+    await expect(page.getByTestId('load-summary')).toContainText('downloaded');
+
+    const before = mirror.requests.length;
+    const pageRequests: string[] = [];
+    page.on('request', (request) => pageRequests.push(request.url()));
+    await page.reload();
+    await expect(page.getByTestId('load-summary')).toContainText('loaded from this device, no download');
+    await chatWorks(page);
+    expect(mirror.requests.slice(before)).toEqual([]);
+    expect(pageRequests.filter((url) => url.startsWith(mirror?.url ?? '-'))).toEqual([]);
+
+    await page.getByRole('link', { name: 'Storage' }).click();
+    const usage = page.getByTestId('storage-usage');
+    await expect(usage).not.toHaveAttribute('data-model-bytes', '0');
+    await page.getByRole('button', { name: `Delete ${MODEL}` }).click();
+    await expect(usage).toHaveAttribute('data-model-bytes', '0');
+    await expect(page.getByTestId('stored-model')).toHaveCount(0);
+
+    await page.reload(); // the same link again, now with nothing stored
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await expect(page.getByTestId('load-summary')).toContainText('downloaded');
+    expect(mirror.requests.slice(before).some((request) => request.path.endsWith(WEIGHTS))).toBe(true);
+  });
+
+  test('a model folder opened from disk loads and chats with the network blocked', async ({
+    page,
+    context,
+  }) => {
+    const folder = path.join(mkdtempSync(path.join(tmpdir(), 'glassbox-disk-')), 'tiny-chat');
+    cpSync(modelDir(MODEL), folder, { recursive: true });
+    // Start on the app's own demo model so the runtime is warm, then cut the network.
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'models' });
+    await expectBackend(page, 'wasm');
+    await context.setOffline(true);
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+
+    await page.getByLabel(/Pick or drop a Hugging Face model folder/).setInputFiles(folder);
+    await expect(page.getByRole('status').filter({ hasText: 'it loads without any network' })).toBeVisible();
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await expect(page.getByTestId('load-summary')).toContainText('disk/tiny-chat');
+    await chatWorks(page);
+    // The app shell may still ask for its own icon; no model file is requested from anywhere.
+    const modelRequests = requests.filter((url) => /\/resolve\/|\/api\/models|\.onnx|\.json$/.test(url));
+    expect(modelRequests, 'model requests while the network was blocked').toEqual([]);
+  });
+
+  test('the any-id field explains a missing repository and one without ONNX weights', async ({ page }) => {
+    const root = mkdtempSync(path.join(tmpdir(), 'glassbox-hub-'));
+    mkdirSync(path.join(root, 'someone/pytorch-only'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'someone/pytorch-only/config.json'),
+      JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama' }),
+    );
+    writeFileSync(path.join(root, 'someone/pytorch-only/model.safetensors'), 'not really weights');
+    mirror = await startMirrorCommand(root);
+
+    await openApp(page, { backend: 'wasm', panel: 'models' });
+    await page.getByLabel('Mirror URL').fill(mirror.url);
+    await page.getByRole('button', { name: 'Use mirror' }).click();
+
+    const modelId = page.getByLabel('Model id');
+    await modelId.fill('someone/does-not-exist');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await expect(page.getByTestId('repository-error')).toContainText(
+      'There is no model "someone/does-not-exist"',
+    );
+
+    await modelId.fill('someone/pytorch-only');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await expect(page.getByTestId('repository-error')).toContainText('has no ONNX weights');
+
+    await modelId.fill('glassbox tiny');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await expect(page.getByTestId('repository-error')).toContainText('write it as org/name');
+  });
+});
