@@ -215,6 +215,9 @@ export const DTYPE_FILE_SUFFIX: Readonly<Record<Dtype, string>> = Object.freeze(
   q4: '_q4',
 });
 
+/** Host of models imported from disk: never fetched from (the `.invalid` TLD cannot resolve). */
+export const DISK_HOST = 'https://disk.glassbox.invalid';
+
 /** URL of one file of a model on a host in Hugging Face layout. */
 export function modelFileUrl(host: string, id: string, file: string, revision = 'main'): string {
   return `${host.replace(/\/+$/, '')}/${id}/resolve/${revision}/${file}`;

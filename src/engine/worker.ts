@@ -23,8 +23,9 @@ import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?u
 import { taskFromConfig } from '../models/resolve.ts';
 import { EngineError, classifyError } from './errors.ts';
 import { checkRepository } from './workerCheck.ts';
-import { DISK_HOST, prepareModel, store, storeFetch } from './workerFiles.ts';
+import { prepareModel, store, storeFetch } from './workerFiles.ts';
 import {
+  DISK_HOST,
   slotForTask,
   type Backend,
   type BackendCapabilities,

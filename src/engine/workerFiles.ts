@@ -9,10 +9,7 @@ import { ModelRegistry } from '@huggingface/transformers';
 import { downloadToStore, type DownloadProgress } from '../models/storage/download.ts';
 import { ModelStore } from '../models/storage/modelStore.ts';
 import { EngineError } from './errors.ts';
-import { modelFileUrl, type Backend, type FileProgress, type ModelSpec } from './protocol.ts';
-
-/** Host of models imported from disk: never fetched from (the `.invalid` TLD cannot resolve). */
-export const DISK_HOST = 'https://disk.glassbox.invalid';
+import { DISK_HOST, modelFileUrl, type Backend, type FileProgress, type ModelSpec } from './protocol.ts';
 
 export const store = new ModelStore();
 

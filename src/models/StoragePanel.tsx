@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../app/store.ts';
+import { DISK_HOST } from '../engine/protocol.ts';
 import { formatBytes } from '../lib/format.ts';
 import { useStorageStore } from './storageStore.ts';
 
@@ -62,7 +63,9 @@ export function StoragePanel() {
                 data-files={Object.keys(model.manifest.files).length}
               >
                 <td>{model.manifest.id}</td>
-                <td>{model.manifest.host}</td>
+                <td>
+                  {model.manifest.host === DISK_HOST ? 'a folder on this computer' : model.manifest.host}
+                </td>
                 <td>
                   <details>
                     <summary>{Object.keys(model.manifest.files).length}</summary>

@@ -12,7 +12,17 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { EngineError } from '../../engine/errors.ts';
-import type { ModelStore } from './modelStore.ts';
+
+/** What a download needs of the store (the OPFS `ModelStore` in the app, an in-memory one in tests). */
+export interface DownloadStore {
+  partial(host: string, id: string, path: string): Promise<PartialWrite>;
+}
+export interface PartialWrite {
+  existing(): Promise<Blob>;
+  writer(keepExisting: boolean): Promise<{ write(chunk: Uint8Array<ArrayBuffer>): Promise<void>; close(): Promise<void> }>;
+  commit(size: number, sha256: string | null): Promise<void>;
+  discard(): Promise<void>;
+}
 
 export interface DownloadTarget {
   url: string;
@@ -85,14 +95,14 @@ function speedometer(): (loaded: number) => number {
   };
 }
 
-async function hashExisting(file: File, hasher: ReturnType<typeof sha256.create>): Promise<void> {
+async function hashExisting(file: Blob, hasher: ReturnType<typeof sha256.create>): Promise<void> {
   const reader = file.stream().getReader();
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) hasher.update(chunk.value);
 }
 
 /** Downloads `target` into the store; answers 'absent' when the host has no such file (404). */
 export async function downloadToStore(
-  store: ModelStore,
+  store: DownloadStore,
   target: DownloadTarget,
   { signal, onProgress, fetch: fetchImpl = fetch, maxAttempts = 6, backoffMs = 500 }: DownloadOptions,
 ): Promise<'stored' | 'absent'> {
