@@ -17,6 +17,7 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRESET_GROUPS, PRESET_NAMES, getPreset, type PresetGroup, type PresetName } from './presets.ts';
 import { hubFolder, writeModelFolder } from './writeModel.ts';
+import { runCli } from '../runCli.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -103,14 +104,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `forge failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+runCli('forge', main);

@@ -33,6 +33,7 @@ import { resolve } from 'node:path';
 import { FaultSyntaxError, parseCorrupt, parseDropOnce, type Faults } from './faults.ts';
 import { MirrorError, startMirror, type RequestLogEntry } from './server.ts';
 import { formatSummary, studentUrls } from './summary.ts';
+import { runCli } from '../runCli.ts';
 
 const USAGE = `usage: npm run mirror -- [folder] [options]
   folder               holds <org>/<name>/ model folders, plain or in the forge's hub layout
@@ -182,14 +183,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `mirror failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+runCli('mirror', main);
