@@ -30,8 +30,13 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     page,
   }) => {
     mirror = await startMirrorCommand('public/models', ['--drop-once', `${WEIGHTS}:100000`]);
-    await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
-    await expectBackend(page, 'wasm');
+    // As a teacher's student would: set the classroom mirror, pick the model in the catalog.
+    await openApp(page, { backend: 'wasm', panel: 'models' });
+    await page.getByLabel('Mirror URL').fill(mirror.url);
+    await page.getByRole('button', { name: 'Use mirror' }).click();
+    await page.getByRole('button', { name: 'Load Tiny chat (forged)' }).first().click();
+    await expect(page.getByTestId('load-summary').first()).toContainText(mirror.url);
+    await page.getByRole('link', { name: 'Chat' }).click();
 
     const summary = page.getByTestId('load-summary');
     await expect(summary).toHaveAttribute('data-resumes', '1');
@@ -45,7 +50,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
 
     // Everything the load fetched is stored: 100% of the files, with the resumed one whole.
     await page.getByRole('link', { name: 'Storage' }).click();
-    const row = page.getByTestId('stored-model').filter({ hasText: MODEL });
+    const row = page.getByTestId('stored-model').filter({ hasText: MODEL }).filter({ hasText: mirror.url });
     await expect(row).toBeVisible();
     await expect(row).toHaveAttribute('data-files', '5'); // config, generation config, two tokenizer files, weights
   });

@@ -106,14 +106,19 @@ export const useAppStore = create<AppState>()((set, get) => ({
       set((state) => ({ slots: { ...state.slots, [slot]: { ...state.slots[slot], ...update } } }));
     set({ focusSlot: slot });
     patch({ loading: { spec, files: [], loaded: 0, total: 0 }, error: null });
-    const request = engine.load(spec, get().backendChoice, (progress) =>
-      patch({ loading: { spec, files: progress.files, loaded: progress.loaded, total: progress.total } }),
-    );
+    // A new choice supersedes a load still running for the same slot.
+    loads.get(slot)?.cancel();
+    const isLatest = () => loads.get(slot) === request;
+    const request = engine.load(spec, get().backendChoice, (progress) => {
+      if (isLatest())
+        patch({ loading: { spec, files: progress.files, loaded: progress.loaded, total: progress.total } });
+    });
     loads.set(slot, request);
     try {
       const loaded = await request.done;
-      patch({ loaded, loading: null });
+      if (isLatest()) patch({ loaded, loading: null });
     } catch (error) {
+      if (!isLatest()) return;
       patch({
         loading: null,
         error: error instanceof EngineError ? error : new EngineError('internal', String(error)),

@@ -171,12 +171,14 @@ let embeddingSlot: EmbeddingSlot | null = null;
 const cancelled = new Set<RequestId>();
 const stoppers = new Map<RequestId, InterruptableStoppingCriteria>();
 const aborters = new Map<RequestId, AbortController>();
+let loadQueue: Promise<void> = Promise.resolve();
 
 async function load(id: RequestId, spec: ModelSpec, choice: BackendChoice): Promise<void> {
   const backend = await resolveBackend(choice);
   const started = performance.now();
   const abort = new AbortController();
   aborters.set(id, abort);
+  if (cancelled.has(id)) abort.abort(); // cancelled while it waited in the queue
   let lastReport = 0;
   const report = (files: FileProgress[], force = false) => {
     if (!force && performance.now() - lastReport < PROGRESS_INTERVAL_MS) return;
@@ -374,8 +376,12 @@ async function handle(request: EngineRequest): Promise<void> {
     case 'probe':
       post({ type: 'probed', id: request.id, capabilities: await probe() });
       return;
-    case 'load':
-      return load(request.id, request.spec, request.backend);
+    case 'load': {
+      // One load at a time: transformers.js reads its host from a global, and downloads share the disk.
+      const queued = loadQueue.then(() => load(request.id, request.spec, request.backend));
+      loadQueue = queued.catch(() => {});
+      return queued;
+    }
     case 'generate':
       return generate(request.id, request.messages, request.options);
     case 'embed':

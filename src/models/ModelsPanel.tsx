@@ -1,5 +1,6 @@
 import { useState, type ChangeEvent, type DragEvent, type FormEvent } from 'react';
 import { engine } from '../app/engine.ts';
+import { ModelGate } from '../app/ModelGate.tsx';
 import { HUB_HOST, useAppStore } from '../app/store.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { Dtype, ImportedFile, RepositoryReport } from '../engine/protocol.ts';
@@ -410,6 +411,8 @@ export function ModelsPanel() {
   return (
     <section className="panel models-panel" aria-label="Models">
       <h2>Models</h2>
+      <ModelGate slot="chat" />
+      <ModelGate slot="embedding" />
       <h3>This device</h3>
       <DeviceCard />
       <HostSettings />

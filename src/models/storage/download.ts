@@ -19,7 +19,9 @@ export interface DownloadStore {
 }
 export interface PartialWrite {
   existing(): Promise<Blob>;
-  writer(keepExisting: boolean): Promise<{ write(chunk: Uint8Array<ArrayBuffer>): Promise<void>; close(): Promise<void> }>;
+  writer(
+    keepExisting: boolean,
+  ): Promise<{ write(chunk: Uint8Array<ArrayBuffer>): Promise<void>; close(): Promise<void> }>;
   commit(size: number, sha256: string | null): Promise<void>;
   discard(): Promise<void>;
 }
