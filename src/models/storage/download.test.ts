@@ -183,6 +183,28 @@ describe('downloadToStore', () => {
     expect(committed.size).toBe(0);
   });
 
+  it('stops on cancel and keeps the bytes received, so the next download resumes from them', async () => {
+    const { store, committed, partialBytes } = memoryStore();
+    const controller = new AbortController();
+    const { fetchImpl } = host([full()]);
+    const cancelled = downloadToStore(store, target, {
+      ...options(fetchImpl),
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.loaded >= 16_384) controller.abort(new DOMException('cancelled', 'AbortError'));
+      },
+    });
+    await expect(cancelled).rejects.toThrow('cancelled');
+    expect(committed.size).toBe(0);
+    const kept = partialBytes().length;
+    expect(kept).toBeGreaterThanOrEqual(16_384);
+
+    const { fetchImpl: again, served } = host([(from) => partialFrom(from)]);
+    await downloadToStore(store, { ...target, expectedSha256: FILE_SHA }, options(again));
+    expect(served[0]?.range).toBe(`bytes=${kept}-`);
+    expect(committed.get('onnx/model.onnx')?.bytes).toEqual(FILE);
+  });
+
   it('answers absent for a file the host does not have', async () => {
     const { store, committed } = memoryStore();
     const { fetchImpl } = host([() => new Response('', { status: 404 })]);

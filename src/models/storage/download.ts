@@ -169,6 +169,7 @@ export async function downloadToStore(
     const reader = response.body.getReader();
     try {
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        signal.throwIfAborted();
         await writer.write(chunk.value);
         hasher.update(chunk.value);
         offset += chunk.value.byteLength;
@@ -178,7 +179,10 @@ export async function downloadToStore(
       break;
     } catch (error) {
       await writer.close();
-      if (signal.aborted) throw error;
+      if (signal.aborted) {
+        await reader.cancel().catch(() => {});
+        throw error;
+      }
       await retry(`the connection dropped after ${offset} bytes`);
     }
   }
