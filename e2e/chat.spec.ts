@@ -21,7 +21,57 @@ test.describe('chat', () => {
     );
     expect(expected.length).toBeGreaterThan(4);
     expect(ids).toEqual(expected);
-    await expect(reply.locator('.reply-stats')).toContainText(backend.toUpperCase());
+    await expect(reply.getByTestId('reply-stats')).toContainText(backend.toUpperCase());
+  });
+
+  test('turn 2 reuses the KV cache and equals Node without a cache; after an edit of turn 1 the reply equals Node for the edited chat', async ({
+    page,
+    backend,
+  }) => {
+    const maxNewTokens = 12;
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
+    await expectBackend(page, backend);
+    await page.getByLabel('Max new tokens').fill(String(maxNewTokens));
+    const input = page.getByRole('textbox', { name: 'Message' });
+    const replies = page.getByTestId('assistant-message');
+
+    await input.fill('Hello there');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(replies).toHaveCount(1);
+    const firstReply = (await replies.first().getByTestId('message-text').textContent()) ?? '';
+    await input.fill('Tell me more about weights.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(replies).toHaveCount(2);
+
+    const secondIds = (await replies.nth(1).getAttribute('data-token-ids'))?.split(',').map(Number);
+    const expected = await referenceChatTokenIds(
+      MODEL,
+      [
+        { role: 'user', content: 'Hello there' },
+        { role: 'assistant', content: firstReply },
+        { role: 'user', content: 'Tell me more about weights.' },
+      ],
+      maxNewTokens,
+    );
+    expect(secondIds).toEqual(expected);
+    expect(
+      Number(await replies.nth(1).getByTestId('reply-stats').getAttribute('data-reused')),
+    ).toBeGreaterThan(0);
+
+    // Edit turn 1: the history changes, so the cache must not serve the old prompt.
+    await page
+      .getByRole('article', { name: 'user message' })
+      .first()
+      .getByRole('button', { name: 'Edit' })
+      .click();
+    await page.getByRole('textbox', { name: 'Edit message' }).fill('Hi again');
+    await page.getByRole('button', { name: 'Resend' }).click();
+    await expect(page.getByRole('article', { name: 'user message' })).toHaveCount(1);
+    await expect(replies).toHaveCount(1);
+    const editedIds = (await replies.first().getAttribute('data-token-ids'))?.split(',').map(Number);
+    expect(editedIds).toEqual(
+      await referenceChatTokenIds(MODEL, [{ role: 'user', content: 'Hi again' }], maxNewTokens),
+    );
   });
 
   test('Stop ends a long generation within a second and the next message still works', async ({

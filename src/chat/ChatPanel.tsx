@@ -8,31 +8,112 @@ function ReplyStats({ turn }: { turn: ChatTurn }) {
   const stats = turn.stats;
   if (!stats) return null;
   return (
-    <p className="reply-stats">
-      {stats.generatedTokens} tokens · first token {formatMs(stats.timeToFirstTokenMs)} ·{' '}
-      {stats.decodeTokensPerSecond.toFixed(1)} tok/s · {stats.backend.toUpperCase()} · {stats.dtype}
-      {turn.stopped ? ' · stopped' : ''}
-    </p>
+    <details className="reply-stats" data-testid="reply-stats" data-reused={stats.reusedPromptTokens}>
+      <summary>
+        {stats.generatedTokens} tokens · first token {formatMs(stats.timeToFirstTokenMs)} ·{' '}
+        {stats.decodeTokensPerSecond.toFixed(1)} tok/s · {stats.backend.toUpperCase()} · {stats.dtype} ·
+        reused {stats.reusedPromptTokens} of {stats.promptTokens} prompt tokens
+        {turn.stopped ? ' · stopped' : ''}
+      </summary>
+      <dl className="kv-list">
+        <dt>Prompt</dt>
+        <dd>
+          {stats.promptTokens} tokens: {stats.reusedPromptTokens} reused from the KV cache,{' '}
+          {stats.promptTokens - stats.reusedPromptTokens} computed at{' '}
+          {stats.prefillTokensPerSecond.toFixed(1)} tok/s
+        </dd>
+        <dt>First token</dt>
+        <dd>{formatMs(stats.timeToFirstTokenMs)} after sending</dd>
+        <dt>Decoding</dt>
+        <dd>
+          {stats.generatedTokens} tokens at {stats.decodeTokensPerSecond.toFixed(1)} tok/s
+        </dd>
+        <dt>Total</dt>
+        <dd>{formatMs(stats.totalMs)}</dd>
+      </dl>
+    </details>
   );
 }
 
-function Turn({ turn }: { turn: ChatTurn }) {
-  if (turn.role === 'assistant') {
+function UserTurn({ turn, index }: { turn: ChatTurn; index: number }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const busy = useChatStore((state) => state.streaming !== null);
+  if (draft !== null) {
     return (
-      <article
-        className="turn turn-assistant"
-        data-testid="assistant-message"
-        data-token-ids={(turn.tokenIds ?? []).join(',')}
-        aria-label="Assistant message"
-      >
-        <div className="turn-text">{turn.content || <em className="muted">(only special tokens)</em>}</div>
-        <ReplyStats turn={turn} />
+      <article className="turn turn-user" aria-label="user message">
+        <label className="visually-hidden" htmlFor={`edit-${index}`}>
+          Edit message
+        </label>
+        <textarea
+          id={`edit-${index}`}
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          rows={2}
+        />
+        <div className="turn-actions">
+          <button
+            type="button"
+            disabled={busy || !draft.trim()}
+            onClick={() => {
+              void useChatStore.getState().editAndResend(index, draft);
+              setDraft(null);
+            }}
+          >
+            Resend
+          </button>
+          <button type="button" onClick={() => setDraft(null)}>
+            Cancel
+          </button>
+        </div>
       </article>
     );
   }
   return (
-    <article className={`turn turn-${turn.role}`} aria-label={`${turn.role} message`}>
-      <div className="turn-text">{turn.content}</div>
+    <article className="turn turn-user" aria-label="user message">
+      <div className="turn-text" data-testid="message-text">
+        {turn.content}
+      </div>
+      <div className="turn-actions">
+        <button type="button" disabled={busy} onClick={() => setDraft(turn.content)}>
+          Edit
+        </button>
+      </div>
+    </article>
+  );
+}
+
+function AssistantTurn({ turn, isLast }: { turn: ChatTurn; isLast: boolean }) {
+  const busy = useChatStore((state) => state.streaming !== null);
+  const [copied, setCopied] = useState(false);
+  return (
+    <article
+      className="turn turn-assistant"
+      data-testid="assistant-message"
+      data-token-ids={(turn.tokenIds ?? []).join(',')}
+      aria-label="Assistant message"
+    >
+      <div className="turn-text" data-testid="message-text">
+        {turn.content || <em className="muted">(only special tokens)</em>}
+      </div>
+      <ReplyStats turn={turn} />
+      <div className="turn-actions">
+        <button
+          type="button"
+          onClick={() =>
+            void navigator.clipboard.writeText(turn.content).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            )
+          }
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+        {isLast && (
+          <button type="button" disabled={busy} onClick={() => void useChatStore.getState().regenerate()}>
+            Regenerate
+          </button>
+        )}
+      </div>
     </article>
   );
 }
@@ -51,6 +132,24 @@ function StreamingReply() {
       <div className="turn-text">{streaming || <span className="muted">thinking…</span>}</div>
       <p className="reply-stats">{tokens} tokens so far</p>
     </article>
+  );
+}
+
+function SystemPrompt() {
+  const systemPrompt = useChatStore((state) => state.systemPrompt);
+  return (
+    <details className="system-prompt">
+      <summary>System prompt{systemPrompt.trim() ? ': your own' : ': the model’s default'}</summary>
+      <label className="field">
+        System prompt (instructions the model reads before the conversation; empty uses its template’s
+        default)
+        <textarea
+          value={systemPrompt}
+          onChange={(event) => useChatStore.getState().setSystemPrompt(event.target.value)}
+          rows={2}
+        />
+      </label>
+    </details>
   );
 }
 
@@ -88,15 +187,20 @@ export function ChatPanel() {
   return (
     <section className="panel chat-panel" aria-label="Chat">
       <ModelGate slot="chat" />
+      <SystemPrompt />
       <div className="chat-log" role="log" aria-label="Conversation" ref={log}>
         {turns.length === 0 && !generating && (
           <p className="muted empty">
             Say something. Everything runs in this tab: nothing you type leaves the device.
           </p>
         )}
-        {turns.map((turn, index) => (
-          <Turn key={index} turn={turn} />
-        ))}
+        {turns.map((turn, index) =>
+          turn.role === 'assistant' ? (
+            <AssistantTurn key={index} turn={turn} isLast={index === turns.length - 1} />
+          ) : (
+            <UserTurn key={index} turn={turn} index={index} />
+          ),
+        )}
         <StreamingReply />
       </div>
       {error && (

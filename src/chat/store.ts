@@ -21,7 +21,14 @@ interface ChatState {
   streamingTokens: number;
   error: EngineError | null;
   maxNewTokens: number;
+  /** Replaces the model template's default system prompt when not empty. */
+  systemPrompt: string;
   send(text: string): Promise<void>;
+  /** Drops the last reply and generates it again. */
+  regenerate(): Promise<void>;
+  /** Replaces user turn `index`, drops everything after it and generates a new reply. */
+  editAndResend(index: number, text: string): Promise<void>;
+  setSystemPrompt(systemPrompt: string): void;
   stop(): void;
   newChat(): void;
   setMaxNewTokens(value: number): void;
@@ -56,19 +63,15 @@ function frameBatcher(apply: (text: string, tokens: number) => void) {
 
 export const MAX_NEW_TOKENS_LIMIT = 2048;
 
-export const useChatStore = create<ChatState>()((set, get) => ({
-  turns: [],
-  streaming: null,
-  streamingTokens: 0,
-  error: null,
-  maxNewTokens: 128,
-
-  async send(text) {
-    const content = text.trim();
-    if (!content || get().streaming !== null) return;
-    const turns: ChatTurn[] = [...get().turns, { role: 'user', content }];
+export const useChatStore = create<ChatState>()((set, get) => {
+  /** Generates the assistant's reply to `turns` (which end with a user turn) and appends it. */
+  async function respond(turns: ChatTurn[]): Promise<void> {
     set({ turns, streaming: '', streamingTokens: 0, error: null });
-    const messages = turns.map(({ role, content: turnContent }) => ({ role, content: turnContent }));
+    const system = get().systemPrompt.trim();
+    const messages = [
+      ...(system ? [{ role: 'system' as const, content: system }] : []),
+      ...turns.map(({ role, content }) => ({ role, content })),
+    ];
     const batch = frameBatcher((piece, count) =>
       set((state) => ({
         streaming: (state.streaming ?? '') + piece,
@@ -100,18 +103,52 @@ export const useChatStore = create<ChatState>()((set, get) => ({
       running = null;
       set({ streaming: null, streamingTokens: 0 });
     }
-  },
+  }
 
-  stop() {
-    running?.cancel();
-  },
+  const idle = () => get().streaming === null;
 
-  newChat() {
-    running?.cancel();
-    set({ turns: [], error: null });
-  },
+  return {
+    turns: [],
+    streaming: null,
+    streamingTokens: 0,
+    error: null,
+    maxNewTokens: 128,
+    systemPrompt: '',
 
-  setMaxNewTokens(value) {
-    set({ maxNewTokens: Math.max(1, Math.min(MAX_NEW_TOKENS_LIMIT, Math.round(value))) });
-  },
-}));
+    async send(text) {
+      const content = text.trim();
+      if (!content || !idle()) return;
+      await respond([...get().turns, { role: 'user', content }]);
+    },
+
+    async regenerate() {
+      const turns = get().turns;
+      const lastUser = turns.map((turn) => turn.role).lastIndexOf('user');
+      if (lastUser < 0 || !idle()) return;
+      await respond(turns.slice(0, lastUser + 1));
+    },
+
+    async editAndResend(index, text) {
+      const content = text.trim();
+      if (!content || !idle() || get().turns[index]?.role !== 'user') return;
+      await respond([...get().turns.slice(0, index), { role: 'user', content }]);
+    },
+
+    stop() {
+      running?.cancel();
+    },
+
+    newChat() {
+      running?.cancel();
+      set({ turns: [], error: null });
+    },
+
+    setMaxNewTokens(value) {
+      set({ maxNewTokens: Math.max(1, Math.min(MAX_NEW_TOKENS_LIMIT, Math.round(value))) });
+    },
+
+    setSystemPrompt(systemPrompt) {
+      set({ systemPrompt });
+    },
+  };
+});

@@ -121,9 +121,13 @@ export interface GenerationOptions {
 
 export interface GenerationStats {
   promptTokens: number;
+  /** Prompt tokens whose keys and values came from the previous turn's KV cache (not computed again). */
+  reusedPromptTokens: number;
   generatedTokens: number;
   /** Time from request to first generated token. */
   timeToFirstTokenMs: number;
+  /** Prompt tokens computed per second until the first token (the reused ones excluded). */
+  prefillTokensPerSecond: number;
   totalMs: number;
   decodeTokensPerSecond: number;
   backend: Backend;

@@ -9,19 +9,21 @@ import {
   AutoModelForCausalLM,
   AutoTokenizer,
   InterruptableStoppingCriteria,
+  Tensor,
   TextStreamer,
   env,
+  type DynamicCache,
   pipeline,
   type FeatureExtractionPipeline,
   type PreTrainedModel,
   type PreTrainedTokenizer,
-  type Tensor,
 } from '@huggingface/transformers';
 // Served from our own build: transformers.js would otherwise fetch them from a CDN.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { taskFromConfig } from '../models/resolve.ts';
 import { EngineError, classifyError } from './errors.ts';
+import { reuseFor, type TurnCache } from './workerCache.ts';
 import { checkRepository } from './workerCheck.ts';
 import { prepareModel, store, storeFetch } from './workerFiles.ts';
 import {
@@ -161,6 +163,8 @@ interface ChatSlot {
   loaded: LoadedModel;
   tokenizer: PreTrainedTokenizer;
   model: PreTrainedModel;
+  /** The KV cache of the last reply, reused by the next turn where the prompt still matches. */
+  turnCache: TurnCache | null;
 }
 interface EmbeddingSlot {
   loaded: LoadedModel;
@@ -214,8 +218,14 @@ async function load(id: RequestId, spec: ModelSpec, choice: BackendChoice): Prom
         AutoTokenizer.from_pretrained(spec.id),
         AutoModelForCausalLM.from_pretrained(spec.id, options),
       ]);
+      await chatSlot?.turnCache?.cache.dispose();
       await chatSlot?.model.dispose();
-      chatSlot = { loaded: describe(model.config), tokenizer, model: yieldBetweenSteps(model) };
+      chatSlot = {
+        loaded: describe(model.config),
+        tokenizer,
+        model: yieldBetweenSteps(model),
+        turnCache: null,
+      };
       post({ type: 'loaded', id, model: chatSlot.loaded });
     } else {
       const extractor = await pipeline('feature-extraction', spec.id, options);
@@ -287,13 +297,16 @@ class TokenEventStreamer extends TextStreamer {
 async function generate(id: RequestId, messages: ChatMessage[], options: GenerationOptions): Promise<void> {
   if (!chatSlot)
     throw new EngineError('no-model-loaded', 'No chat model is loaded. Pick one in the header first.');
-  const { tokenizer, model, loaded } = chatSlot;
+  const slot = chatSlot;
+  const { tokenizer, model, loaded } = slot;
   const started = performance.now();
-  const inputs = tokenizer.apply_chat_template(messages, {
+  const { input_ids: promptIds } = tokenizer.apply_chat_template(messages, {
     add_generation_prompt: true,
     return_dict: true,
-  }) as { input_ids: Tensor; attention_mask: Tensor };
-  const promptTokens = inputs.input_ids.dims.at(-1) ?? 0;
+    return_tensor: false,
+  }) as unknown as { input_ids: number[] };
+  const { cache, reused } = await reuseFor(slot.turnCache, promptIds);
+  slot.turnCache = null;
   const stopper = new InterruptableStoppingCriteria();
   stoppers.set(id, stopper);
   if (cancelled.has(id)) stopper.interrupt();
@@ -307,19 +320,40 @@ async function generate(id: RequestId, messages: ChatMessage[], options: Generat
     text += piece;
     post({ type: 'token', id, tokenIds: ids, text: piece });
   });
+  const inputIds = new Tensor('int64', BigInt64Array.from(promptIds, BigInt), [1, promptIds.length]);
   try {
-    await model.generate({
-      ...inputs,
+    const output = (await model.generate({
+      input_ids: inputIds,
+      attention_mask: new Tensor('int64', new BigInt64Array(promptIds.length).fill(1n), [
+        1,
+        promptIds.length,
+      ]),
+      past_key_values: cache,
+      return_dict_in_generate: true,
       max_new_tokens: options.maxNewTokens,
       do_sample: false,
       streamer,
       stopping_criteria: stopper,
-    });
+    })) as { sequences: Tensor; past_key_values: DynamicCache };
+    const sequence = Array.from(output.sequences.data as BigInt64Array, Number);
+    if (chatSlot === slot) {
+      slot.turnCache = {
+        cache: output.past_key_values,
+        tokens: sequence.slice(0, output.past_key_values.get_seq_length()),
+      };
+    } else {
+      await output.past_key_values.dispose(); // the model changed while generating
+    }
+  } catch (error) {
+    await cache.dispose();
+    throw error;
   } finally {
     stoppers.delete(id);
   }
   const finished = performance.now();
-  const decodeMs = finished - (firstTokenAt || finished);
+  const firstToken = firstTokenAt || finished;
+  const decodeMs = finished - firstToken;
+  const computed = promptIds.length - reused;
   post({
     type: 'generated',
     id,
@@ -327,9 +361,11 @@ async function generate(id: RequestId, messages: ChatMessage[], options: Generat
     text,
     stopped: stopper.interrupted,
     stats: {
-      promptTokens,
+      promptTokens: promptIds.length,
+      reusedPromptTokens: reused,
       generatedTokens: tokenIds.length,
-      timeToFirstTokenMs: (firstTokenAt || finished) - started,
+      timeToFirstTokenMs: firstToken - started,
+      prefillTokensPerSecond: firstToken > started ? (computed * 1000) / (firstToken - started) : 0,
       totalMs: finished - started,
       decodeTokensPerSecond:
         tokenIds.length > 1 && decodeMs > 0 ? ((tokenIds.length - 1) * 1000) / decodeMs : 0,
