@@ -122,3 +122,35 @@ test.describe('chat', () => {
     await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled();
   });
 });
+
+test('the same seed gives the same sampled reply after a reload, another seed a different one', async ({
+  page,
+  backend,
+}) => {
+  await openApp(page, { model: 'glassbox/tiny-chat', dtype: 'fp32', backend, panel: 'chat' });
+  await expectBackend(page, backend);
+  await page.getByText(/^Sampling:/).click();
+  await page.getByLabel('Greedy').uncheck();
+  await page.getByLabel('Temperature').fill('0.8');
+  await page.getByLabel('Seed').fill('7');
+  await page.getByLabel('Max new tokens').fill('16');
+
+  const reply = async (): Promise<string | null> => {
+    await page.getByRole('textbox', { name: 'Message' }).fill('Roll the dice, please.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const message = page.getByTestId('assistant-message').last();
+    await expect(message).toHaveAttribute('data-token-ids', /\d/);
+    return message.getAttribute('data-token-ids');
+  };
+  const first = await reply();
+
+  await page.reload(); // the settings persist; the conversation starts again
+  await expectBackend(page, backend);
+  await expect(page.getByText(/^Sampling: random, seeded/)).toBeVisible();
+  expect(await reply()).toBe(first);
+
+  await page.getByText(/^Sampling:/).click();
+  await page.getByLabel('Seed').fill('8');
+  await page.getByRole('button', { name: 'New chat' }).click();
+  expect(await reply()).not.toBe(first);
+});

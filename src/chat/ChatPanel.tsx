@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import { useAppStore } from '../app/store.ts';
 import { ModelGate } from '../app/ModelGate.tsx';
 import { formatMs } from '../lib/format.ts';
-import { MAX_NEW_TOKENS_LIMIT, useChatStore, type ChatTurn } from './store.ts';
+import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
+import { useChatStore, type ChatTurn } from './store.ts';
 
 function ReplyStats({ turn }: { turn: ChatTurn }) {
   const stats = turn.stats;
@@ -153,12 +154,57 @@ function SystemPrompt() {
   );
 }
 
+/** One numeric sampling setting; its explanation shows as the input's tooltip (and accessible description). */
+function SettingInput({ name }: { name: NumericSetting }) {
+  const value = useChatStore((state) => state.settings[name]);
+  const spec = SAMPLING_SETTINGS[name];
+  return (
+    <label className="inline-field" title={spec.explanation}>
+      {spec.label}
+      <input
+        type="number"
+        min={spec.min}
+        max={spec.max}
+        step={spec.step}
+        value={value}
+        onChange={(event) => useChatStore.getState().setSetting(name, Number(event.target.value))}
+      />
+    </label>
+  );
+}
+
+function SamplingSettings() {
+  const greedy = useChatStore((state) => state.settings.greedy);
+  const sampled: NumericSetting[] = ['temperature', 'topK', 'topP', 'repetitionPenalty', 'seed'];
+  return (
+    <details className="sampling">
+      <summary>Sampling: {greedy ? 'greedy (always the most likely token)' : 'random, seeded'}</summary>
+      <label className="inline-field">
+        <input
+          type="checkbox"
+          checked={greedy}
+          onChange={(event) => useChatStore.getState().setGreedy(event.target.checked)}
+        />
+        Greedy
+      </label>
+      <p className="muted">{GREEDY_EXPLANATION}</p>
+      <ul className="settings-list">
+        {sampled.map((name) => (
+          <li key={name}>
+            <SettingInput name={name} />
+            <span className="muted">{SAMPLING_SETTINGS[name].explanation}</span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 export function ChatPanel() {
   const turns = useChatStore((state) => state.turns);
   const generating = useChatStore((state) => state.streaming !== null);
   const error = useChatStore((state) => state.error);
-  const maxNewTokens = useChatStore((state) => state.maxNewTokens);
-  const { send, stop, newChat, setMaxNewTokens } = useChatStore.getState();
+  const { send, stop, newChat } = useChatStore.getState();
   const ready = useAppStore((state) => state.slots.chat.loaded !== null);
   const [draft, setDraft] = useState('');
   const log = useRef<HTMLDivElement>(null);
@@ -188,6 +234,7 @@ export function ChatPanel() {
     <section className="panel chat-panel" aria-label="Chat">
       <ModelGate slot="chat" />
       <SystemPrompt />
+      <SamplingSettings />
       <div className="chat-log" role="log" aria-label="Conversation" ref={log}>
         {turns.length === 0 && !generating && (
           <p className="muted empty">
@@ -235,16 +282,7 @@ export function ChatPanel() {
           <button type="button" onClick={newChat} disabled={turns.length === 0 && !generating}>
             New chat
           </button>
-          <label className="inline-field">
-            Max new tokens
-            <input
-              type="number"
-              min={1}
-              max={MAX_NEW_TOKENS_LIMIT}
-              value={maxNewTokens}
-              onChange={(event) => setMaxNewTokens(Number(event.target.value))}
-            />
-          </label>
+          <SettingInput name="maxNewTokens" />
         </div>
       </form>
     </section>

@@ -2,10 +2,12 @@
  * The chat panel's store: the conversation, the reply being streamed, and send/stop intents.
  */
 import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
 import { engine } from '../app/engine.ts';
 import type { Running } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
-import type { ChatMessage, GenerationStats } from '../engine/protocol.ts';
+import type { ChatMessage, GenerationOptions, GenerationStats } from '../engine/protocol.ts';
+import { DEFAULT_GENERATION, clampSetting, type NumericSetting } from './sampling.ts';
 
 export interface ChatTurn extends ChatMessage {
   /** Generated token ids of an assistant turn, as the model produced them. */
@@ -20,7 +22,7 @@ interface ChatState {
   streaming: string | null;
   streamingTokens: number;
   error: EngineError | null;
-  maxNewTokens: number;
+  settings: GenerationOptions;
   /** Replaces the model template's default system prompt when not empty. */
   systemPrompt: string;
   send(text: string): Promise<void>;
@@ -31,7 +33,8 @@ interface ChatState {
   setSystemPrompt(systemPrompt: string): void;
   stop(): void;
   newChat(): void;
-  setMaxNewTokens(value: number): void;
+  setSetting(name: NumericSetting, value: number): void;
+  setGreedy(greedy: boolean): void;
 }
 
 let running: Running<unknown> | null = null;
@@ -61,94 +64,113 @@ function frameBatcher(apply: (text: string, tokens: number) => void) {
   };
 }
 
-export const MAX_NEW_TOKENS_LIMIT = 2048;
+export const useChatStore = create<ChatState>()(
+  persist(
+    (set, get) => {
+      /** Generates the assistant's reply to `turns` (which end with a user turn) and appends it. */
+      async function respond(turns: ChatTurn[]): Promise<void> {
+        set({ turns, streaming: '', streamingTokens: 0, error: null });
+        const system = get().systemPrompt.trim();
+        const messages = [
+          ...(system ? [{ role: 'system' as const, content: system }] : []),
+          ...turns.map(({ role, content }) => ({ role, content })),
+        ];
+        const batch = frameBatcher((piece, count) =>
+          set((state) => ({
+            streaming: (state.streaming ?? '') + piece,
+            streamingTokens: state.streamingTokens + count,
+          })),
+        );
+        const request = engine.generate(messages, get().settings, (token) =>
+          batch.push(token.text, token.tokenIds.length),
+        );
+        running = request;
+        try {
+          const reply = await request.done;
+          set((state) => ({
+            turns: [
+              ...state.turns,
+              {
+                role: 'assistant',
+                content: reply.text,
+                tokenIds: reply.tokenIds,
+                stats: reply.stats,
+                stopped: reply.stopped,
+              },
+            ],
+          }));
+        } catch (error) {
+          set({ error: error instanceof EngineError ? error : new EngineError('internal', String(error)) });
+        } finally {
+          batch.flush();
+          running = null;
+          set({ streaming: null, streamingTokens: 0 });
+        }
+      }
 
-export const useChatStore = create<ChatState>()((set, get) => {
-  /** Generates the assistant's reply to `turns` (which end with a user turn) and appends it. */
-  async function respond(turns: ChatTurn[]): Promise<void> {
-    set({ turns, streaming: '', streamingTokens: 0, error: null });
-    const system = get().systemPrompt.trim();
-    const messages = [
-      ...(system ? [{ role: 'system' as const, content: system }] : []),
-      ...turns.map(({ role, content }) => ({ role, content })),
-    ];
-    const batch = frameBatcher((piece, count) =>
-      set((state) => ({
-        streaming: (state.streaming ?? '') + piece,
-        streamingTokens: state.streamingTokens + count,
-      })),
-    );
-    const request = engine.generate(messages, { maxNewTokens: get().maxNewTokens }, (token) =>
-      batch.push(token.text, token.tokenIds.length),
-    );
-    running = request;
-    try {
-      const reply = await request.done;
-      set((state) => ({
-        turns: [
-          ...state.turns,
-          {
-            role: 'assistant',
-            content: reply.text,
-            tokenIds: reply.tokenIds,
-            stats: reply.stats,
-            stopped: reply.stopped,
-          },
-        ],
-      }));
-    } catch (error) {
-      set({ error: error instanceof EngineError ? error : new EngineError('internal', String(error)) });
-    } finally {
-      batch.flush();
-      running = null;
-      set({ streaming: null, streamingTokens: 0 });
-    }
-  }
+      const idle = () => get().streaming === null;
 
-  const idle = () => get().streaming === null;
+      return {
+        turns: [],
+        streaming: null,
+        streamingTokens: 0,
+        error: null,
+        settings: DEFAULT_GENERATION,
+        systemPrompt: '',
 
-  return {
-    turns: [],
-    streaming: null,
-    streamingTokens: 0,
-    error: null,
-    maxNewTokens: 128,
-    systemPrompt: '',
+        async send(text) {
+          const content = text.trim();
+          if (!content || !idle()) return;
+          await respond([...get().turns, { role: 'user', content }]);
+        },
 
-    async send(text) {
-      const content = text.trim();
-      if (!content || !idle()) return;
-      await respond([...get().turns, { role: 'user', content }]);
+        async regenerate() {
+          const turns = get().turns;
+          const lastUser = turns.map((turn) => turn.role).lastIndexOf('user');
+          if (lastUser < 0 || !idle()) return;
+          await respond(turns.slice(0, lastUser + 1));
+        },
+
+        async editAndResend(index, text) {
+          const content = text.trim();
+          if (!content || !idle() || get().turns[index]?.role !== 'user') return;
+          await respond([...get().turns.slice(0, index), { role: 'user', content }]);
+        },
+
+        stop() {
+          running?.cancel();
+        },
+
+        newChat() {
+          running?.cancel();
+          set({ turns: [], error: null });
+        },
+
+        setSetting(name, value) {
+          set((state) => ({ settings: { ...state.settings, [name]: clampSetting(name, value) } }));
+        },
+
+        setGreedy(greedy) {
+          set((state) => ({ settings: { ...state.settings, greedy } }));
+        },
+
+        setSystemPrompt(systemPrompt) {
+          set({ systemPrompt });
+        },
+      };
     },
-
-    async regenerate() {
-      const turns = get().turns;
-      const lastUser = turns.map((turn) => turn.role).lastIndexOf('user');
-      if (lastUser < 0 || !idle()) return;
-      await respond(turns.slice(0, lastUser + 1));
+    {
+      // Settings a student chose survive a reload (the conversations move to IndexedDB with their own store).
+      name: 'glassbox-chat-settings',
+      partialize: (state) => ({ settings: state.settings, systemPrompt: state.systemPrompt }),
+      merge: (persisted, current) => {
+        const saved = (persisted ?? {}) as Partial<Pick<ChatState, 'settings' | 'systemPrompt'>>;
+        return {
+          ...current,
+          settings: { ...DEFAULT_GENERATION, ...saved.settings },
+          systemPrompt: typeof saved.systemPrompt === 'string' ? saved.systemPrompt : current.systemPrompt,
+        };
+      },
     },
-
-    async editAndResend(index, text) {
-      const content = text.trim();
-      if (!content || !idle() || get().turns[index]?.role !== 'user') return;
-      await respond([...get().turns.slice(0, index), { role: 'user', content }]);
-    },
-
-    stop() {
-      running?.cancel();
-    },
-
-    newChat() {
-      running?.cancel();
-      set({ turns: [], error: null });
-    },
-
-    setMaxNewTokens(value) {
-      set({ maxNewTokens: Math.max(1, Math.min(MAX_NEW_TOKENS_LIMIT, Math.round(value))) });
-    },
-
-    setSystemPrompt(systemPrompt) {
-      set({ systemPrompt });
-    },
-  };
-});
+  ),
+);

@@ -117,6 +117,16 @@ export interface ChatMessage {
 
 export interface GenerationOptions {
   maxNewTokens: number;
+  /** Always pick the most likely token; the sampling settings below are then ignored. */
+  greedy: boolean;
+  temperature: number;
+  /** Keep only the k most likely tokens (0: all). */
+  topK: number;
+  /** Keep the most likely tokens whose probabilities add up to p (1: all). */
+  topP: number;
+  repetitionPenalty: number;
+  /** Seeds the sampler: the same seed and settings give the same reply. */
+  seed: number;
 }
 
 export interface GenerationStats {

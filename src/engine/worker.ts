@@ -12,8 +12,9 @@ import {
   Tensor,
   TextStreamer,
   env,
-  type DynamicCache,
   pipeline,
+  random,
+  type DynamicCache,
   type FeatureExtractionPipeline,
   type PreTrainedModel,
   type PreTrainedTokenizer,
@@ -294,6 +295,18 @@ class TokenEventStreamer extends TextStreamer {
   }
 }
 
+/** transformers.js generation settings for our options; seeds its sampler so a seed repeats a reply. */
+function samplingOf(options: GenerationOptions) {
+  random.seed(options.seed);
+  return {
+    do_sample: !options.greedy,
+    temperature: options.temperature,
+    top_k: options.topK,
+    top_p: options.topP,
+    repetition_penalty: options.repetitionPenalty,
+  };
+}
+
 async function generate(id: RequestId, messages: ChatMessage[], options: GenerationOptions): Promise<void> {
   if (!chatSlot)
     throw new EngineError('no-model-loaded', 'No chat model is loaded. Pick one in the header first.');
@@ -331,7 +344,7 @@ async function generate(id: RequestId, messages: ChatMessage[], options: Generat
       past_key_values: cache,
       return_dict_in_generate: true,
       max_new_tokens: options.maxNewTokens,
-      do_sample: false,
+      ...samplingOf(options),
       streamer,
       stopping_criteria: stopper,
     })) as { sequences: Tensor; past_key_values: DynamicCache };
