@@ -1,5 +1,5 @@
 import { expectBackend, openApp, test, expect } from './fixtures.ts';
-import { referenceChatTokenIds } from './reference.ts';
+import { referenceChatTokenIds, referencePromptIds } from './reference.ts';
 
 const MODEL = 'glassbox/tiny-chat';
 
@@ -153,4 +153,28 @@ test('the same seed gives the same sampled reply after a reload, another seed a 
   await page.getByLabel('Seed').fill('8');
   await page.getByRole('button', { name: 'New chat' }).click();
   expect(await reply()).not.toBe(first);
+});
+
+test('the prompt view shows the tokens that the tokenizer in Node makes of the chat template', async ({
+  page,
+  backend,
+}) => {
+  test.skip(backend !== 'wasm', 'tokenization is backend-independent');
+  await openApp(page, { model: 'glassbox/tiny-chat', dtype: 'fp32', backend, panel: 'chat' });
+  await expectBackend(page, backend);
+  await page.getByRole('textbox', { name: 'Message' }).fill('What is a token, exactly?');
+  await page.getByText('What the model sees').click();
+  await expect(page.getByTestId('prompt-text')).toContainText(
+    '<|im_start|>user\nWhat is a token, exactly?<|im_end|>',
+  );
+  const expected = await referencePromptIds('glassbox/tiny-chat', [
+    { role: 'user', content: 'What is a token, exactly?' },
+  ]);
+  const tokens = page.getByTestId('prompt-token');
+  await expect(tokens).toHaveCount(expected.length);
+  const shown = await tokens.evaluateAll((spans) =>
+    spans.map((span) => Number(span.getAttribute('data-token-id'))),
+  );
+  expect(shown).toEqual(expected);
+  await expect(page.getByText(`Context: ${expected.length} of 2048 tokens used`)).toBeVisible();
 });

@@ -42,18 +42,24 @@ interface LlamaConfig {
   eos_token_id: number;
 }
 
+/** The chat template's token ids for `messages`, with the generation prompt, as the model reads them. */
+export async function referencePromptIds(id: string, messages: ChatMessage[]): Promise<number[]> {
+  const tokenizer = await AutoTokenizer.from_pretrained(modelDir(id));
+  const { input_ids } = tokenizer.apply_chat_template(messages, {
+    add_generation_prompt: true,
+    return_dict: true,
+    return_tensor: false,
+  }) as unknown as { input_ids: number[] };
+  return input_ids.map(Number);
+}
+
 /** Generated ids of a greedy fp32 reply, ending at the first end-of-sequence token as generate() does. */
 export async function referenceChatTokenIds(
   id: string,
   messages: ChatMessage[],
   maxNewTokens: number,
 ): Promise<number[]> {
-  const tokenizer = await AutoTokenizer.from_pretrained(modelDir(id));
-  const { input_ids: prompt } = tokenizer.apply_chat_template(messages, {
-    add_generation_prompt: true,
-    return_dict: true,
-    return_tensor: false,
-  }) as unknown as { input_ids: number[] };
+  const prompt = await referencePromptIds(id, messages);
   const config = await readJson<LlamaConfig>(id, 'config.json');
   const session = await createSession(await onnxBytes(id, 'fp32'));
   const tokens = await greedyWithoutCache(
@@ -64,7 +70,7 @@ export async function referenceChatTokenIds(
       headDim: config.head_dim,
       vocabSize: config.vocab_size,
     },
-    prompt.map(Number),
+    prompt,
     maxNewTokens,
   );
   await session.release();

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import { useAppStore } from '../app/store.ts';
 import { ModelGate } from '../app/ModelGate.tsx';
 import { formatMs } from '../lib/format.ts';
+import { PromptView } from './PromptView.tsx';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
 import { useChatStore, type ChatTurn } from './store.ts';
 
@@ -255,6 +256,7 @@ export function ChatPanel() {
           {error.message}
         </p>
       )}
+      <PromptView draft={draft} />
       <form className="composer" onSubmit={submit}>
         <label className="visually-hidden" htmlFor="chat-input">
           Message

@@ -39,6 +39,15 @@ interface ChatState {
 
 let running: Running<unknown> | null = null;
 
+/** The messages a request sends: the system prompt (when set) and the turns, without display-only fields. */
+export function requestMessages(systemPrompt: string, turns: readonly ChatMessage[]): ChatMessage[] {
+  const system = systemPrompt.trim();
+  return [
+    ...(system ? [{ role: 'system' as const, content: system }] : []),
+    ...turns.map(({ role, content }) => ({ role, content })),
+  ];
+}
+
 /**
  * Streamed tokens arrive faster than a screen refreshes (hundreds per second on small models): they are
  * gathered and applied once per animation frame, so the page stays responsive (and Stop clickable).

@@ -20,6 +20,7 @@ import type {
   LoadedModel,
   ModelSpec,
   Pooling,
+  PromptView,
   RepositoryReport,
   RequestId,
 } from './protocol.ts';
@@ -73,6 +74,11 @@ export class EngineClient {
       if (event.type === 'load-progress') onProgress(event);
     });
     return { ...running, done: running.done.then((event) => event.model) };
+  }
+
+  /** The exact prompt (text, tokens, context budget) that generating a reply to `messages` would send. */
+  renderPrompt(messages: ChatMessage[], maxNewTokens: number): Promise<PromptView> {
+    return this.call({ type: 'render', messages, maxNewTokens }, 'rendered').then((event) => event.view);
   }
 
   /** What a repository offers (files, dtypes, sizes, whether it can run), before downloading anything. */

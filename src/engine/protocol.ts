@@ -133,6 +133,8 @@ export interface GenerationStats {
   promptTokens: number;
   /** Prompt tokens whose keys and values came from the previous turn's KV cache (not computed again). */
   reusedPromptTokens: number;
+  /** Oldest messages left out so the conversation fits the context. */
+  droppedMessages: number;
   generatedTokens: number;
   /** Time from request to first generated token. */
   timeToFirstTokenMs: number;
@@ -142,6 +144,19 @@ export interface GenerationStats {
   decodeTokensPerSecond: number;
   backend: Backend;
   dtype: Dtype;
+}
+
+/** Exactly what the model reads: the chat template's text, its tokens, and the context budget. */
+export interface PromptView {
+  text: string;
+  tokens: { id: number; text: string }[];
+  contextLength: number;
+  /** Tokens kept free for the reply (max new tokens). */
+  reserved: number;
+  /** Oldest messages left out so the conversation fits (the system prompt is always kept). */
+  droppedMessages: number;
+  /** Even the system prompt and the newest message do not fit. */
+  overflows: boolean;
 }
 
 export interface EmbeddingResult {
@@ -181,6 +196,8 @@ export type EngineRequest =
   | { type: 'generate'; id: RequestId; messages: ChatMessage[]; options: GenerationOptions }
   | { type: 'embed'; id: RequestId; sentences: string[]; pooling: Pooling; normalize: boolean }
   | { type: 'check'; id: RequestId; host: string; modelId: string }
+  /** The prompt a generate request with these messages would send, without generating. */
+  | { type: 'render'; id: RequestId; messages: ChatMessage[]; maxNewTokens: number }
   /** Copies a model folder from disk into the store under `modelId`; then it loads like any model. */
   | { type: 'import'; id: RequestId; modelId: string; files: ImportedFile[] }
   /** Stops the request `target`: generation ends after the current token. */
@@ -202,6 +219,7 @@ export type EngineEvent =
   | { type: 'embed-progress'; id: RequestId; done: number; total: number }
   | { type: 'embedded'; id: RequestId; result: EmbeddingResult }
   | { type: 'checked'; id: RequestId; report: RepositoryReport }
+  | { type: 'rendered'; id: RequestId; view: PromptView }
   | { type: 'imported'; id: RequestId; host: string; modelId: string; task: ModelTask }
   | { type: 'error'; id: RequestId; error: EngineErrorData };
 

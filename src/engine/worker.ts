@@ -24,6 +24,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { taskFromConfig } from '../models/resolve.ts';
 import { EngineError, classifyError } from './errors.ts';
+import { fitToContext } from './contextPolicy.ts';
 import { reuseFor, type TurnCache } from './workerCache.ts';
 import { checkRepository } from './workerCheck.ts';
 import { prepareModel, store, storeFetch } from './workerFiles.ts';
@@ -295,6 +296,63 @@ class TokenEventStreamer extends TextStreamer {
   }
 }
 
+/** The model's context length as its config states it. */
+function contextLengthOf(config: Record<string, unknown>): number {
+  for (const key of ['max_position_embeddings', 'n_positions', 'max_sequence_length', 'seq_length']) {
+    const value = config[key];
+    if (typeof value === 'number' && value > 0) return value;
+  }
+  return 2048;
+}
+
+function templateIds(tokenizer: PreTrainedTokenizer, messages: ChatMessage[]): number[] {
+  const { input_ids } = tokenizer.apply_chat_template(messages, {
+    add_generation_prompt: true,
+    return_dict: true,
+    return_tensor: false,
+  }) as unknown as { input_ids: number[] };
+  return input_ids;
+}
+
+/** The messages that fit the context (oldest turns dropped first, system prompt kept) and their token ids. */
+function fitPrompt(slot: ChatSlot, messages: ChatMessage[], maxNewTokens: number) {
+  const contextLength = contextLengthOf(slot.loaded.config);
+  const reserve = Math.min(maxNewTokens, Math.floor(contextLength / 2));
+  const fitted = fitToContext(messages, (candidate) => templateIds(slot.tokenizer, candidate).length, {
+    contextLength,
+    reserve,
+  });
+  return {
+    ids: templateIds(slot.tokenizer, fitted.messages),
+    dropped: fitted.dropped,
+    overflows: fitted.overflows,
+    contextLength,
+    reserve,
+  };
+}
+
+function renderPrompt(id: RequestId, messages: ChatMessage[], maxNewTokens: number): void {
+  if (!chatSlot)
+    throw new EngineError('no-model-loaded', 'No chat model is loaded. Pick one in the header first.');
+  const { tokenizer } = chatSlot;
+  const prompt = fitPrompt(chatSlot, messages, maxNewTokens);
+  post({
+    type: 'rendered',
+    id,
+    view: {
+      text: tokenizer.decode(prompt.ids, { skip_special_tokens: false }),
+      tokens: prompt.ids.map((tokenId) => ({
+        id: tokenId,
+        text: tokenizer.decode([tokenId], { skip_special_tokens: false }),
+      })),
+      contextLength: prompt.contextLength,
+      reserved: prompt.reserve,
+      droppedMessages: prompt.dropped,
+      overflows: prompt.overflows,
+    },
+  });
+}
+
 /** transformers.js generation settings for our options; seeds its sampler so a seed repeats a reply. */
 function samplingOf(options: GenerationOptions) {
   random.seed(options.seed);
@@ -313,11 +371,14 @@ async function generate(id: RequestId, messages: ChatMessage[], options: Generat
   const slot = chatSlot;
   const { tokenizer, model, loaded } = slot;
   const started = performance.now();
-  const { input_ids: promptIds } = tokenizer.apply_chat_template(messages, {
-    add_generation_prompt: true,
-    return_dict: true,
-    return_tensor: false,
-  }) as unknown as { input_ids: number[] };
+  const prompt = fitPrompt(slot, messages, options.maxNewTokens);
+  if (prompt.overflows) {
+    throw new EngineError(
+      'bad-request',
+      `The newest message and the system prompt alone take ${prompt.ids.length} tokens, more than ${loaded.spec.id} can read (${prompt.contextLength} tokens, ${options.maxNewTokens} kept for the reply). Shorten the message or the system prompt, or lower max new tokens.`,
+    );
+  }
+  const promptIds = prompt.ids;
   const { cache, reused } = await reuseFor(slot.turnCache, promptIds);
   slot.turnCache = null;
   const stopper = new InterruptableStoppingCriteria();
@@ -376,6 +437,7 @@ async function generate(id: RequestId, messages: ChatMessage[], options: Generat
     stats: {
       promptTokens: promptIds.length,
       reusedPromptTokens: reused,
+      droppedMessages: prompt.dropped,
       generatedTokens: tokenIds.length,
       timeToFirstTokenMs: firstToken - started,
       prefillTokensPerSecond: firstToken > started ? (computed * 1000) / (firstToken - started) : 0,
@@ -435,6 +497,8 @@ async function handle(request: EngineRequest): Promise<void> {
       return generate(request.id, request.messages, request.options);
     case 'embed':
       return embed(request.id, request.sentences, request.pooling, request.normalize);
+    case 'render':
+      return renderPrompt(request.id, request.messages, request.maxNewTokens);
     case 'check':
       post({ type: 'checked', id: request.id, report: await checkRepository(request.host, request.modelId) });
       return;
