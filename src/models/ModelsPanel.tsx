@@ -6,7 +6,7 @@ import { EngineError } from '../engine/errors.ts';
 import type { Dtype, ImportedFile, RepositoryReport } from '../engine/protocol.ts';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { assessFit } from './capability.ts';
-import { CATALOG, isAppDtype, type CatalogModel } from './catalog.ts';
+import { CATALOG, loadableSizes, recommendedAppDtype, type CatalogModel } from './catalog.ts';
 import { OPENNESS_ASPECTS, OPENNESS_LEVELS, type OpennessAspect } from './openness.ts';
 import { useStorageStore } from './storageStore.ts';
 
@@ -74,17 +74,12 @@ function FitNotes({
   );
 }
 
-function appSizes(model: CatalogModel): Partial<Record<Dtype, number | null>> {
-  return Object.fromEntries(model.dtypes.map((dtype) => [dtype, model.sizes[dtype] ?? null]));
-}
-
 function CatalogEntry({ model }: { model: CatalogModel }) {
   const loadModel = useAppStore((state) => state.loadModel);
   const [dtype, setDtype] = useState<Dtype | ''>(model.dtypes[0] ?? '');
   const recommended = {
-    wasm: model.recommended.wasm && isAppDtype(model.recommended.wasm) ? model.recommended.wasm : null,
-    webgpu:
-      model.recommended.webgpu && isAppDtype(model.recommended.webgpu) ? model.recommended.webgpu : null,
+    wasm: recommendedAppDtype(model, 'wasm'),
+    webgpu: recommendedAppDtype(model, 'webgpu'),
   };
   return (
     <article className="catalog-entry" aria-label={model.label} data-testid="catalog-entry">
@@ -143,7 +138,7 @@ function CatalogEntry({ model }: { model: CatalogModel }) {
           .
         </p>
       </details>
-      <FitNotes sizes={appSizes(model)} recommended={recommended} />
+      <FitNotes sizes={loadableSizes(model)} recommended={recommended} />
       {model.dtypes.length > 0 ? (
         <div className="toolbar">
           <label className="inline-field">

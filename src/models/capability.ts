@@ -5,8 +5,8 @@
  *   assessFit({ sizes: { fp32: 654e6, q4: 200e6 }, capabilities, freeStorage: 5e9 })
  *   // → { backend: 'webgpu', dtype: 'q4', warnings: [] }
  */
-import { DTYPES, type Backend, type BackendCapabilities, type Dtype } from '../engine/protocol.ts';
-import { WASM_WEIGHT_BUDGET } from './catalog.ts';
+import type { Backend, BackendCapabilities, Dtype } from '../engine/protocol.ts';
+import { WASM_WEIGHT_BUDGET, chooseDtype } from './catalog.ts';
 
 export interface FitInput {
   /** Download size per loadable dtype (null: size unknown). */
@@ -25,7 +25,6 @@ export interface FitAssessment {
 }
 
 const GB = 1e9;
-const ORDER: Record<Backend, readonly Dtype[]> = { wasm: ['fp32', 'q8', 'q4'], webgpu: ['q4', 'fp32', 'q8'] };
 
 function show(bytes: number): string {
   return bytes >= GB ? `${(bytes / GB).toFixed(2)} GB` : `${Math.ceil(bytes / 1e6)} MB`;
@@ -35,16 +34,7 @@ export function assessFit({ sizes, capabilities, freeStorage, recommended }: Fit
   const gpu = capabilities.webgpu;
   // A software adapter (SwiftShader) is correct but far slower than WASM: prefer WASM there.
   const backend: Backend = gpu && !gpu.isFallback ? 'webgpu' : 'wasm';
-  const available = DTYPES.filter((dtype) => dtype in sizes);
-  const withinWasmBudget = (dtype: Dtype) => backend !== 'wasm' || (sizes[dtype] ?? 0) <= WASM_WEIGHT_BUDGET;
-  const suggested = recommended?.[backend];
-  const dtype =
-    suggested && available.includes(suggested)
-      ? suggested
-      : (ORDER[backend].find((candidate) => available.includes(candidate) && withinWasmBudget(candidate)) ??
-        available[0] ??
-        null);
-
+  const dtype = chooseDtype(backend, sizes, recommended?.[backend] ?? null);
   const warnings: string[] = [];
   const size = dtype ? (sizes[dtype] ?? null) : null;
   if (!dtype)

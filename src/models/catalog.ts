@@ -729,12 +729,34 @@ export function findModel(id: string): CatalogModel | undefined {
  * can load it, else the first loadable format in the backend's order that fits its memory, else
  * null (for example Qwen3 0.6B, whose only known file is q4f16).
  */
-export function appDtypeFor(model: CatalogModel, backend: Backend): Dtype | null {
+/**
+ * The dtype to load on `backend` among the published `sizes`: the recommendation when it is loadable,
+ * else the first in the backend's order (on WASM: the first that fits its memory budget); null if none.
+ */
+export function chooseDtype(
+  backend: Backend,
+  sizes: Readonly<Partial<Record<Dtype, number | null>>>,
+  recommended: Dtype | null = null,
+): Dtype | null {
+  const available = DTYPES.filter((dtype) => dtype in sizes);
+  if (recommended !== null && available.includes(recommended)) return recommended;
+  const fits = (dtype: Dtype) => backend !== 'wasm' || (sizes[dtype] ?? 0) <= WASM_WEIGHT_BUDGET;
+  return APP_DTYPE_ORDER[backend].find((dtype) => available.includes(dtype) && fits(dtype)) ?? null;
+}
+
+/** Download size per dtype the app can load (null: size unknown). */
+export function loadableSizes(model: CatalogModel): Partial<Record<Dtype, number | null>> {
+  return Object.fromEntries(model.dtypes.map((dtype) => [dtype, model.sizes[dtype] ?? null]));
+}
+
+/** The catalog's recommendation for `backend` when the app can load it; null otherwise. */
+export function recommendedAppDtype(model: CatalogModel, backend: Backend): Dtype | null {
   const recommended = model.recommended[backend];
-  if (recommended !== null && isAppDtype(recommended) && model.dtypes.includes(recommended))
-    return recommended;
-  const fits = (dtype: Dtype) => backend !== 'wasm' || (model.sizes[dtype] ?? 0) <= WASM_WEIGHT_BUDGET;
-  return APP_DTYPE_ORDER[backend].find((dtype) => model.dtypes.includes(dtype) && fits(dtype)) ?? null;
+  return recommended !== null && isAppDtype(recommended) ? recommended : null;
+}
+
+export function appDtypeFor(model: CatalogModel, backend: Backend): Dtype | null {
+  return chooseDtype(backend, loadableSizes(model), recommendedAppDtype(model, backend));
 }
 
 /** The host, in Hugging Face layout, where the app serves its own demo models. */
