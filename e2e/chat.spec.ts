@@ -38,7 +38,9 @@ test.describe('chat', () => {
     await input.fill('Hello there');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect(replies).toHaveCount(1);
-    const firstReply = (await replies.first().getByTestId('message-text').textContent()) ?? '';
+    // The exact text of the reply (its markdown source), as the next request sends it back.
+    await replies.first().getByRole('button', { name: 'Source' }).click();
+    const firstReply = (await replies.first().getByTestId('message-source').textContent()) ?? '';
     await input.fill('Tell me more about weights.');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect(replies).toHaveCount(2);

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
+import 'highlight.js/styles/github.css';
 import './app/styles.css';
 
 const root = document.getElementById('root');

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useAppStore } from '../app/store.ts';
 import { ModelGate } from '../app/ModelGate.tsx';
 import { formatMs } from '../lib/format.ts';
+import { renderMarkdown } from '../lib/markdown.ts';
 import { PromptView } from './PromptView.tsx';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
 import { useChatStore, type ChatTurn } from './store.ts';
@@ -84,9 +85,30 @@ function UserTurn({ turn, index }: { turn: ChatTurn; index: number }) {
   );
 }
 
+/** A reply rendered as sanitized markdown, or as the exact text the model produced. */
+function ReplyText({ content, showSource }: { content: string; showSource: boolean }) {
+  const html = useMemo(() => renderMarkdown(content), [content]);
+  if (showSource) {
+    return (
+      <pre className="turn-source" data-testid="message-source">
+        {content}
+      </pre>
+    );
+  }
+  if (!content) return <em className="muted">(only special tokens)</em>;
+  return (
+    <div
+      className="turn-text markdown"
+      data-testid="message-text"
+      dangerouslySetInnerHTML={{ __html: html }}
+    />
+  );
+}
+
 function AssistantTurn({ turn, isLast }: { turn: ChatTurn; isLast: boolean }) {
   const busy = useChatStore((state) => state.streaming !== null);
   const [copied, setCopied] = useState(false);
+  const [showSource, setShowSource] = useState(false);
   return (
     <article
       className="turn turn-assistant"
@@ -94,9 +116,7 @@ function AssistantTurn({ turn, isLast }: { turn: ChatTurn; isLast: boolean }) {
       data-token-ids={(turn.tokenIds ?? []).join(',')}
       aria-label="Assistant message"
     >
-      <div className="turn-text" data-testid="message-text">
-        {turn.content || <em className="muted">(only special tokens)</em>}
-      </div>
+      <ReplyText content={turn.content} showSource={showSource} />
       <ReplyStats turn={turn} />
       <div className="turn-actions">
         <button
@@ -109,6 +129,9 @@ function AssistantTurn({ turn, isLast }: { turn: ChatTurn; isLast: boolean }) {
           }
         >
           {copied ? 'Copied' : 'Copy'}
+        </button>
+        <button type="button" aria-pressed={showSource} onClick={() => setShowSource(!showSource)}>
+          Source
         </button>
         {isLast && (
           <button type="button" disabled={busy} onClick={() => void useChatStore.getState().regenerate()}>
@@ -131,7 +154,11 @@ function StreamingReply() {
       aria-live="polite"
       aria-busy
     >
-      <div className="turn-text">{streaming || <span className="muted">thinking…</span>}</div>
+      {streaming ? (
+        <ReplyText content={streaming} showSource={false} />
+      ) : (
+        <span className="muted">thinking…</span>
+      )}
       <p className="reply-stats">{tokens} tokens so far</p>
     </article>
   );

@@ -1,0 +1,71 @@
+/**
+ * Markdown to safe HTML for model replies and imported conversations: marked renders, highlight.js colours
+ * code blocks, DOMPurify removes anything that could run or phone home (scripts, event handlers,
+ * `javascript:` links, and images, styles and frames that would load from a remote host).
+ *
+ *   renderMarkdown('**hi** <img src=x onerror=alert(1)>') // → '<p><strong>hi</strong> </p>\n'
+ */
+import DOMPurify from 'dompurify';
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import css from 'highlight.js/lib/languages/css';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import python from 'highlight.js/lib/languages/python';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import { Marked } from 'marked';
+import { markedHighlight } from 'marked-highlight';
+
+const LANGUAGES = { bash, css, javascript, json, python, typescript, xml } as const;
+for (const [name, language] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, language);
+
+const marked = new Marked(
+  markedHighlight({
+    emptyLangClass: 'hljs',
+    langPrefix: 'hljs language-',
+    highlight(code, lang) {
+      return hljs.getLanguage(lang)
+        ? hljs.highlight(code, { language: lang }).value
+        : hljs.highlightAuto(code).value;
+    },
+  }),
+  { gfm: true, breaks: true },
+);
+
+// Nothing rendered from a model or an imported file may load anything: the tab makes no requests.
+const FORBID_TAGS = [
+  'img',
+  'picture',
+  'source',
+  'video',
+  'audio',
+  'iframe',
+  'object',
+  'embed',
+  'style',
+  'link',
+  'form',
+  'input',
+  'svg',
+  'math',
+];
+
+let hooked = false;
+function purifier(): typeof DOMPurify {
+  if (!hooked) {
+    DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+      if (node.tagName === 'A') {
+        node.setAttribute('target', '_blank');
+        node.setAttribute('rel', 'noopener noreferrer');
+      }
+    });
+    hooked = true;
+  }
+  return DOMPurify;
+}
+
+export function renderMarkdown(text: string): string {
+  const html = marked.parse(text, { async: false });
+  return purifier().sanitize(html, { FORBID_TAGS, FORBID_ATTR: ['style', 'srcset'] });
+}
