@@ -146,9 +146,10 @@ test('the same seed gives the same sampled reply after a reload, another seed a 
   };
   const first = await reply();
 
-  await page.reload(); // the settings persist; the conversation starts again
+  await page.reload(); // the settings persist
   await expectBackend(page, backend);
   await expect(page.getByText(/^Sampling: random, seeded/)).toBeVisible();
+  await page.getByRole('button', { name: 'New chat' }).click();
   expect(await reply()).toBe(first);
 
   await page.getByText(/^Sampling:/).click();

@@ -3,6 +3,7 @@ import { useAppStore } from '../app/store.ts';
 import { ModelGate } from '../app/ModelGate.tsx';
 import { formatMs } from '../lib/format.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
+import { Conversations } from './Conversations.tsx';
 import { PromptView } from './PromptView.tsx';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
 import { useChatStore, type ChatTurn } from './store.ts';
@@ -261,6 +262,7 @@ export function ChatPanel() {
   return (
     <section className="panel chat-panel" aria-label="Chat">
       <ModelGate slot="chat" />
+      <Conversations />
       <SystemPrompt />
       <SamplingSettings />
       <div className="chat-log" role="log" aria-label="Conversation" ref={log}>

@@ -7,6 +7,14 @@ import { engine } from '../app/engine.ts';
 import type { Running } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { ChatMessage, GenerationOptions, GenerationStats } from '../engine/protocol.ts';
+import { useAppStore } from '../app/store.ts';
+import {
+  ConversationFileError,
+  parseConversationFile,
+  titleFrom,
+  type Conversation,
+} from './conversationFile.ts';
+import { deleteConversation, listConversations, saveConversation } from './conversationStore.ts';
 import { DEFAULT_GENERATION, clampSetting, type NumericSetting } from './sampling.ts';
 
 export interface ChatTurn extends ChatMessage {
@@ -35,6 +43,21 @@ interface ChatState {
   newChat(): void;
   setSetting(name: NumericSetting, value: number): void;
   setGreedy(greedy: boolean): void;
+
+  /** The open conversation: saved to IndexedDB after every reply. */
+  conversationId: string;
+  title: string;
+  createdAt: number;
+  /** Saved conversations, newest first. */
+  conversations: Conversation[];
+  /** A problem with the conversation list or a file (a failed import). */
+  fileError: string | null;
+  loadConversations(openLatest: boolean): Promise<void>;
+  openConversation(id: string): void;
+  renameConversation(id: string, title: string): Promise<void>;
+  deleteConversation(id: string): Promise<void>;
+  importConversation(text: string): Promise<void>;
+  currentConversation(): Conversation;
 }
 
 let running: Running<unknown> | null = null;
@@ -115,6 +138,42 @@ export const useChatStore = create<ChatState>()(
           running = null;
           set({ streaming: null, streamingTokens: 0 });
         }
+        await save();
+      }
+
+      /** Writes the open conversation and refreshes the list. */
+      async function save(): Promise<void> {
+        const conversation = get().currentConversation();
+        if (conversation.turns.length === 0) return;
+        try {
+          await saveConversation(conversation);
+          set({ conversations: await listConversations(), title: conversation.title });
+        } catch (error) {
+          set({ fileError: `Could not save the conversation on this device: ${String(error)}` });
+        }
+      }
+
+      function show(conversation: Conversation | null): void {
+        running?.cancel();
+        set(
+          conversation
+            ? {
+                conversationId: conversation.id,
+                title: conversation.title,
+                createdAt: conversation.createdAt,
+                turns: conversation.turns,
+                systemPrompt: conversation.systemPrompt,
+                settings: conversation.settings,
+                error: null,
+              }
+            : {
+                conversationId: crypto.randomUUID(),
+                title: '',
+                createdAt: Date.now(),
+                turns: [],
+                error: null,
+              },
+        );
       }
 
       const idle = () => get().streaming === null;
@@ -151,8 +210,94 @@ export const useChatStore = create<ChatState>()(
         },
 
         newChat() {
-          running?.cancel();
-          set({ turns: [], error: null });
+          show(null);
+        },
+
+        conversationId: crypto.randomUUID(),
+
+        title: '',
+
+        createdAt: Date.now(),
+
+        conversations: [],
+
+        fileError: null,
+
+        async loadConversations(openLatest) {
+          try {
+            const conversations = await listConversations();
+
+            set({ conversations });
+
+            if (openLatest && conversations[0] && get().turns.length === 0) show(conversations[0]);
+          } catch (error) {
+            set({ fileError: `Could not read saved conversations: ${String(error)}` });
+          }
+        },
+
+        openConversation(id) {
+          if (!idle()) return;
+
+          show(get().conversations.find((conversation) => conversation.id === id) ?? null);
+        },
+
+        async renameConversation(id, title) {
+          const conversation = get().conversations.find((candidate) => candidate.id === id);
+
+          if (!conversation || !title.trim()) return;
+
+          await saveConversation({ ...conversation, title: title.trim() });
+
+          if (id === get().conversationId) set({ title: title.trim() });
+
+          set({ conversations: await listConversations() });
+        },
+
+        async deleteConversation(id) {
+          await deleteConversation(id);
+
+          if (id === get().conversationId) show(null);
+
+          set({ conversations: await listConversations() });
+        },
+
+        async importConversation(text) {
+          try {
+            const conversation = parseConversationFile(text);
+
+            await saveConversation(conversation);
+
+            set({ conversations: await listConversations(), fileError: null });
+
+            show(conversation);
+          } catch (error) {
+            set({
+              fileError:
+                error instanceof ConversationFileError ? error.message : `Import failed: ${String(error)}`,
+            });
+          }
+        },
+
+        currentConversation() {
+          const state = get();
+
+          return {
+            id: state.conversationId,
+
+            title: state.title || titleFrom(state.turns),
+
+            createdAt: state.createdAt,
+
+            updatedAt: Date.now(),
+
+            model: useAppStore.getState().slots.chat.loaded?.spec.id ?? null,
+
+            systemPrompt: state.systemPrompt,
+
+            settings: state.settings,
+
+            turns: state.turns,
+          };
         },
 
         setSetting(name, value) {

@@ -1,11 +1,16 @@
 /** Browser downloads of files the app makes on the device. */
 
-/** Offers `content` as a file download named `name`. */
-export function downloadJson(name: string, content: unknown): void {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(content, null, 2)], { type: 'application/json' }));
+/** Offers `text` as a file download named `name`. */
+export function downloadText(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Offers `content` as a pretty-printed JSON file download named `name`. */
+export function downloadJson(name: string, content: unknown): void {
+  downloadText(name, JSON.stringify(content, null, 2), 'application/json');
 }

@@ -1,0 +1,133 @@
+import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
+import { downloadJson, downloadText } from '../lib/download.ts';
+import { toConversationFile, toMarkdown } from './conversationFile.ts';
+import { useChatStore } from './store.ts';
+
+function fileName(title: string, extension: string): string {
+  return `${
+    title
+      .replace(/[^\w-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'conversation'
+  }.${extension}`;
+}
+
+/** Saved conversations: open, search by title, rename, delete, export (JSON, Markdown) and import. */
+export function Conversations() {
+  const conversations = useChatStore((state) => state.conversations);
+  const openId = useChatStore((state) => state.conversationId);
+  const fileError = useChatStore((state) => state.fileError);
+  const [query, setQuery] = useState('');
+  const [renaming, setRenaming] = useState<{ id: string; title: string } | null>(null);
+  const chat = useChatStore.getState();
+
+  useEffect(() => {
+    void useChatStore.getState().loadConversations(true);
+  }, []);
+
+  const shown = useMemo(
+    () =>
+      conversations.filter((conversation) =>
+        conversation.title.toLowerCase().includes(query.trim().toLowerCase()),
+      ),
+    [conversations, query],
+  );
+
+  const importFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (file) await chat.importConversation(await file.text());
+  };
+
+  return (
+    <aside className="conversations" aria-label="Conversations">
+      <div className="toolbar">
+        <button
+          type="button"
+          onClick={() => {
+            const conversation = chat.currentConversation();
+            downloadJson(fileName(conversation.title, 'json'), toConversationFile(conversation));
+          }}
+        >
+          Export JSON
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            const conversation = chat.currentConversation();
+            downloadText(fileName(conversation.title, 'md'), toMarkdown(conversation), 'text/markdown');
+          }}
+        >
+          Export Markdown
+        </button>
+        <label className="inline-field">
+          Import JSON
+          <input type="file" accept="application/json,.json" onChange={(event) => void importFile(event)} />
+        </label>
+      </div>
+      {fileError && (
+        <p className="error" role="alert">
+          {fileError}
+        </p>
+      )}
+      <label className="inline-field">
+        Search conversations
+        <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} />
+      </label>
+      <ul className="conversation-list">
+        {shown.map((conversation) => (
+          <li key={conversation.id} data-testid="conversation">
+            {renaming?.id === conversation.id ? (
+              <form
+                className="inline-field"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  void chat.renameConversation(conversation.id, renaming.title);
+                  setRenaming(null);
+                }}
+              >
+                <label className="visually-hidden" htmlFor={`rename-${conversation.id}`}>
+                  New title
+                </label>
+                <input
+                  id={`rename-${conversation.id}`}
+                  value={renaming.title}
+                  onChange={(event) => setRenaming({ id: conversation.id, title: event.target.value })}
+                />
+                <button type="submit">Save</button>
+              </form>
+            ) : (
+              <button
+                type="button"
+                className="link-button"
+                aria-current={conversation.id === openId ? 'true' : undefined}
+                onClick={() => chat.openConversation(conversation.id)}
+              >
+                {conversation.title}
+              </button>
+            )}
+            <button
+              type="button"
+              aria-label={`Rename ${conversation.title}`}
+              onClick={() => setRenaming({ id: conversation.id, title: conversation.title })}
+            >
+              Rename
+            </button>
+            <button
+              type="button"
+              aria-label={`Delete ${conversation.title}`}
+              onClick={() => void chat.deleteConversation(conversation.id)}
+            >
+              Delete
+            </button>
+          </li>
+        ))}
+        {shown.length === 0 && (
+          <li className="muted">
+            {conversations.length ? 'No title matches.' : 'No saved conversation yet.'}
+          </li>
+        )}
+      </ul>
+    </aside>
+  );
+}

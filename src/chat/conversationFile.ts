@@ -1,0 +1,147 @@
+/**
+ * Conversations as files: JSON with OpenAI-style `messages` plus this app's settings and per-reply stats
+ * (and token ids), Markdown for reading, and a checked import that rejects anything that is not ours.
+ *
+ *   parseConversationFile(JSON.stringify(toConversationFile(conversation))) // → the same conversation
+ */
+import type { ChatMessage, GenerationOptions, GenerationStats } from '../engine/protocol.ts';
+import { DEFAULT_GENERATION } from './sampling.ts';
+import type { ChatTurn } from './store.ts';
+
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The model that wrote the replies, `org/name` (dtype in the stats). */
+  model: string | null;
+  systemPrompt: string;
+  settings: GenerationOptions;
+  turns: ChatTurn[];
+}
+
+export const CONVERSATION_FORMAT = 'glassbox-conversation';
+
+export interface ConversationFile {
+  format: typeof CONVERSATION_FORMAT;
+  version: 1;
+  title: string;
+  createdAt: number;
+  model: string | null;
+  settings: GenerationOptions;
+  /** OpenAI-style: the system prompt first when set, then the turns. */
+  messages: ChatMessage[];
+  /** One entry per assistant message, in order: what produced it. */
+  replies: { tokenIds: number[]; stats: GenerationStats | null; stopped: boolean }[];
+}
+
+export function toConversationFile(conversation: Conversation): ConversationFile {
+  const system = conversation.systemPrompt.trim();
+  return {
+    format: CONVERSATION_FORMAT,
+    version: 1,
+    title: conversation.title,
+    createdAt: conversation.createdAt,
+    model: conversation.model,
+    settings: conversation.settings,
+    messages: [
+      ...(system ? [{ role: 'system' as const, content: system }] : []),
+      ...conversation.turns.map(({ role, content }) => ({ role, content })),
+    ],
+    replies: conversation.turns
+      .filter((turn) => turn.role === 'assistant')
+      .map((turn) => ({
+        tokenIds: turn.tokenIds ?? [],
+        stats: turn.stats ?? null,
+        stopped: turn.stopped ?? false,
+      })),
+  };
+}
+
+export class ConversationFileError extends Error {
+  override readonly name = 'ConversationFileError';
+}
+
+function fail(problem: string): never {
+  throw new ConversationFileError(`This is not a Glassbox conversation file: ${problem}.`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads an exported conversation back, checking every field it trusts. */
+export function parseConversationFile(text: string, now = Date.now()): Conversation {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    fail('it is not JSON');
+  }
+  if (!isRecord(data)) fail('it is not a JSON object');
+  if (data['format'] !== CONVERSATION_FORMAT)
+    fail(`its "format" is ${JSON.stringify(data['format'])}, not "${CONVERSATION_FORMAT}"`);
+  if (data['version'] !== 1) fail(`version ${JSON.stringify(data['version'])} is not one this app reads`);
+  const messages = data['messages'];
+  if (!Array.isArray(messages)) fail('it has no "messages" list');
+  const checked = messages.map((message, index): ChatMessage => {
+    if (!isRecord(message) || typeof message['content'] !== 'string')
+      fail(`message ${index + 1} has no text content`);
+    const role = message['role'];
+    if (role !== 'system' && role !== 'user' && role !== 'assistant')
+      fail(`message ${index + 1} has role ${JSON.stringify(role)}`);
+    return { role, content: message['content'] };
+  });
+  const replies = Array.isArray(data['replies']) ? data['replies'] : [];
+  let replyIndex = 0;
+  const turns: ChatTurn[] = checked
+    .filter((message) => message.role !== 'system')
+    .map((message) => {
+      if (message.role !== 'assistant') return { role: message.role, content: message.content };
+      const reply: unknown = replies[replyIndex++];
+      if (!isRecord(reply)) return { role: 'assistant', content: message.content };
+      const tokenIds = Array.isArray(reply['tokenIds']) ? reply['tokenIds'].filter(Number.isInteger) : [];
+      return {
+        role: 'assistant',
+        content: message.content,
+        tokenIds: tokenIds as number[],
+        ...(isRecord(reply['stats']) ? { stats: reply['stats'] as unknown as GenerationStats } : {}),
+        stopped: reply['stopped'] === true,
+      };
+    });
+  const settings = isRecord(data['settings'])
+    ? { ...DEFAULT_GENERATION, ...(data['settings'] as Partial<GenerationOptions>) }
+    : DEFAULT_GENERATION;
+  return {
+    id: crypto.randomUUID(),
+    title:
+      typeof data['title'] === 'string' && data['title'].trim() ? data['title'] : 'Imported conversation',
+    createdAt: typeof data['createdAt'] === 'number' ? data['createdAt'] : now,
+    updatedAt: now,
+    model: typeof data['model'] === 'string' ? data['model'] : null,
+    systemPrompt: checked.find((message) => message.role === 'system')?.content ?? '',
+    settings,
+    turns,
+  };
+}
+
+/** The conversation as Markdown, to read or share. */
+export function toMarkdown(conversation: Conversation): string {
+  const lines = [`# ${conversation.title}`, ''];
+  if (conversation.model) lines.push(`Model: ${conversation.model}`, '');
+  if (conversation.systemPrompt.trim()) lines.push('## System', '', conversation.systemPrompt.trim(), '');
+  for (const turn of conversation.turns) {
+    lines.push(turn.role === 'user' ? '## You' : '## Assistant', '', turn.content, '');
+  }
+  return lines.join('\n');
+}
+
+/** A title from the first user message: its first words, at most 48 characters. */
+export function titleFrom(turns: readonly ChatTurn[]): string {
+  const first =
+    turns
+      .find((turn) => turn.role === 'user')
+      ?.content.replace(/\s+/g, ' ')
+      .trim() ?? '';
+  return first.length > 48 ? `${first.slice(0, 47)}…` : first || 'New chat';
+}
