@@ -181,3 +181,21 @@ test('the prompt view shows the tokens that the tokenizer in Node makes of the c
   expect(shown).toEqual(expected);
   await expect(page.getByText(`Context: ${expected.length} of 2048 tokens used`)).toBeVisible();
 });
+
+test('the page stays responsive while generating: typing in the message box works', async ({
+  page,
+  backend,
+}) => {
+  await openApp(page, { model: 'glassbox/tiny-chat', dtype: 'fp32', backend, panel: 'chat' });
+  await expectBackend(page, backend);
+  await page.getByLabel('Max new tokens').fill('1000');
+  const input = page.getByRole('textbox', { name: 'Message' });
+  await input.fill('Write for a long time.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByTestId('assistant-streaming')).toContainText(/\d+ tokens so far/);
+  await input.pressSequentially('typed while it writes');
+  await expect(input).toHaveValue('typed while it writes');
+  await expect(page.getByTestId('assistant-streaming')).toBeVisible(); // still generating
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('assistant-message')).toHaveCount(1);
+});
