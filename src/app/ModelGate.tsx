@@ -1,3 +1,4 @@
+import { ErrorMessage } from './ErrorMessage.tsx';
 import type { ModelSlot } from '../engine/protocol.ts';
 import { DEFAULT_CHAT_MODEL_ID, DEFAULT_EMBEDDING_MODEL_ID, findModel } from '../models/catalog.ts';
 import { formatBytes, formatMs } from '../lib/format.ts';
@@ -33,11 +34,7 @@ export function ModelGate({ slot }: { slot: ModelSlot }) {
           in {formatMs(state.loaded.loadMs)}.
         </p>
       )}
-      {state.error && (
-        <p className="error" role="alert">
-          {state.error.message}
-        </p>
-      )}
+      <ErrorMessage message={state.error?.message} />
       {!state.loaded && !state.loading && fallback && (
         <p>
           No {slot} model is loaded.{' '}

@@ -1,3 +1,4 @@
+import { ErrorMessage } from '../app/ErrorMessage.tsx';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useAppStore } from '../app/store.ts';
 import { ModelGate } from '../app/ModelGate.tsx';
@@ -280,11 +281,7 @@ export function ChatPanel() {
         )}
         <StreamingReply />
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error.message}
-        </p>
-      )}
+      <ErrorMessage message={error?.message} />
       <PromptView draft={draft} />
       <form className="composer" onSubmit={submit}>
         <label className="visually-hidden" htmlFor="chat-input">

@@ -1,3 +1,4 @@
+import { ErrorMessage } from '../app/ErrorMessage.tsx';
 import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 import { downloadJson, downloadText } from '../lib/download.ts';
 import { toConversationFile, toMarkdown } from './conversationFile.ts';
@@ -65,11 +66,7 @@ export function Conversations() {
           <input type="file" accept="application/json,.json" onChange={(event) => void importFile(event)} />
         </label>
       </div>
-      {fileError && (
-        <p className="error" role="alert">
-          {fileError}
-        </p>
-      )}
+      <ErrorMessage message={fileError} />
       <label className="inline-field">
         Search conversations
         <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} />

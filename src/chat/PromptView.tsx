@@ -1,3 +1,4 @@
+import { ErrorMessage } from '../app/ErrorMessage.tsx';
 import { useEffect, useState } from 'react';
 import { engine } from '../app/engine.ts';
 import { useAppStore } from '../app/store.ts';
@@ -41,11 +42,7 @@ export function PromptView({ draft }: { draft: string }) {
   return (
     <details className="prompt-view" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>What the model sees</summary>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {view && (
         <>
           <label className="field">

@@ -1,3 +1,4 @@
+import { ErrorMessage } from '../app/ErrorMessage.tsx';
 import { useMemo } from 'react';
 import { ModelGate } from '../app/ModelGate.tsx';
 import { useAppStore } from '../app/store.ts';
@@ -113,11 +114,7 @@ export function EmbeddingsPanel() {
           Download vectors
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error.message}
-        </p>
-      )}
+      <ErrorMessage message={error?.message} />
       {result && (
         <>
           <p className="muted">

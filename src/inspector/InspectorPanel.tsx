@@ -1,3 +1,4 @@
+import { ErrorMessage } from '../app/ErrorMessage.tsx';
 import { useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../app/store.ts';
 import type { LoadedModel, ModelSlot } from '../engine/protocol.ts';
@@ -127,11 +128,7 @@ export function InspectorPanel() {
         </div>
         <div>
           {reading && <p role="status">Reading {reading}…</p>}
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorMessage message={error} />
           {inspection && inspection.model === model && <Summary inspection={inspection} />}
         </div>
       </div>

@@ -1,3 +1,4 @@
+import { ErrorMessage } from '../app/ErrorMessage.tsx';
 import { useState, type ChangeEvent, type DragEvent, type FormEvent } from 'react';
 import { engine } from '../app/engine.ts';
 import { ModelGate } from '../app/ModelGate.tsx';
@@ -206,11 +207,7 @@ function RepositoryCheck() {
           {checking ? 'Checking…' : 'Check'}
         </button>
       </form>
-      {error && (
-        <p className="error" role="alert" data-testid="repository-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} testId="repository-error" />
       {report && (
         <div data-testid="repository-report">
           <p>
@@ -338,11 +335,7 @@ function OpenFromDisk() {
         </label>
       </div>
       {status && <p role="status">{status}</p>}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
     </section>
   );
 }
@@ -393,11 +386,7 @@ function HostSettings() {
           </button>
         )}
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
     </section>
   );
 }

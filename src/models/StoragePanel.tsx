@@ -1,3 +1,4 @@
+import { ErrorMessage } from '../app/ErrorMessage.tsx';
 import { useEffect } from 'react';
 import { useAppStore } from '../app/store.ts';
 import { DISK_HOST } from '../engine/protocol.ts';
@@ -19,11 +20,7 @@ export function StoragePanel() {
   return (
     <section className="panel storage-panel" aria-label="Storage">
       <h2>Storage on this device</h2>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       <p data-testid="storage-usage" data-usage={usage ?? ''} data-model-bytes={modelBytes}>
         Models: <strong>{formatBytes(modelBytes)}</strong> in {models.length} model
         {models.length === 1 ? '' : 's'}. This site uses {usage === null ? '…' : formatBytes(usage)} of{' '}
