@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expectBackend, openApp, test, expect } from './fixtures.ts';
-import { startMirrorCommand, type MirrorProcess } from './mirror.ts';
+import { startMirrorProcess, type MirrorProcess } from '../tools/mirror/testing/process.ts';
 import { modelDir } from './reference.ts';
 
 const MODEL = 'glassbox/tiny-chat';
+
+/** The mirror command on a free loopback port, logging its requests as JSON for the test to read. */
+function startMirror(root: string, faults: string[] = []): Promise<MirrorProcess> {
+  return startMirrorProcess([root, '--port', '0', '--host', '127.0.0.1', '--log-json', '-', ...faults]);
+}
 const WEIGHTS = 'glassbox/tiny-chat/resolve/main/onnx/model.onnx';
 
 test.describe('models from a mirror, on the device, and from disk', () => {
@@ -29,7 +34,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
   test('a download cut mid-file resumes with a Range request, reaches 100% and the model chats', async ({
     page,
   }) => {
-    mirror = await startMirrorCommand('public/models', ['--drop-once', `${WEIGHTS}:100000`]);
+    mirror = await startMirror('public/models', ['--drop-once', `${WEIGHTS}:100000`]);
     // As a teacher's student would: set the classroom mirror, pick the model in the catalog.
     await openApp(page, { backend: 'wasm', panel: 'models' });
     await page.getByLabel('Mirror URL').fill(mirror.url);
@@ -41,9 +46,9 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     const summary = page.getByTestId('load-summary');
     await expect(summary).toHaveAttribute('data-resumes', '1');
     await expect(summary).toContainText('resumed 1×');
-    const weightRequests = mirror.requests.filter(
-      (request) => request.path.endsWith(WEIGHTS) && request.method === 'GET',
-    );
+    const weightRequests = mirror
+      .requests()
+      .filter((request) => request.path.endsWith(WEIGHTS) && request.method === 'GET');
     expect(weightRequests[0]).toMatchObject({ status: 200, fault: 'drop-once' });
     expect(weightRequests[1]).toMatchObject({ status: 206, range: 'bytes=100000-' });
     await chatWorks(page);
@@ -56,7 +61,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
   });
 
   test('a corrupted file is rejected with a clear message and not stored', async ({ page }) => {
-    mirror = await startMirrorCommand('public/models', ['--corrupt', `${WEIGHTS}:bytes`]);
+    mirror = await startMirror('public/models', ['--corrupt', `${WEIGHTS}:bytes`]);
     await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
     await expect(page.getByRole('alert').filter({ hasText: 'arrived damaged' })).toContainText('sha256');
     await expect(page.getByTestId('backend-badge')).toHaveText('no model');
@@ -72,7 +77,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
   test('a stored model reloads with no request to the host; deleting it frees the space', async ({
     page,
   }) => {
-    mirror = await startMirrorCommand('public/models');
+    mirror = await startMirror('public/models');
     const link = {
       host: mirror.url,
       model: MODEL,
@@ -83,13 +88,13 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     await openApp(page, link);
     await expect(page.getByTestId('load-summary')).toContainText('downloaded');
 
-    const before = mirror.requests.length;
+    const before = mirror.requests().length;
     const pageRequests: string[] = [];
     page.on('request', (request) => pageRequests.push(request.url()));
     await page.reload();
     await expect(page.getByTestId('load-summary')).toContainText('loaded from this device, no download');
     await chatWorks(page);
-    expect(mirror.requests.slice(before)).toEqual([]);
+    expect(mirror.requests().slice(before)).toEqual([]);
     expect(pageRequests.filter((url) => url.startsWith(mirror?.url ?? '-'))).toEqual([]);
 
     await page.getByRole('link', { name: 'Storage' }).click();
@@ -102,7 +107,12 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     await page.reload(); // the same link again, now with nothing stored
     await page.getByRole('link', { name: 'Chat' }).click();
     await expect(page.getByTestId('load-summary')).toContainText('downloaded');
-    expect(mirror.requests.slice(before).some((request) => request.path.endsWith(WEIGHTS))).toBe(true);
+    expect(
+      mirror
+        .requests()
+        .slice(before)
+        .some((request) => request.path.endsWith(WEIGHTS)),
+    ).toBe(true);
   });
 
   test('a model folder opened from disk loads and chats with the network blocked', async ({
@@ -136,7 +146,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
       JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama' }),
     );
     writeFileSync(path.join(root, 'someone/pytorch-only/model.safetensors'), 'not really weights');
-    mirror = await startMirrorCommand(root);
+    mirror = await startMirror(root);
 
     await openApp(page, { backend: 'wasm', panel: 'models' });
     await page.getByLabel('Mirror URL').fill(mirror.url);

@@ -18,6 +18,7 @@ import {
 } from '../engine/protocol.ts';
 import { appModelHost, findModel } from '../models/catalog.ts';
 import { resolveTask } from '../models/resolve.ts';
+import { modelStore } from '../models/storageStore.ts';
 import { engine } from './engine.ts';
 
 export interface LoadProgress {
@@ -95,7 +96,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
     const host = from?.host ?? get().hostFor(id);
     let task: ModelTask;
     try {
-      task = from?.task ?? (await resolveTask(host, id));
+      task = from?.task ?? (await resolveTask(host, id, modelStore));
     } catch (error) {
       get().addNotices([`Cannot load ${id}: ${String(error)}`]);
       return;

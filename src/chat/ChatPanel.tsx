@@ -258,6 +258,7 @@ export function ChatPanel() {
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Enter' && !event.shiftKey) submit(event);
+    else if (event.key === 'Escape' && generating) stop();
   };
 
   return (
@@ -293,7 +294,9 @@ export function ChatPanel() {
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}
           placeholder={
-            ready ? 'Type a message (Enter sends, Shift+Enter for a new line)' : 'Load a chat model first'
+            ready
+              ? 'Type a message (Enter sends, Shift+Enter for a new line, Esc stops a reply)'
+              : 'Load a chat model first'
           }
           rows={2}
         />

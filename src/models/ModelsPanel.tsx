@@ -4,7 +4,13 @@ import { engine } from '../app/engine.ts';
 import { ModelGate } from '../app/ModelGate.tsx';
 import { HUB_HOST, useAppStore } from '../app/store.ts';
 import { EngineError } from '../engine/errors.ts';
-import type { Dtype, ImportedFile, RepositoryReport } from '../engine/protocol.ts';
+import {
+  DTYPES,
+  DTYPE_FILE_SUFFIX,
+  type Dtype,
+  type ImportedFile,
+  type RepositoryReport,
+} from '../engine/protocol.ts';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { assessFit } from './capability.ts';
 import { CATALOG, loadableSizes, recommendedAppDtype, type CatalogModel } from './catalog.ts';
@@ -290,19 +296,19 @@ function OpenFromDisk() {
     if (files.length === 0) return;
     const folder = folderFiles(files);
     const modelId = `disk/${folder.name.replace(/[^\w.-]/g, '_')}`;
+    // Pick the weights before copying anything, so a folder without them costs nothing.
+    const dtype = DTYPES.find((candidate) =>
+      folder.files.some((file) => file.path === `onnx/model${DTYPE_FILE_SUFFIX[candidate]}.onnx`),
+    );
+    if (!dtype) {
+      setError(
+        `${folder.name} has no onnx/model.onnx, model_quantized.onnx or model_q4.onnx: pick the folder of an ONNX model (its config.json sits next to an onnx/ folder).`,
+      );
+      return;
+    }
     setStatus(`Copying ${folder.files.length} files of ${folder.name} into this device's model store…`);
     try {
       const imported = await engine.importFolder(modelId, folder.files);
-      const dtype = (['fp32', 'q8', 'q4'] as const).find((candidate) =>
-        folder.files.some(
-          (file) => file.path === `onnx/model${{ fp32: '', q8: '_quantized', q4: '_q4' }[candidate]}.onnx`,
-        ),
-      );
-      if (!dtype)
-        throw new EngineError(
-          'unsupported-model',
-          'The folder has no onnx/model.onnx, model_quantized.onnx or model_q4.onnx.',
-        );
       setStatus(`Loading ${modelId} (${dtype}) from this device…`);
       await loadModel(modelId, dtype, { host: imported.host, task: imported.task });
       setStatus(`${modelId} is on this device: it loads without any network.`);

@@ -24,7 +24,14 @@
  * download progress and the inspector), and a number copied here would drift whenever the forge's
  * presets change.
  */
-import { DTYPES, type Backend, type Dtype, type ModelTask, type Pooling } from '../engine/protocol.ts';
+import {
+  DTYPES,
+  DTYPE_FILE_SUFFIX,
+  type Backend,
+  type Dtype,
+  type ModelTask,
+  type Pooling,
+} from '../engine/protocol.ts';
 import {
   LICENSES,
   opennessLevel,
@@ -40,10 +47,8 @@ import {
  * a repository publishes, so the UI can show what exists before the engine supports it.
  */
 export const WEIGHT_FILE_SUFFIXES = Object.freeze({
-  fp32: '',
+  ...DTYPE_FILE_SUFFIX,
   fp16: '_fp16',
-  q8: '_quantized',
-  q4: '_q4',
   q4f16: '_q4f16',
 } as const);
 export type WeightDtype = keyof typeof WEIGHT_FILE_SUFFIXES;

@@ -5,16 +5,12 @@
  *
  * Run: npx vitest run tools/mirror/cli.test.ts
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestLogEntry } from './server.ts';
 import { rawRequest, writeFakeModels, type FakeModels } from './testing/fixtures.ts';
-
-const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const CLI = join(REPO_ROOT, 'tools', 'mirror', 'cli.ts');
+import { requestLines, spawnMirror, startMirrorProcess, type MirrorProcess } from './testing/process.ts';
 
 let fake: FakeModels;
 beforeAll(() => {
@@ -22,60 +18,24 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(fake.outside, { recursive: true, force: true }));
 
-interface Running {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly url: string;
-  /** Everything printed to stdout so far. */
-  readonly stdout: () => string;
-}
-
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM');
+const running: MirrorProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((run) => run.stop()));
 });
 
-/** Runs the CLI through tsx (as `npm run mirror` does) and waits for its "listening on" line. */
-function runCli(args: readonly string[]): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise((resolveRun, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no "listening on" line in 20 s:\n${out}\n${err}`)),
-      20_000,
-    );
-    child.stdout.on('data', () => {
-      const match = /^mirror: listening on (http:\/\/\S+)$/m.exec(out);
-      // Wait for the whole summary, which ends with the Ctrl+C hint.
-      if (match?.[1] && out.includes('Ctrl+C')) {
-        clearTimeout(timer);
-        resolveRun({ child, url: match[1], stdout: () => out });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`mirror exited with ${code}:\n${out}\n${err}`));
-    });
-  });
+async function runCli(args: readonly string[]): Promise<MirrorProcess> {
+  const run = await startMirrorProcess(args);
+  running.push(run);
+  return run;
 }
 
 /** Runs the CLI to completion (for arguments it refuses). */
 function runToExit(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT });
-  children.push(child);
+  const child = spawnMirror(args);
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   return new Promise((resolveExit) => child.on('exit', (code) => resolveExit({ code, stderr: err })));
 }
-
-const requestLines = (stdout: string): RequestLogEntry[] =>
-  stdout
-    .split('\n')
-    .filter((line) => line.startsWith('mirror-request '))
-    .map((line) => JSON.parse(line.slice('mirror-request '.length)) as RequestLogEntry);
 
 describe('npm run mirror', () => {
   it('starts on --port 0, prints its URL and a summary of the models, serves them, and stops on SIGTERM', async () => {
@@ -98,9 +58,7 @@ describe('npm run mirror', () => {
 
     const reply = await rawRequest(run.url, '/acme/hub-embed/resolve/main/config.json');
     expect(reply.status).toBe(200);
-    const exited = new Promise((resolveExit) => run.child.on('exit', resolveExit));
-    run.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await run.stop()).toBe(0);
   });
 
   it('logs each request as a mirror-request JSON line with --log-json -, and cuts a file with --drop-once', async () => {
