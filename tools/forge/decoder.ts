@@ -126,25 +126,26 @@ export function buildDecoder(config: DecoderConfig, seed: number): OnnxModel {
   const embedding = weight('model.embed_tokens.weight', [V, H], init.embeddingStd);
   let hidden = g.scope('/model/embed_tokens', () => g.op('Gather', [embedding, inputIds], { axis: 0 }));
 
-  // ---- rotary tables, once per call: angle[b, s, j] = position[b, s] · θ^(-2j/D), duplicated for both halves
+  // ---- rotary tables: cos/sin of position · θ^(-2j/D), computed here in float64 for every position (as
+  // GroupQueryAttention exports ship them) rather than by Cos/Sin nodes: WGSL sin/cos may be coarse
+  // (SwiftShader's err by 1.9e-4), which moved WebGPU probabilities by 1.5e-4 from the Node reference.
   const { cos, sin } = g.scope('/model/rotary_emb', () => {
-    const invFreq = Array.from({ length: D / 2 }, (_, j) => 1 / Math.pow(config.ropeTheta, (2 * j) / D));
-    const positions = g.op('Unsqueeze', [g.op('Cast', [positionIds], { to: 1 }), g.constant('int64', [2])]);
-    // Named as Hugging Face names this buffer, so readers (the inspector) can tell it is not a parameter.
-    const invFreqName = g.initializer(
-      'model.rotary_emb.inv_freq',
-      'float32',
-      [D / 2],
-      Float32Array.from(invFreq),
-    );
-    const freqs = g.op('Mul', [positions, invFreqName]);
-    const angles = g.op('Concat', [freqs, freqs], { axis: -1 });
-    // [batch, 1, seq, D]: broadcast over heads
+    const half = D / 2;
     const heads = g.constant('int64', [1]);
-    return {
-      cos: g.op('Unsqueeze', [g.op('Cos', [angles]), heads]),
-      sin: g.op('Unsqueeze', [g.op('Sin', [angles]), heads]),
+    // [batch, 1, seq, D]: the gathered rows, duplicated for both halves, broadcast over heads
+    const table = (name: string, trig: (angle: number) => number): string => {
+      const values = new Float32Array(config.maxPositionEmbeddings * half);
+      for (let position = 0; position < config.maxPositionEmbeddings; position++) {
+        for (let j = 0; j < half; j++) {
+          values[position * half + j] = trig(position / Math.pow(config.ropeTheta, (2 * j) / D));
+        }
+      }
+      // Named as exports name these buffers, so readers (the inspector) can tell they are not parameters.
+      const cache = g.initializer(name, 'float32', [config.maxPositionEmbeddings, half], values);
+      const rows = g.op('Gather', [cache, positionIds], { axis: 0 });
+      return g.op('Unsqueeze', [g.op('Concat', [rows, rows], { axis: -1 }), heads]);
     };
+    return { cos: table('cos_cache', Math.cos), sin: table('sin_cache', Math.sin) };
   });
 
   // ---- additive attention bias [batch, 1, seq, total]: key j is visible to query i when

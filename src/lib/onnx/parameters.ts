@@ -31,7 +31,7 @@ const QUANTIZATION_METADATA_INPUTS: Readonly<Record<string, readonly number[]>> 
 const MATMUL_OPS = new Set(['MatMul', 'MatMulNBits', 'MatMulInteger', 'Gemm']);
 const NON_PARAMETER_DTYPES = new Set(['int32', 'int64', 'uint32', 'uint64', 'bool', 'string']);
 /** Buffers Hugging Face models register that are not trained parameters. */
-const NON_PARAMETER_BUFFERS = /(^|\.)(inv_freq|cos_cached|sin_cached|position_ids)$/;
+const NON_PARAMETER_BUFFERS = /(^|\.)(inv_freq|cos_cached?|sin_cached?|position_ids)$/;
 
 /** The weight input of the matrix product that produces the `logits` output, walking back through casts and scales. */
 function lmHeadWeight(summary: OnnxSummary): string | undefined {
