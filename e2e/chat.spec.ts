@@ -1,7 +1,21 @@
 import { expectBackend, openApp, test, expect } from './fixtures.ts';
-import { referenceChatTokenIds, referencePromptIds } from './reference.ts';
+import type { Locator } from '@playwright/test';
+import { referenceChatTokenIds, referenceNextTokenCandidates, referencePromptIds } from './reference.ts';
 
 const MODEL = 'glassbox/tiny-chat';
+
+async function tokenIdsOf(reply: Locator): Promise<number[]> {
+  return ((await reply.getAttribute('data-token-ids')) ?? '').split(',').filter(Boolean).map(Number);
+}
+
+async function candidatesShown(reply: Locator): Promise<{ id: number; prob: number }[]> {
+  return reply.getByTestId('candidate').evaluateAll((rows) =>
+    rows.map((row) => ({
+      id: Number(row.getAttribute('data-token-id')),
+      prob: Number(row.getAttribute('data-prob')),
+    })),
+  );
+}
 
 test.describe('chat', () => {
   test('a reply streams and its token ids equal greedy decoding in Node', async ({ page, backend }) => {
@@ -74,6 +88,97 @@ test.describe('chat', () => {
     expect(editedIds).toEqual(
       await referenceChatTokenIds(MODEL, [{ role: 'user', content: 'Hi again' }], maxNewTokens),
     );
+  });
+
+  test('token probabilities equal softmax in Node; continuing with the 2nd candidate branches the reply and the original stays reachable', async ({
+    page,
+    backend,
+  }) => {
+    const messages = [{ role: 'user' as const, content: 'Which token comes next?' }];
+    const maxNewTokens = 8;
+    const position = 2;
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
+    await expectBackend(page, backend);
+    await page.getByLabel('Token probabilities').check();
+    await page.getByLabel('Max new tokens').fill(String(maxNewTokens));
+    await page.getByRole('textbox', { name: 'Message' }).fill(messages[0]?.content ?? '');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const reply = page.getByTestId('assistant-message');
+    await expect(reply).toHaveCount(1);
+    const original = await tokenIdsOf(reply);
+    await expect(reply.getByTestId('reply-token')).toHaveCount(original.length);
+    await reply.getByTestId('reply-token').nth(position).click();
+    await expect(reply.getByTestId('candidate')).toHaveCount(10);
+    const shown = await candidatesShown(reply);
+    const expected = await referenceNextTokenCandidates(MODEL, messages, original.slice(0, position), 10);
+    expect(shown.map((candidate) => candidate.id)).toEqual(expected.map((candidate) => candidate.id));
+    shown.forEach((candidate, rank) =>
+      expect(Math.abs(candidate.prob - (expected[rank]?.prob ?? NaN))).toBeLessThan(1e-4),
+    );
+    // Greedy: the likeliest candidate is the one picked.
+    expect(original[position]).toBe(expected[0]?.id);
+    await expect(reply.getByTestId('candidate').first()).toHaveAttribute('aria-current', 'true');
+
+    const second = expected[1]?.id ?? -1;
+    await reply
+      .getByTestId('candidate')
+      .nth(1)
+      .getByRole('button', { name: /^Continue with/ })
+      .click();
+    await expect(reply.getByTestId('version')).toHaveText('Version 2 of 2');
+    const branched = await tokenIdsOf(reply);
+    expect(branched[position]).toBe(second);
+    expect(branched).toEqual(
+      await referenceChatTokenIds(MODEL, messages, maxNewTokens, [...original.slice(0, position), second]),
+    );
+    // The branch reads the prompt and the kept tokens from the KV cache of the original reply.
+    expect(Number(await reply.getByTestId('reply-stats').getAttribute('data-reused'))).toBeGreaterThan(0);
+
+    await reply.getByRole('button', { name: 'Previous version' }).click();
+    await expect(reply.getByTestId('version')).toHaveText('Version 1 of 2');
+    expect(await tokenIdsOf(reply)).toEqual(original);
+  });
+
+  test('sampled token probabilities are those after temperature, top-k and top-p, and the pick is among them', async ({
+    page,
+    backend,
+  }) => {
+    test.skip(
+      backend !== 'wasm',
+      'the filters run in JavaScript on either backend; the logits are compared above',
+    );
+    const messages = [{ role: 'user' as const, content: 'Pick a word at random.' }];
+    const sampling = { temperature: 0.7, topK: 6, topP: 0.6 };
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
+    await expectBackend(page, backend);
+    await page.getByLabel('Token probabilities').check();
+    await page.getByText(/^Sampling:/).click();
+    await page.getByLabel('Greedy').uncheck();
+    await page.getByLabel('Temperature').fill(String(sampling.temperature));
+    await page.getByLabel('Top-k').fill(String(sampling.topK));
+    await page.getByLabel('Top-p').fill(String(sampling.topP));
+    await page.getByLabel('Max new tokens').fill('4');
+    await page.getByRole('textbox', { name: 'Message' }).fill(messages[0]?.content ?? '');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const reply = page.getByTestId('assistant-message');
+    await expect(reply).toHaveCount(1);
+    const ids = await tokenIdsOf(reply);
+    await reply.getByTestId('reply-token').first().click();
+    const expected = (await referenceNextTokenCandidates(MODEL, messages, [], 10, sampling)).filter(
+      (candidate) => candidate.prob > 0,
+    );
+    // Top-p cut the candidates short of top-k: the test only means something if it did.
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(sampling.topK);
+    await expect(reply.getByTestId('candidate')).toHaveCount(expected.length);
+    const shown = await candidatesShown(reply);
+    expect(shown.map((candidate) => candidate.id)).toEqual(expected.map((candidate) => candidate.id));
+    shown.forEach((candidate, rank) =>
+      expect(Math.abs(candidate.prob - (expected[rank]?.prob ?? NaN))).toBeLessThan(1e-4),
+    );
+    expect(expected.map((candidate) => candidate.id)).toContain(ids[0]);
   });
 
   test('Stop ends a long generation within a second and the next message still works', async ({

@@ -6,16 +6,20 @@ import { expectBackend, openApp, test, expect } from './fixtures.ts';
 test.describe('conversations', () => {
   test.skip(({ backend }) => backend !== 'wasm', 'backend-independent');
 
-  test('a conversation survives a reload; its JSON export imports back identical', async ({
+  test('a conversation survives a reload; its JSON export (token probabilities and reply versions included) imports back identical', async ({
     page,
     backend,
   }) => {
     await openApp(page, { model: 'glassbox/tiny-chat', dtype: 'fp32', backend, panel: 'chat' });
     await expectBackend(page, backend);
+    await page.getByLabel('Token probabilities').check();
     await page.getByLabel('Max new tokens').fill('6');
     await page.getByRole('textbox', { name: 'Message' }).fill('Remember me after a reload');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect(page.getByTestId('assistant-message')).toHaveCount(1);
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    const version = page.getByTestId('assistant-message').getByTestId('version');
+    await expect(version).toHaveText('Version 2 of 2');
     const ids = await page.getByTestId('assistant-message').getAttribute('data-token-ids');
 
     await page.reload();
@@ -23,6 +27,8 @@ test.describe('conversations', () => {
       'Remember me after a reload',
     );
     await expect(page.getByTestId('assistant-message')).toHaveAttribute('data-token-ids', ids ?? '');
+    await expect(version).toHaveText('Version 2 of 2');
+    await expect(page.getByTestId('reply-token')).toHaveCount(ids?.split(',').length ?? 0);
     await expect(page.getByTestId('conversation')).toHaveCount(1);
 
     const download = page.waitForEvent('download');
@@ -37,6 +43,7 @@ test.describe('conversations', () => {
     await writeFile(file, exported);
     await page.getByLabel('Import JSON').setInputFiles(file);
     await expect(page.getByTestId('assistant-message')).toHaveAttribute('data-token-ids', ids ?? '');
+    await expect(version).toHaveText('Version 2 of 2');
     const again = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export JSON' }).click();
     expect(JSON.parse(await readFile(await (await again).path(), 'utf8'))).toEqual(JSON.parse(exported));

@@ -9,7 +9,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { decodeModel } from '../tools/forge/onnx/proto.ts';
-import { createSession, greedyWithoutCache, meanPooled } from '../tools/forge/testing/ort.ts';
+import {
+  createSession,
+  emptyCache,
+  greedyWithoutCache,
+  logitsAt,
+  meanPooled,
+  runDecoderStep,
+  type DecoderShape,
+} from '../tools/forge/testing/ort.ts';
 import type { ChatMessage, Dtype } from '../src/engine/protocol.ts';
 import { DTYPE_FILE_SUFFIX } from '../src/engine/protocol.ts';
 
@@ -53,29 +61,82 @@ export async function referencePromptIds(id: string, messages: ChatMessage[]): P
   return input_ids.map(Number);
 }
 
-/** Generated ids of a greedy fp32 reply, ending at the first end-of-sequence token as generate() does. */
+async function decoderOf(id: string) {
+  const config = await readJson<LlamaConfig>(id, 'config.json');
+  const shape: DecoderShape = {
+    numLayers: config.num_hidden_layers,
+    numKvHeads: config.num_key_value_heads,
+    headDim: config.head_dim,
+    vocabSize: config.vocab_size,
+  };
+  return { config, shape, session: await createSession(await onnxBytes(id, 'fp32')) };
+}
+
+/**
+ * Ids of a greedy fp32 reply, ending at the first end-of-sequence token as generate() does. With a
+ * `replyPrefix` (a branch), the reply starts with those tokens and `maxNewTokens` counts them too.
+ */
 export async function referenceChatTokenIds(
   id: string,
   messages: ChatMessage[],
   maxNewTokens: number,
+  replyPrefix: number[] = [],
 ): Promise<number[]> {
   const prompt = await referencePromptIds(id, messages);
-  const config = await readJson<LlamaConfig>(id, 'config.json');
-  const session = await createSession(await onnxBytes(id, 'fp32'));
-  const tokens = await greedyWithoutCache(
+  const { config, shape, session } = await decoderOf(id);
+  const generated = await greedyWithoutCache(
     session,
-    {
-      numLayers: config.num_hidden_layers,
-      numKvHeads: config.num_key_value_heads,
-      headDim: config.head_dim,
-      vocabSize: config.vocab_size,
-    },
-    prompt,
-    maxNewTokens,
+    shape,
+    [...prompt, ...replyPrefix],
+    Math.max(1, maxNewTokens - replyPrefix.length),
   );
   await session.release();
-  const end = tokens.indexOf(config.eos_token_id);
-  return end === -1 ? tokens : tokens.slice(0, end + 1);
+  const end = generated.indexOf(config.eos_token_id);
+  return [...replyPrefix, ...(end === -1 ? generated : generated.slice(0, end + 1))];
+}
+
+/**
+ * The `count` likeliest next tokens after the prompt and `replyPrefix`, as probabilities computed in
+ * doubles from fp32 logits: plain softmax, or with `sampling` the distribution sampling draws from
+ * (logits / temperature, the top-k kept, then the smallest nucleus reaching top-p, renormalized).
+ */
+export async function referenceNextTokenCandidates(
+  id: string,
+  messages: ChatMessage[],
+  replyPrefix: number[],
+  count: number,
+  sampling?: { temperature: number; topK: number; topP: number },
+): Promise<{ id: number; prob: number }[]> {
+  const sequence = [...(await referencePromptIds(id, messages)), ...replyPrefix];
+  const { shape, session } = await decoderOf(id);
+  const step = await runDecoderStep(session, shape, {
+    inputIds: [sequence],
+    attentionMask: [sequence.map(() => 1)],
+    positionIds: [sequence.map((_, position) => position)],
+    cache: emptyCache(shape, 1),
+  });
+  await session.release();
+  const temperature = sampling?.temperature ?? 1;
+  const scaled = Array.from(logitsAt(step, 0, sequence.length - 1), (logit) => logit / temperature);
+  const softmax = (logits: { id: number; logit: number }[]) => {
+    const max = Math.max(...logits.map((entry) => entry.logit));
+    const sum = logits.reduce((total, entry) => total + Math.exp(entry.logit - max), 0);
+    return logits.map((entry) => ({ id: entry.id, prob: Math.exp(entry.logit - max) / sum }));
+  };
+  let kept = scaled
+    .map((logit, tokenId) => ({ id: tokenId, logit }))
+    .sort((a, b) => b.logit - a.logit || a.id - b.id);
+  if (sampling && sampling.topK > 0) kept = kept.slice(0, sampling.topK);
+  if (sampling && sampling.topP < 1) {
+    let mass = 0;
+    const nucleus = softmax(kept).findIndex((entry) => (mass += entry.prob) >= sampling.topP);
+    kept = kept.slice(0, nucleus + 1);
+  }
+  const probs = new Map(softmax(kept).map((entry) => [entry.id, entry.prob]));
+  return scaled
+    .map((_, tokenId) => ({ id: tokenId, prob: probs.get(tokenId) ?? 0 }))
+    .sort((a, b) => b.prob - a.prob || a.id - b.id)
+    .slice(0, count);
 }
 
 /** Mean-pooled, L2-normalized fp32 vectors, one per sentence. */

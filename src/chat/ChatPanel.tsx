@@ -6,6 +6,8 @@ import { formatMs } from '../lib/format.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import { Conversations } from './Conversations.tsx';
 import { PromptView } from './PromptView.tsx';
+import { ProbabilitySettings, ReplyTokens } from './TokenView.tsx';
+import { versionInfo } from './versions.ts';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
 import { useChatStore, type ChatTurn } from './store.ts';
 
@@ -107,10 +109,43 @@ function ReplyText({ content, showSource }: { content: string; showSource: boole
   );
 }
 
-function AssistantTurn({ turn, isLast }: { turn: ChatTurn; isLast: boolean }) {
+/** "‹ 2 of 3 ›": the versions of a reply made by regenerating or branching. */
+function Versions({ turn, index }: { turn: ChatTurn; index: number }) {
   const busy = useChatStore((state) => state.streaming !== null);
+  const { version, count } = versionInfo(turn);
+  if (count < 2) return null;
+  const show = (next: number) => useChatStore.getState().showVersion(index, next);
+  return (
+    <span className="versions" role="group" aria-label="Versions of this reply">
+      <button
+        type="button"
+        aria-label="Previous version"
+        disabled={busy || version === 0}
+        onClick={() => show(version - 1)}
+      >
+        ‹
+      </button>
+      <span data-testid="version">
+        Version {version + 1} of {count}
+      </span>
+      <button
+        type="button"
+        aria-label="Next version"
+        disabled={busy || version === count - 1}
+        onClick={() => show(version + 1)}
+      >
+        ›
+      </button>
+    </span>
+  );
+}
+
+function AssistantTurn({ turn, index, isLast }: { turn: ChatTurn; index: number; isLast: boolean }) {
+  const busy = useChatStore((state) => state.streaming !== null);
+  const showProbabilities = useChatStore((state) => state.showProbabilities);
   const [copied, setCopied] = useState(false);
   const [showSource, setShowSource] = useState(false);
+  const showTokens = showProbabilities && !showSource && (turn.steps?.length ?? 0) > 0;
   return (
     <article
       className="turn turn-assistant"
@@ -118,9 +153,14 @@ function AssistantTurn({ turn, isLast }: { turn: ChatTurn; isLast: boolean }) {
       data-token-ids={(turn.tokenIds ?? []).join(',')}
       aria-label="Assistant message"
     >
-      <ReplyText content={turn.content} showSource={showSource} />
+      {showTokens ? (
+        <ReplyTokens turn={turn} index={index} />
+      ) : (
+        <ReplyText content={turn.content} showSource={showSource} />
+      )}
       <ReplyStats turn={turn} />
       <div className="turn-actions">
+        <Versions turn={turn} index={index} />
         <button
           type="button"
           onClick={() =>
@@ -267,6 +307,7 @@ export function ChatPanel() {
       <Conversations />
       <SystemPrompt />
       <SamplingSettings />
+      <ProbabilitySettings />
       <div className="chat-log" role="log" aria-label="Conversation" ref={log}>
         {turns.length === 0 && !generating && (
           <p className="muted empty">
@@ -275,7 +316,7 @@ export function ChatPanel() {
         )}
         {turns.map((turn, index) =>
           turn.role === 'assistant' ? (
-            <AssistantTurn key={index} turn={turn} isLast={index === turns.length - 1} />
+            <AssistantTurn key={index} turn={turn} index={index} isLast={index === turns.length - 1} />
           ) : (
             <UserTurn key={index} turn={turn} index={index} />
           ),

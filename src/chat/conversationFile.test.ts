@@ -61,6 +61,43 @@ describe('conversation files', () => {
     expect(imported.id).not.toBe('a');
   });
 
+  it('import recorded token steps and every version of a reply back', () => {
+    const step = {
+      id: 6,
+      text: ' piece',
+      prob: 0.4,
+      entropyBits: 2.5,
+      candidates: [
+        { id: 6, text: ' piece', prob: 0.4 },
+        { id: 9, text: ' bit', prob: 0.3 },
+      ],
+    };
+    const [question, answer] = conversation.turns;
+    if (!question || !answer) throw new Error('the fixture has two turns');
+    const branched: Conversation = {
+      ...conversation,
+      turns: [
+        question,
+        {
+          ...answer,
+          steps: [step, step, step],
+          version: 1,
+          alternatives: [[{ role: 'assistant', content: 'A bit.', tokenIds: [9], stopped: false }, question]],
+        },
+      ],
+    };
+    const imported = parseConversationFile(JSON.stringify(toConversationFile(branched)));
+    expect(imported.turns).toEqual(branched.turns);
+  });
+
+  it('refuses a version of a reply that does not start with a reply', () => {
+    const file = toConversationFile(conversation);
+    const reply = { ...file.replies[0], alternatives: [{ messages: [{ role: 'user', content: 'x' }] }] };
+    expect(() => parseConversationFile(JSON.stringify({ ...file, replies: [reply] }))).toThrow(
+      'version 1 of a reply starts with no reply',
+    );
+  });
+
   it.each([
     ['not json', 'it is not JSON'],
     ['[1,2]', 'not a JSON object'],

@@ -4,7 +4,7 @@
  *
  *   parseConversationFile(JSON.stringify(toConversationFile(conversation))) // → the same conversation
  */
-import type { ChatMessage, GenerationOptions, GenerationStats } from '../engine/protocol.ts';
+import type { ChatMessage, GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
 import { DEFAULT_GENERATION } from './sampling.ts';
 import type { ChatTurn } from './store.ts';
 
@@ -32,11 +32,48 @@ export interface ConversationFile {
   /** OpenAI-style: the system prompt first when set, then the turns. */
   messages: ChatMessage[];
   /** One entry per assistant message, in order: what produced it. */
-  replies: { tokenIds: number[]; stats: GenerationStats | null; stopped: boolean }[];
+  replies: ReplyRecord[];
+}
+
+/** The turns from a reply on, as `messages` and `replies` like the file's own. */
+interface TailRecord {
+  messages: ChatMessage[];
+  replies: ReplyRecord[];
+}
+
+interface ReplyRecord {
+  tokenIds: number[];
+  /** Per token: the candidates it was chosen from, when they were recorded. */
+  steps?: TokenStep[];
+  stats: GenerationStats | null;
+  stopped: boolean;
+  /** The other versions of the conversation from this reply on, and which one this is. */
+  alternatives?: TailRecord[];
+  version?: number;
+}
+
+function tailRecord(turns: readonly ChatTurn[]): TailRecord {
+  return {
+    messages: turns.map(({ role, content }) => ({ role, content })),
+    replies: turns.filter((turn) => turn.role === 'assistant').map(replyRecord),
+  };
+}
+
+function replyRecord(turn: ChatTurn): ReplyRecord {
+  return {
+    tokenIds: turn.tokenIds ?? [],
+    ...(turn.steps ? { steps: turn.steps } : {}),
+    stats: turn.stats ?? null,
+    stopped: turn.stopped ?? false,
+    ...(turn.alternatives
+      ? { alternatives: turn.alternatives.map(tailRecord), version: turn.version ?? 0 }
+      : {}),
+  };
 }
 
 export function toConversationFile(conversation: Conversation): ConversationFile {
   const system = conversation.systemPrompt.trim();
+  const tail = tailRecord(conversation.turns);
   return {
     format: CONVERSATION_FORMAT,
     version: 1,
@@ -44,17 +81,8 @@ export function toConversationFile(conversation: Conversation): ConversationFile
     createdAt: conversation.createdAt,
     model: conversation.model,
     settings: conversation.settings,
-    messages: [
-      ...(system ? [{ role: 'system' as const, content: system }] : []),
-      ...conversation.turns.map(({ role, content }) => ({ role, content })),
-    ],
-    replies: conversation.turns
-      .filter((turn) => turn.role === 'assistant')
-      .map((turn) => ({
-        tokenIds: turn.tokenIds ?? [],
-        stats: turn.stats ?? null,
-        stopped: turn.stopped ?? false,
-      })),
+    messages: [...(system ? [{ role: 'system' as const, content: system }] : []), ...tail.messages],
+    replies: tail.replies,
   };
 }
 
@@ -70,6 +98,77 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function checkedMessages(messages: unknown, where: string): ChatMessage[] {
+  if (!Array.isArray(messages)) fail(`${where} has no "messages" list`);
+  return messages.map((message, index): ChatMessage => {
+    if (!isRecord(message) || typeof message['content'] !== 'string')
+      fail(`${where}: message ${index + 1} has no text content`);
+    const role = message['role'];
+    if (role !== 'system' && role !== 'user' && role !== 'assistant')
+      fail(`${where}: message ${index + 1} has role ${JSON.stringify(role)}`);
+    return { role, content: message['content'] };
+  });
+}
+
+/** A token with its probability: a candidate, or (with more fields) a step. */
+const isScoredToken = (value: unknown): value is Record<string, unknown> =>
+  isRecord(value) &&
+  Number.isInteger(value['id']) &&
+  typeof value['text'] === 'string' &&
+  typeof value['prob'] === 'number';
+
+function checkedSteps(steps: unknown): TokenStep[] | null {
+  if (!Array.isArray(steps)) return null;
+  const valid = steps.every(
+    (step) =>
+      isScoredToken(step) &&
+      typeof step['entropyBits'] === 'number' &&
+      Array.isArray(step['candidates']) &&
+      step['candidates'].every(isScoredToken),
+  );
+  return valid ? (steps as TokenStep[]) : null;
+}
+
+/** Turns from checked messages and their reply records; versions are read the same way, recursively. */
+function turnsFrom(messages: ChatMessage[], replies: unknown): ChatTurn[] {
+  const records = Array.isArray(replies) ? replies : [];
+  let replyIndex = 0;
+  return messages.map((message): ChatTurn => {
+    if (message.role !== 'assistant') return { role: message.role, content: message.content };
+    const reply: unknown = records[replyIndex++];
+    if (!isRecord(reply)) return { role: 'assistant', content: message.content };
+    const tokenIds = Array.isArray(reply['tokenIds']) ? reply['tokenIds'].filter(Number.isInteger) : [];
+    const steps = checkedSteps(reply['steps']);
+    const alternatives = Array.isArray(reply['alternatives'])
+      ? reply['alternatives'].map((tail: unknown, index) => {
+          if (!isRecord(tail)) fail(`version ${index + 1} of a reply is not an object`);
+          const tailMessages = checkedMessages(tail['messages'], `version ${index + 1} of a reply`);
+          if (tailMessages[0]?.role !== 'assistant')
+            fail(`version ${index + 1} of a reply starts with no reply`);
+          return turnsFrom(tailMessages, tail['replies']);
+        })
+      : null;
+    const version = reply['version'];
+    return {
+      role: 'assistant',
+      content: message.content,
+      tokenIds: tokenIds as number[],
+      ...(steps ? { steps } : {}),
+      ...(isRecord(reply['stats']) ? { stats: reply['stats'] as unknown as GenerationStats } : {}),
+      stopped: reply['stopped'] === true,
+      ...(alternatives && alternatives.length > 0
+        ? {
+            alternatives,
+            version:
+              Number.isInteger(version) && (version as number) >= 0
+                ? Math.min(version as number, alternatives.length)
+                : 0,
+          }
+        : {}),
+    };
+  });
+}
+
 /** Reads an exported conversation back, checking every field it trusts. */
 export function parseConversationFile(text: string, now = Date.now()): Conversation {
   let data: unknown;
@@ -82,33 +181,7 @@ export function parseConversationFile(text: string, now = Date.now()): Conversat
   if (data['format'] !== CONVERSATION_FORMAT)
     fail(`its "format" is ${JSON.stringify(data['format'])}, not "${CONVERSATION_FORMAT}"`);
   if (data['version'] !== 1) fail(`version ${JSON.stringify(data['version'])} is not one this app reads`);
-  const messages = data['messages'];
-  if (!Array.isArray(messages)) fail('it has no "messages" list');
-  const checked = messages.map((message, index): ChatMessage => {
-    if (!isRecord(message) || typeof message['content'] !== 'string')
-      fail(`message ${index + 1} has no text content`);
-    const role = message['role'];
-    if (role !== 'system' && role !== 'user' && role !== 'assistant')
-      fail(`message ${index + 1} has role ${JSON.stringify(role)}`);
-    return { role, content: message['content'] };
-  });
-  const replies = Array.isArray(data['replies']) ? data['replies'] : [];
-  let replyIndex = 0;
-  const turns: ChatTurn[] = checked
-    .filter((message) => message.role !== 'system')
-    .map((message) => {
-      if (message.role !== 'assistant') return { role: message.role, content: message.content };
-      const reply: unknown = replies[replyIndex++];
-      if (!isRecord(reply)) return { role: 'assistant', content: message.content };
-      const tokenIds = Array.isArray(reply['tokenIds']) ? reply['tokenIds'].filter(Number.isInteger) : [];
-      return {
-        role: 'assistant',
-        content: message.content,
-        tokenIds: tokenIds as number[],
-        ...(isRecord(reply['stats']) ? { stats: reply['stats'] as unknown as GenerationStats } : {}),
-        stopped: reply['stopped'] === true,
-      };
-    });
+  const checked = checkedMessages(data['messages'], 'it');
   const settings = isRecord(data['settings'])
     ? { ...DEFAULT_GENERATION, ...(data['settings'] as Partial<GenerationOptions>) }
     : DEFAULT_GENERATION;
@@ -121,7 +194,10 @@ export function parseConversationFile(text: string, now = Date.now()): Conversat
     model: typeof data['model'] === 'string' ? data['model'] : null,
     systemPrompt: checked.find((message) => message.role === 'system')?.content ?? '',
     settings,
-    turns,
+    turns: turnsFrom(
+      checked.filter((message) => message.role !== 'system'),
+      data['replies'],
+    ),
   };
 }
 

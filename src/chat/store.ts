@@ -6,7 +6,7 @@ import { persist } from 'zustand/middleware';
 import { engine } from '../app/engine.ts';
 import type { Running } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
-import type { ChatMessage, GenerationOptions, GenerationStats } from '../engine/protocol.ts';
+import type { ChatMessage, GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
 import { useAppStore } from '../app/store.ts';
 import {
   ConversationFileError,
@@ -16,12 +16,30 @@ import {
 } from './conversationFile.ts';
 import { deleteConversation, listConversations, saveConversation } from './conversationStore.ts';
 import { DEFAULT_GENERATION, clampSetting, type NumericSetting } from './sampling.ts';
+import { switchVersion, withNewVersion } from './versions.ts';
 
 export interface ChatTurn extends ChatMessage {
   /** Generated token ids of an assistant turn, as the model produced them. */
   tokenIds?: number[];
+  /** Per token of `tokenIds`: the candidates it was chosen from (recorded when token probabilities are on). */
+  steps?: TokenStep[];
   stats?: GenerationStats;
   stopped?: boolean;
+  /** Other versions of the conversation from this reply on (regenerated or branched), see versions.ts. */
+  alternatives?: ChatTurn[][];
+  /** Where this reply's version sits among all versions of its position. */
+  version?: number;
+}
+
+export const COLOURINGS = Object.freeze(['none', 'probability', 'entropy'] as const);
+export type TokenColouring = (typeof COLOURINGS)[number];
+
+/** How a reply is continued from a chosen token instead of the one the model picked. */
+interface Branch {
+  /** Reply tokens up to and including the chosen one. */
+  prefix: number[];
+  /** Their recorded steps, or null when they were not recorded. */
+  prefixSteps: TokenStep[] | null;
 }
 
 interface ChatState {
@@ -43,6 +61,16 @@ interface ChatState {
   newChat(): void;
   setSetting(name: NumericSetting, value: number): void;
   setGreedy(greedy: boolean): void;
+
+  /** Record and show the candidates of every generated token (costs a little time per token). */
+  showProbabilities: boolean;
+  colouring: TokenColouring;
+  setShowProbabilities(show: boolean): void;
+  setColouring(colouring: TokenColouring): void;
+  /** Continues the reply at `index` from its token `position`, replaced by `tokenId`; the original stays as a version. */
+  branchFrom(index: number, position: number, tokenId: number): Promise<void>;
+  /** Shows another version of the reply at `index`. */
+  showVersion(index: number, version: number): void;
 
   /** The open conversation: saved to IndexedDB after every reply. */
   conversationId: string;
@@ -99,46 +127,59 @@ function frameBatcher(apply: (text: string, tokens: number) => void) {
 export const useChatStore = create<ChatState>()(
   persist(
     (set, get) => {
-      /** Generates the assistant's reply to `turns` (which end with a user turn) and appends it. */
-      async function respond(turns: ChatTurn[]): Promise<void> {
+      /**
+       * Generates the assistant's reply to `turns` (which end with a user turn) and appends it. A reply
+       * that `replaces` an earlier tail keeps that tail as another version; if generating fails, the
+       * conversation is put back as it was.
+       */
+      async function respond(
+        turns: ChatTurn[],
+        { replaces = [], branch = null }: { replaces?: ChatTurn[]; branch?: Branch | null } = {},
+      ): Promise<void> {
         set({ turns, streaming: '', streamingTokens: 0, error: null });
-        const system = get().systemPrompt.trim();
-        const messages = [
-          ...(system ? [{ role: 'system' as const, content: system }] : []),
-          ...turns.map(({ role, content }) => ({ role, content })),
-        ];
+        // A new chat opened meanwhile (which stops this reply) must not receive it.
+        const conversationId = get().conversationId;
+        const stillOpen = () => get().conversationId === conversationId;
+        // The new message is kept even if the reply never comes (a new chat, a closed tab); a replaced
+        // tail is not hidden in storage while its replacement is generated.
+        if (replaces.length === 0) void save();
         const batch = frameBatcher((piece, count) =>
           set((state) => ({
             streaming: (state.streaming ?? '') + piece,
             streamingTokens: state.streamingTokens + count,
           })),
         );
-        const request = engine.generate(messages, get().settings, (token) =>
-          batch.push(token.text, token.tokenIds.length),
+        const request = engine.generate(
+          requestMessages(get().systemPrompt, turns),
+          get().settings,
+          (token) => batch.push(token.text, token.tokenIds.length),
+          { prefix: branch?.prefix ?? [], recordSteps: get().showProbabilities },
         );
         running = request;
         try {
           const reply = await request.done;
-          set((state) => ({
-            turns: [
-              ...state.turns,
-              {
-                role: 'assistant',
-                content: reply.text,
-                tokenIds: reply.tokenIds,
-                stats: reply.stats,
-                stopped: reply.stopped,
-              },
-            ],
-          }));
+          const prefixSteps = branch ? branch.prefixSteps : [];
+          const turn: ChatTurn = {
+            role: 'assistant',
+            content: reply.text,
+            tokenIds: reply.tokenIds,
+            ...(reply.steps && prefixSteps ? { steps: [...prefixSteps, ...reply.steps] } : {}),
+            stats: reply.stats,
+            stopped: reply.stopped,
+          };
+          if (stillOpen()) set((state) => ({ turns: [...state.turns, ...withNewVersion(replaces, turn)] }));
         } catch (error) {
-          set({ error: error instanceof EngineError ? error : new EngineError('internal', String(error)) });
+          if (!stillOpen()) return;
+          set((state) => ({
+            turns: [...state.turns, ...replaces],
+            error: error instanceof EngineError ? error : new EngineError('internal', String(error)),
+          }));
         } finally {
           batch.flush();
           running = null;
           set({ streaming: null, streamingTokens: 0 });
         }
-        await save();
+        if (stillOpen()) await save();
       }
 
       /** Writes the open conversation and refreshes the list. */
@@ -147,7 +188,12 @@ export const useChatStore = create<ChatState>()(
         if (conversation.turns.length === 0) return;
         try {
           await saveConversation(conversation);
-          set({ conversations: await listConversations(), title: conversation.title });
+          const conversations = await listConversations();
+          set((state) =>
+            state.conversationId === conversation.id
+              ? { conversations, title: conversation.title }
+              : { conversations },
+          );
         } catch (error) {
           set({ fileError: `Could not save the conversation on this device: ${String(error)}` });
         }
@@ -196,7 +242,44 @@ export const useChatStore = create<ChatState>()(
           const turns = get().turns;
           const lastUser = turns.map((turn) => turn.role).lastIndexOf('user');
           if (lastUser < 0 || !idle()) return;
-          await respond(turns.slice(0, lastUser + 1));
+          await respond(turns.slice(0, lastUser + 1), { replaces: turns.slice(lastUser + 1) });
+        },
+
+        async branchFrom(index, position, tokenId) {
+          const turns = get().turns;
+          const turn = turns[index];
+          if (!idle() || turn?.role !== 'assistant' || !turn.tokenIds) return;
+          const step = turn.steps?.[position];
+          const chosen = step?.candidates.find((candidate) => candidate.id === tokenId);
+          const prefixSteps =
+            turn.steps && step && chosen
+              ? [
+                  ...turn.steps.slice(0, position),
+                  { ...step, id: tokenId, text: chosen.text, prob: chosen.prob },
+                ]
+              : null;
+          await respond(turns.slice(0, index), {
+            replaces: turns.slice(index),
+            branch: { prefix: [...turn.tokenIds.slice(0, position), tokenId], prefixSteps },
+          });
+        },
+
+        showVersion(index, version) {
+          if (!idle()) return;
+          set({ turns: switchVersion(get().turns, index, version) });
+          void save();
+        },
+
+        showProbabilities: false,
+
+        colouring: 'probability',
+
+        setShowProbabilities(showProbabilities) {
+          set({ showProbabilities });
+        },
+
+        setColouring(colouring) {
+          set({ colouring });
         },
 
         async editAndResend(index, text) {
@@ -316,13 +399,24 @@ export const useChatStore = create<ChatState>()(
     {
       // Settings a student chose survive a reload (the conversations move to IndexedDB with their own store).
       name: 'glassbox-chat-settings',
-      partialize: (state) => ({ settings: state.settings, systemPrompt: state.systemPrompt }),
+      partialize: (state) => ({
+        settings: state.settings,
+        systemPrompt: state.systemPrompt,
+        showProbabilities: state.showProbabilities,
+        colouring: state.colouring,
+      }),
       merge: (persisted, current) => {
-        const saved = (persisted ?? {}) as Partial<Pick<ChatState, 'settings' | 'systemPrompt'>>;
+        const saved = (persisted ?? {}) as Partial<
+          Pick<ChatState, 'settings' | 'systemPrompt' | 'showProbabilities' | 'colouring'>
+        >;
         return {
           ...current,
           settings: { ...DEFAULT_GENERATION, ...saved.settings },
           systemPrompt: typeof saved.systemPrompt === 'string' ? saved.systemPrompt : current.systemPrompt,
+          showProbabilities: saved.showProbabilities === true,
+          colouring: COLOURINGS.includes(saved.colouring as TokenColouring)
+            ? (saved.colouring as TokenColouring)
+            : current.colouring,
         };
       },
     },

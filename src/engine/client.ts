@@ -91,14 +91,20 @@ export class EngineClient {
     return this.call({ type: 'import', modelId, files }, 'imported');
   }
 
+  /** Streams a reply to `messages`; `prefix` continues a branch, `recordSteps` records token probabilities. */
   generate(
     messages: ChatMessage[],
     options: GenerationOptions,
     onToken: (token: EventOf<'token'>) => void,
+    { prefix = [], recordSteps = false }: { prefix?: number[]; recordSteps?: boolean } = {},
   ): Running<Generated> {
-    return this.cancellable({ type: 'generate', messages, options }, 'generated', (event) => {
-      if (event.type === 'token') onToken(event);
-    });
+    return this.cancellable(
+      { type: 'generate', messages, options, prefix, recordSteps },
+      'generated',
+      (event) => {
+        if (event.type === 'token') onToken(event);
+      },
+    );
   }
 
   embed(

@@ -135,6 +135,7 @@ export interface GenerationStats {
   reusedPromptTokens: number;
   /** Oldest messages left out so the conversation fits the context. */
   droppedMessages: number;
+  /** Tokens this request generated (a branch's prefix excluded). */
   generatedTokens: number;
   /** Time from request to first generated token. */
   timeToFirstTokenMs: number;
@@ -144,6 +145,23 @@ export interface GenerationStats {
   decodeTokensPerSecond: number;
   backend: Backend;
   dtype: Dtype;
+}
+
+/** How many of the likeliest candidates a recorded token step keeps. */
+export const STEP_CANDIDATES = 10;
+
+/**
+ * One generated token and the distribution it was drawn from: the softmax after the repetition penalty,
+ * temperature, top-k and top-p (greedy decoding: after the repetition penalty only).
+ */
+export interface TokenStep {
+  id: number;
+  text: string;
+  prob: number;
+  /** Entropy of the whole distribution in bits: 0 when the model was certain. */
+  entropyBits: number;
+  /** The likeliest tokens that could be picked, most likely first ({@link STEP_CANDIDATES} at most). */
+  candidates: { id: number; text: string; prob: number }[];
 }
 
 /** Exactly what the model reads: the chat template's text, its tokens, and the context budget. */
@@ -193,7 +211,16 @@ export interface EngineErrorData {
 export type EngineRequest =
   | { type: 'probe'; id: RequestId }
   | { type: 'load'; id: RequestId; spec: ModelSpec; backend: BackendChoice }
-  | { type: 'generate'; id: RequestId; messages: ChatMessage[]; options: GenerationOptions }
+  | {
+      type: 'generate';
+      id: RequestId;
+      messages: ChatMessage[];
+      options: GenerationOptions;
+      /** Reply tokens fixed in advance (a branch from an earlier reply): generation continues after them. */
+      prefix: number[];
+      /** Record each token's distribution (a {@link TokenStep}); off, generation pays nothing for it. */
+      recordSteps: boolean;
+    }
   | { type: 'embed'; id: RequestId; sentences: string[]; pooling: Pooling; normalize: boolean }
   | { type: 'check'; id: RequestId; host: string; modelId: string }
   /** The prompt a generate request with these messages would send, without generating. */
@@ -207,12 +234,16 @@ export type EngineEvent =
   | { type: 'probed'; id: RequestId; capabilities: BackendCapabilities }
   | { type: 'load-progress'; id: RequestId; files: FileProgress[]; loaded: number; total: number }
   | { type: 'loaded'; id: RequestId; model: LoadedModel }
-  | { type: 'token'; id: RequestId; tokenIds: number[]; text: string }
+  /** Streamed text; the prefix comes first, as one event without steps. */
+  | { type: 'token'; id: RequestId; tokenIds: number[]; text: string; steps: TokenStep[] | null }
   | {
       type: 'generated';
       id: RequestId;
+      /** The whole reply: the prefix, then the generated tokens. */
       tokenIds: number[];
       text: string;
+      /** One per generated token (after the prefix), when recorded. */
+      steps: TokenStep[] | null;
       stopped: boolean;
       stats: GenerationStats;
     }

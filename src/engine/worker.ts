@@ -9,6 +9,8 @@ import {
   AutoModelForCausalLM,
   AutoTokenizer,
   InterruptableStoppingCriteria,
+  LogitsProcessor,
+  LogitsProcessorList,
   Tensor,
   TextStreamer,
   env,
@@ -25,6 +27,7 @@ import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?u
 import { taskFromConfig } from '../models/resolve.ts';
 import { EngineError, classifyError } from './errors.ts';
 import { fitToContext } from './contextPolicy.ts';
+import { restrictToTopKTopP, summarize, type DistributionSummary } from './distribution.ts';
 import { reuseFor, type TurnCache } from './workerCache.ts';
 import { checkRepository } from './workerCheck.ts';
 import { prepareModel, store, storeFetch } from './workerFiles.ts';
@@ -44,7 +47,9 @@ import {
   type ModelSpec,
   type Pooling,
   type RequestId,
+  type TokenStep,
   type WebGpuAdapterInfo,
+  STEP_CANDIDATES,
 } from './protocol.ts';
 
 // Minimal WebGPU typings: lib.dom does not carry them and the probe needs four fields.
@@ -267,32 +272,80 @@ async function importFolder(id: RequestId, modelId: string, files: ImportedFile[
   post({ type: 'imported', id, host: DISK_HOST, modelId, task });
 }
 
-/** Streams each generated token as one event: its ids and the text it completes (maybe empty mid-word). */
+/**
+ * Streams each reply token as one event: its ids and the text it completes (maybe empty mid-word). A
+ * branch's prefix is streamed first, as one event, so the text reads on from it.
+ */
 class TokenEventStreamer extends TextStreamer {
   private pendingText = '';
   constructor(
     tokenizer: PreTrainedTokenizer,
-    private readonly onStep: (tokenIds: number[], text: string) => void,
+    private readonly prefix: number[],
+    private readonly onStep: (tokenIds: number[], text: string, generated: boolean) => void,
   ) {
-    super(tokenizer, { skip_prompt: true, skip_special_tokens: true });
+    super(tokenizer, { skip_special_tokens: true });
   }
   override on_finalized_text(text: string): void {
     this.pendingText += text;
   }
   override put(value: bigint[][]): void {
-    const isPrompt = this.next_tokens_are_prompt;
+    if (this.next_tokens_are_prompt) {
+      // The prompt (with the prefix at its end) is not streamed; the prefix is, as reply text.
+      this.next_tokens_are_prompt = false;
+      if (this.prefix.length === 0) return;
+      super.put([this.prefix.map(BigInt)]);
+      this.emit(this.prefix, false);
+      return;
+    }
     super.put(value);
-    if (isPrompt) return;
-    this.emit(value[0]?.map(Number) ?? []);
+    this.emit(value[0]?.map(Number) ?? [], true);
   }
   override end(): void {
     super.end();
-    if (this.pendingText) this.emit([]);
+    if (this.pendingText) this.emit([], false);
   }
-  private emit(tokenIds: number[]): void {
+  private emit(tokenIds: number[], generated: boolean): void {
     const text = this.pendingText;
     this.pendingText = '';
-    this.onStep(tokenIds, text);
+    this.onStep(tokenIds, text, generated);
+  }
+}
+
+/** Top-p for the sampler (Transformers.js 4.3 ignores `top_p`), and top-k so recorded steps show it. */
+class TopKTopPFilter extends LogitsProcessor {
+  constructor(
+    private readonly topK: number,
+    private readonly topP: number,
+  ) {
+    super();
+  }
+  override _call(_inputIds: bigint[][], logits: Tensor): Tensor {
+    restrictToTopKTopP(logits.data as Float32Array, this.topK, this.topP);
+    return logits;
+  }
+}
+
+/** Runs last: remembers the distribution the next token is drawn from, until the streamer sees the token. */
+class StepRecorder extends LogitsProcessor {
+  private last: DistributionSummary | null = null;
+  constructor(private readonly tokenizer: PreTrainedTokenizer) {
+    super();
+  }
+  override _call(_inputIds: bigint[][], logits: Tensor): Tensor {
+    this.last = summarize(logits.data as Float32Array, STEP_CANDIDATES);
+    return logits;
+  }
+  /** The recorded step of the token that was chosen from the last distribution. */
+  step(id: number): TokenStep {
+    const text = (tokenId: number) => this.tokenizer.decode([tokenId], { skip_special_tokens: false });
+    const last = this.last;
+    return {
+      id,
+      text: text(id),
+      prob: last?.probOf(id) ?? 0,
+      entropyBits: last?.entropyBits ?? 0,
+      candidates: (last?.candidates ?? []).map((candidate) => ({ ...candidate, text: text(candidate.id) })),
+    };
   }
 }
 
@@ -354,18 +407,40 @@ function renderPrompt(id: RequestId, messages: ChatMessage[], maxNewTokens: numb
 }
 
 /** transformers.js generation settings for our options; seeds its sampler so a seed repeats a reply. */
-function samplingOf(options: GenerationOptions) {
+function samplingOf(options: GenerationOptions, recorder: StepRecorder | null) {
   random.seed(options.seed);
+  const processors = new LogitsProcessorList();
+  // After transformers.js' own processors (repetition penalty, temperature): the recorder sees the final logits.
+  if (!options.greedy) processors.push(new TopKTopPFilter(options.topK, options.topP));
+  if (recorder) processors.push(recorder);
   return {
     do_sample: !options.greedy,
     temperature: options.temperature,
     top_k: options.topK,
-    top_p: options.topP,
     repetition_penalty: options.repetitionPenalty,
+    logits_processor: processors,
   };
 }
 
-async function generate(id: RequestId, messages: ChatMessage[], options: GenerationOptions): Promise<void> {
+function checkPrefix(prefix: number[], vocabularySize: number): void {
+  const bad = prefix.find(
+    (tokenId) => !Number.isInteger(tokenId) || tokenId < 0 || tokenId >= vocabularySize,
+  );
+  if (bad !== undefined) {
+    throw new EngineError(
+      'bad-request',
+      `Token id ${bad} is not in this model's vocabulary (0–${vocabularySize - 1}).`,
+    );
+  }
+}
+
+async function generate(
+  id: RequestId,
+  messages: ChatMessage[],
+  options: GenerationOptions,
+  prefix: number[],
+  recordSteps: boolean,
+): Promise<void> {
   if (!chatSlot)
     throw new EngineError('no-model-loaded', 'No chat model is loaded. Pick one in the header first.');
   const slot = chatSlot;
@@ -378,34 +453,36 @@ async function generate(id: RequestId, messages: ChatMessage[], options: Generat
       `The newest message and the system prompt alone take ${prompt.ids.length} tokens, more than ${loaded.spec.id} can read (${prompt.contextLength} tokens, ${options.maxNewTokens} kept for the reply). Shorten the message or the system prompt, or lower max new tokens.`,
     );
   }
-  const promptIds = prompt.ids;
-  const { cache, reused } = await reuseFor(slot.turnCache, promptIds);
+  checkPrefix(prefix, Number(loaded.config['vocab_size'] ?? Infinity));
+  const inputIds = [...prompt.ids, ...prefix];
+  const { cache, reused } = await reuseFor(slot.turnCache, inputIds);
   slot.turnCache = null;
   const stopper = new InterruptableStoppingCriteria();
   stoppers.set(id, stopper);
   if (cancelled.has(id)) stopper.interrupt();
 
+  const recorder = recordSteps ? new StepRecorder(tokenizer) : null;
   const tokenIds: number[] = [];
+  const steps: TokenStep[] = [];
   let text = '';
   let firstTokenAt = 0;
-  const streamer = new TokenEventStreamer(tokenizer, (ids, piece) => {
-    if (tokenIds.length === 0 && ids.length > 0) firstTokenAt = performance.now();
+  const streamer = new TokenEventStreamer(tokenizer, prefix, (ids, piece, generated) => {
+    if (generated && !firstTokenAt) firstTokenAt = performance.now();
+    const stepsOfIds = generated && recorder ? ids.map((tokenId) => recorder.step(tokenId)) : null;
     tokenIds.push(...ids);
+    steps.push(...(stepsOfIds ?? []));
     text += piece;
-    post({ type: 'token', id, tokenIds: ids, text: piece });
+    post({ type: 'token', id, tokenIds: ids, text: piece, steps: stepsOfIds });
   });
-  const inputIds = new Tensor('int64', BigInt64Array.from(promptIds, BigInt), [1, promptIds.length]);
   try {
     const output = (await model.generate({
-      input_ids: inputIds,
-      attention_mask: new Tensor('int64', new BigInt64Array(promptIds.length).fill(1n), [
-        1,
-        promptIds.length,
-      ]),
+      input_ids: new Tensor('int64', BigInt64Array.from(inputIds, BigInt), [1, inputIds.length]),
+      attention_mask: new Tensor('int64', new BigInt64Array(inputIds.length).fill(1n), [1, inputIds.length]),
       past_key_values: cache,
       return_dict_in_generate: true,
-      max_new_tokens: options.maxNewTokens,
-      ...samplingOf(options),
+      // A branch's prefix counts against the reply's budget, as it would have when first generated.
+      max_new_tokens: Math.max(1, options.maxNewTokens - prefix.length),
+      ...samplingOf(options, recorder),
       streamer,
       stopping_criteria: stopper,
     })) as { sequences: Tensor; past_key_values: DynamicCache };
@@ -427,23 +504,25 @@ async function generate(id: RequestId, messages: ChatMessage[], options: Generat
   const finished = performance.now();
   const firstToken = firstTokenAt || finished;
   const decodeMs = finished - firstToken;
-  const computed = promptIds.length - reused;
+  const computed = inputIds.length - reused;
+  const generatedTokens = tokenIds.length - prefix.length;
   post({
     type: 'generated',
     id,
     tokenIds,
     text,
+    steps: recorder ? steps : null,
     stopped: stopper.interrupted,
     stats: {
-      promptTokens: promptIds.length,
+      promptTokens: inputIds.length,
       reusedPromptTokens: reused,
       droppedMessages: prompt.dropped,
-      generatedTokens: tokenIds.length,
+      generatedTokens,
       timeToFirstTokenMs: firstToken - started,
       prefillTokensPerSecond: firstToken > started ? (computed * 1000) / (firstToken - started) : 0,
       totalMs: finished - started,
       decodeTokensPerSecond:
-        tokenIds.length > 1 && decodeMs > 0 ? ((tokenIds.length - 1) * 1000) / decodeMs : 0,
+        generatedTokens > 1 && decodeMs > 0 ? ((generatedTokens - 1) * 1000) / decodeMs : 0,
       backend: loaded.backend,
       dtype: loaded.spec.dtype,
     },
@@ -494,7 +573,7 @@ async function handle(request: EngineRequest): Promise<void> {
       return queued;
     }
     case 'generate':
-      return generate(request.id, request.messages, request.options);
+      return generate(request.id, request.messages, request.options, request.prefix, request.recordSteps);
     case 'embed':
       return embed(request.id, request.sentences, request.pooling, request.normalize);
     case 'render':

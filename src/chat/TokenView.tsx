@@ -1,0 +1,168 @@
+/**
+ * The glass box around a reply: every token coloured by how sure the model was, and for a picked token
+ * the ten candidates it was drawn from, each of which can continue the reply instead (a branch).
+ */
+import { useState } from 'react';
+import { STEP_CANDIDATES, type TokenStep } from '../engine/protocol.ts';
+import { useChatStore, type ChatTurn, type TokenColouring } from './store.ts';
+
+/** Entropy at which a token counts as a wild guess for the colour scale: spread over 64+ equally likely tokens. */
+const ENTROPY_SCALE_BITS = 6;
+
+const percent = (prob: number) =>
+  prob >= 0.001 || prob === 0 ? `${(prob * 100).toFixed(1)}%` : `${prob.toExponential(1)}`;
+
+/** Whitespace made visible, so a candidate that is a space or a newline can be told apart. */
+const visible = (text: string) => text.replace(/ /g, '␣').replace(/\n/g, '↵').replace(/\t/g, '⇥') || '∅';
+
+/** Green when the model was sure, through yellow, to red when it was not. */
+function colourOf(step: TokenStep, colouring: TokenColouring): string | undefined {
+  if (colouring === 'none') return undefined;
+  const sureness =
+    colouring === 'probability' ? step.prob : 1 - Math.min(step.entropyBits / ENTROPY_SCALE_BITS, 1);
+  return `hsla(${Math.round(sureness * 120)}, 80%, 45%, 0.28)`;
+}
+
+function Candidates({ turn, index, position }: { turn: ChatTurn; index: number; position: number }) {
+  const busy = useChatStore((state) => state.streaming !== null);
+  const step = turn.steps?.[position];
+  if (!step) return null;
+  const chosenInTop = step.candidates.some((candidate) => candidate.id === step.id);
+  return (
+    <figure className="candidates" data-testid="token-candidates" data-position={position}>
+      <figcaption>
+        Token {position + 1} of {turn.steps?.length}: <code>{visible(step.text)}</code> (id {step.id}) was
+        picked with probability {percent(step.prob)}; the distribution’s entropy is{' '}
+        {step.entropyBits.toFixed(2)} bits.
+      </figcaption>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Token</th>
+            <th scope="col">Id</th>
+            <th scope="col">Probability</th>
+            <th scope="col">
+              <span className="visually-hidden">Action</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {step.candidates.map((candidate, rank) => {
+            const chosen = candidate.id === step.id;
+            return (
+              <tr
+                key={candidate.id}
+                className={chosen ? 'chosen' : undefined}
+                data-testid="candidate"
+                data-token-id={candidate.id}
+                data-prob={candidate.prob}
+                aria-current={chosen ? 'true' : undefined}
+              >
+                <td>{rank + 1}</td>
+                <td>
+                  <code>{visible(candidate.text)}</code>
+                </td>
+                <td>{candidate.id}</td>
+                <td>
+                  <span className="prob-bar" style={{ width: `${Math.max(candidate.prob, 0.005) * 6}rem` }} />
+                  {percent(candidate.prob)}
+                </td>
+                <td>
+                  {chosen ? (
+                    <strong>chosen</strong>
+                  ) : (
+                    <button
+                      type="button"
+                      disabled={busy}
+                      aria-label={`Continue with ${visible(candidate.text)} (id ${candidate.id})`}
+                      onClick={() => void useChatStore.getState().branchFrom(index, position, candidate.id)}
+                    >
+                      Continue with this
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {step.candidates.length < STEP_CANDIDATES && (
+        <p className="muted">
+          Only {step.candidates.length} {step.candidates.length === 1 ? 'token' : 'tokens'} could be picked:
+          top-k and top-p removed the rest.
+        </p>
+      )}
+      {!chosenInTop && (
+        <p className="muted">
+          The picked token was not among the ten likeliest: sampling drew an unlikely one.
+        </p>
+      )}
+    </figure>
+  );
+}
+
+/** A reply as its tokens; picking one shows what it was chosen from. */
+export function ReplyTokens({ turn, index }: { turn: ChatTurn; index: number }) {
+  const colouring = useChatStore((state) => state.colouring);
+  const [selected, setSelected] = useState<number | null>(null);
+  const steps = turn.steps ?? [];
+  return (
+    <>
+      <p className="reply-tokens" aria-label="Reply tokens">
+        {steps.map((step, position) => (
+          <button
+            type="button"
+            key={position}
+            className="reply-token"
+            style={{ background: colourOf(step, colouring) }}
+            data-testid="reply-token"
+            data-token-id={step.id}
+            aria-pressed={selected === position}
+            title={`id ${step.id} · ${percent(step.prob)} · entropy ${step.entropyBits.toFixed(2)} bits`}
+            onClick={() => setSelected(selected === position ? null : position)}
+          >
+            {step.text.replace(/\n/g, '↵\n')}
+          </button>
+        ))}
+      </p>
+      {selected !== null && <Candidates turn={turn} index={index} position={selected} />}
+    </>
+  );
+}
+
+/** The switch for the probability view and its colouring, with what they mean. */
+export function ProbabilitySettings() {
+  const show = useChatStore((state) => state.showProbabilities);
+  const colouring = useChatStore((state) => state.colouring);
+  const { setShowProbabilities, setColouring } = useChatStore.getState();
+  return (
+    <div className="probability-settings">
+      <label className="inline-field">
+        <input
+          type="checkbox"
+          checked={show}
+          onChange={(event) => setShowProbabilities(event.target.checked)}
+        />
+        Token probabilities
+      </label>
+      <label className="inline-field">
+        Colour tokens by
+        <select
+          value={colouring}
+          disabled={!show}
+          onChange={(event) => setColouring(event.target.value as TokenColouring)}
+        >
+          <option value="probability">probability of the picked token</option>
+          <option value="entropy">entropy (how spread out the choice was)</option>
+          <option value="none">nothing</option>
+        </select>
+      </label>
+      <span className="muted">
+        {show
+          ? 'New replies record, for every token, the ten likeliest candidates after temperature, top-k and top-p. Click a token to see them; green means sure, red unsure.'
+          : 'Turn on to see, for every token of new replies, which tokens it was chosen from.'}
+      </span>
+    </div>
+  );
+}
