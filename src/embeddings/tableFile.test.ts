@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { TableFileError, datasetRows, guessTextColumn, parseTable } from './tableFile.ts';
+
+describe('table files', () => {
+  it('parse CSV with quoted commas, doubled quotes and newlines inside quotes', () => {
+    const table = parseTable(
+      'label,text\nfruit,"Apples, pears and ""plums"""\nweather,"Rain\non Monday"\n',
+      'set.csv',
+    );
+    expect(table.columns).toEqual(['label', 'text']);
+    expect(table.rows).toEqual([
+      ['fruit', 'Apples, pears and "plums"'],
+      ['weather', 'Rain\non Monday'],
+    ]);
+    expect(guessTextColumn(table)).toBe(1);
+    expect(datasetRows(table, 1, 0)).toEqual({
+      sentences: ['Apples, pears and "plums"', 'Rain\non Monday'],
+      labels: ['fruit', 'weather'],
+    });
+  });
+
+  it('parse TSV, a BOM and a file without a header', () => {
+    const table = parseTable('\uFEFFa, with comma\tx\nb\ty\n', 'set.tsv', false);
+    expect(table.columns).toEqual(['Column 1', 'Column 2']);
+    expect(table.rows).toEqual([
+      ['a, with comma', 'x'],
+      ['b', 'y'],
+    ]);
+  });
+
+  it('read plain text as one sentence per non-empty line', () => {
+    expect(parseTable('one\r\n\n two \n', 'notes.txt')).toEqual({
+      columns: ['Text'],
+      rows: [['one'], ['two']],
+    });
+  });
+
+  it('say what is wrong with an unusable file', () => {
+    expect(() => parseTable('', 'empty.txt')).toThrow(TableFileError);
+    expect(() => parseTable('text\n', 'header-only.csv')).toThrow('has a header but no rows');
+    expect(() => parseTable('a,b\n"open,1\n', 'broken.csv')).toThrow('broken.csv, row');
+    expect(() => datasetRows({ columns: ['a', 'b'], rows: [['', 'x']] }, 0, null)).toThrow('“a” has no text');
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Sentence sets from files: CSV or TSV (a text column and an optional label column) or plain text,
+ * one sentence per line. Parsing follows RFC 4180 (quotes, commas and newlines inside quotes) through
+ * Papa Parse.
+ *
+ *   const table = parseTable('text,label\n"Hi, you",greeting\n', 'set.csv');
+ *   datasetRows(table, 0, 1) // → { sentences: ['Hi, you'], labels: ['greeting'] }
+ */
+import Papa from 'papaparse';
+
+export interface Table {
+  /** Column names: the header row, or "Column 1", "Column 2", … when the file has none. */
+  columns: string[];
+  rows: string[][];
+}
+
+export class TableFileError extends Error {
+  override readonly name = 'TableFileError';
+}
+
+const isDelimited = (fileName: string) => /\.(csv|tsv|tab)$/i.test(fileName);
+
+/** Reads a CSV/TSV file (by its name; the delimiter is detected) or a plain text file. */
+export function parseTable(text: string, fileName: string, hasHeader = true): Table {
+  const content = text.replace(/^\uFEFF/, '');
+  if (!isDelimited(fileName)) {
+    const rows = content
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .map((line) => [line]);
+    if (rows.length === 0) throw new TableFileError(`${fileName} has no text.`);
+    return { columns: ['Text'], rows };
+  }
+  const parsed = Papa.parse<string[]>(content, {
+    delimiter: /\.(tsv|tab)$/i.test(fileName) ? '\t' : '',
+    skipEmptyLines: 'greedy',
+  });
+  const serious = parsed.errors.find((error) => error.type === 'Quotes');
+  if (serious) {
+    throw new TableFileError(`${fileName}, row ${(serious.row ?? 0) + 1}: ${serious.message}.`);
+  }
+  const [first, ...rest] = parsed.data;
+  if (!first) throw new TableFileError(`${fileName} has no rows.`);
+  const width = Math.max(...parsed.data.map((row) => row.length));
+  const columns = hasHeader
+    ? Array.from({ length: width }, (_, index) => first[index]?.trim() || `Column ${index + 1}`)
+    : Array.from({ length: width }, (_, index) => `Column ${index + 1}`);
+  const rows = hasHeader ? rest : parsed.data;
+  if (rows.length === 0) throw new TableFileError(`${fileName} has a header but no rows.`);
+  return { columns, rows };
+}
+
+/** The sentences of a table's text column (empty cells skipped) and the labels beside them. */
+export function datasetRows(
+  table: Table,
+  textColumn: number,
+  labelColumn: number | null,
+): { sentences: string[]; labels: string[] | null } {
+  const kept = table.rows.filter((row) => (row[textColumn] ?? '').trim());
+  if (kept.length === 0) {
+    throw new TableFileError(`Column “${table.columns[textColumn] ?? textColumn + 1}” has no text.`);
+  }
+  return {
+    sentences: kept.map((row) => (row[textColumn] ?? '').trim()),
+    labels: labelColumn === null ? null : kept.map((row) => (row[labelColumn] ?? '').trim()),
+  };
+}
+
+/** The column most likely to hold sentences: the one with the longest cells on average. */
+export function guessTextColumn(table: Table): number {
+  const meanLength = table.columns.map(
+    (_, column) =>
+      table.rows.reduce((sum, row) => sum + (row[column]?.length ?? 0), 0) / Math.max(table.rows.length, 1),
+  );
+  return meanLength.indexOf(Math.max(...meanLength));
+}
