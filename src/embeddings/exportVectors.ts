@@ -1,6 +1,6 @@
 /**
- * The "download vectors" file: `{ model, dtype, pooling, normalize, sentences, vectors }`,
- * with `vectors` as one array of numbers per sentence.
+ * The JSON download: `{ model, dtype, backend, pooling, normalize, sentences, labels, vectors }`, with
+ * `vectors` as one array of numbers per sentence.
  */
 import { row } from './similarity.ts';
 import type { EmbeddingRun } from './store.ts';
@@ -8,9 +8,11 @@ import type { EmbeddingRun } from './store.ts';
 export interface VectorsFile {
   model: string;
   dtype: string;
+  backend: string;
   pooling: string;
   normalize: boolean;
   sentences: string[];
+  labels: string[] | null;
   vectors: number[][];
 }
 
@@ -18,9 +20,11 @@ export function vectorsFile(run: EmbeddingRun): VectorsFile {
   return {
     model: run.model,
     dtype: run.dtype,
-    pooling: run.pooling,
+    backend: run.backend,
+    pooling: run.modelPooled ? 'model' : run.pooling,
     normalize: run.normalize,
     sentences: run.sentences,
+    labels: run.labels,
     vectors: run.sentences.map((_, index) => Array.from(row(run.vectors, run.dimensions, index))),
   };
 }

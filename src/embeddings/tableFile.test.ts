@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { TableFileError, datasetRows, guessTextColumn, parseTable } from './tableFile.ts';
+import {
+  TableFileError,
+  datasetRows,
+  guessTextColumn,
+  parseTable,
+  sentencesOf,
+  textOf,
+} from './tableFile.ts';
 
 describe('table files', () => {
   it('parse CSV with quoted commas, doubled quotes and newlines inside quotes', () => {
@@ -40,5 +47,21 @@ describe('table files', () => {
     expect(() => parseTable('text\n', 'header-only.csv')).toThrow('has a header but no rows');
     expect(() => parseTable('a,b\n"open,1\n', 'broken.csv')).toThrow('broken.csv, row');
     expect(() => datasetRows({ columns: ['a', 'b'], rows: [['', 'x']] }, 0, null)).toThrow('“a” has no text');
+  });
+});
+
+describe('set text', () => {
+  it('reads a sentence per line and a label after a tab', () => {
+    expect(sentencesOf('  A cat.\tanimals\n\nRain.\tweather\n')).toEqual({
+      sentences: ['A cat.', 'Rain.'],
+      labels: ['animals', 'weather'],
+    });
+    expect(sentencesOf('one\ntwo')).toEqual({ sentences: ['one', 'two'], labels: null });
+  });
+
+  it('writes sets back as text that reads the same, flattening tabs and newlines inside cells', () => {
+    const text = textOf(['Rain\non Monday', 'Tab\there'], ['x', 'y']);
+    expect(text).toBe('Rain on Monday\tx\nTab here\ty');
+    expect(sentencesOf(text)).toEqual({ sentences: ['Rain on Monday', 'Tab here'], labels: ['x', 'y'] });
   });
 });

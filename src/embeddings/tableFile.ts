@@ -75,3 +75,30 @@ export function guessTextColumn(table: Table): number {
   );
   return meanLength.indexOf(Math.max(...meanLength));
 }
+
+/** Sentences one per non-empty line; a tab after a sentence starts its label. */
+export function sentencesOf(text: string): { sentences: string[]; labels: string[] | null } {
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      return tab < 0
+        ? { sentence: line, label: '' }
+        : { sentence: line.slice(0, tab).trim(), label: line.slice(tab + 1).trim() };
+    })
+    .filter((line) => line.sentence.length > 0);
+  return {
+    sentences: lines.map((line) => line.sentence),
+    labels: lines.some((line) => line.label) ? lines.map((line) => line.label) : null,
+  };
+}
+
+/** The editable text of a set: a line per sentence, a tab and its label when there are labels. */
+export function textOf(sentences: readonly string[], labels: readonly string[] | null): string {
+  const flat = (value: string) => value.replace(/\s*[\r\n\t]+\s*/g, ' ');
+  return sentences
+    .map((sentence, index) => (labels ? `${flat(sentence)}\t${flat(labels[index] ?? '')}` : flat(sentence)))
+    .join('\n');
+}

@@ -23,6 +23,7 @@ import type {
   PromptView,
   RepositoryReport,
   RequestId,
+  TokenVectors,
 } from './protocol.ts';
 
 type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
@@ -109,18 +110,26 @@ export class EngineClient {
 
   embed(
     sentences: string[],
-    pooling: Pooling,
-    normalize: boolean,
+    {
+      pooling,
+      normalize,
+      useModelPooling,
+    }: { pooling: Pooling; normalize: boolean; useModelPooling: boolean },
     onProgress: (done: number, total: number) => void,
   ): Running<EmbeddingResult> {
     const running = this.cancellable(
-      { type: 'embed', sentences, pooling, normalize },
+      { type: 'embed', sentences, pooling, normalize, useModelPooling },
       'embedded',
       (event) => {
         if (event.type === 'embed-progress') onProgress(event.done, event.total);
       },
     );
     return { ...running, done: running.done.then((event) => event.result) };
+  }
+
+  /** A sentence's token vectors before pooling. */
+  embedTokens(sentence: string): Promise<TokenVectors> {
+    return this.call({ type: 'embed-tokens', sentence }, 'token-vectors').then((event) => event.result);
   }
 
   /** Ends the worker and starts a fresh one, e.g. to change the WASM thread count or after a fatal error. */

@@ -183,6 +183,16 @@ export interface EmbeddingResult {
   dimensions: number;
   pooling: Pooling;
   normalize: boolean;
+  /** The vectors are the model's own `sentence_embedding` output, not pooled here. */
+  modelPooled: boolean;
+}
+
+/** A sentence's tokens and their vectors, before pooling. */
+export interface TokenVectors {
+  tokens: { id: number; text: string }[];
+  /** Row-major `[tokens.length, dimensions]`. */
+  vectors: Float32Array;
+  dimensions: number;
 }
 
 export const ENGINE_ERROR_CODES = Object.freeze([
@@ -221,7 +231,17 @@ export type EngineRequest =
       /** Record each token's distribution (a {@link TokenStep}); off, generation pays nothing for it. */
       recordSteps: boolean;
     }
-  | { type: 'embed'; id: RequestId; sentences: string[]; pooling: Pooling; normalize: boolean }
+  | {
+      type: 'embed';
+      id: RequestId;
+      sentences: string[];
+      pooling: Pooling;
+      normalize: boolean;
+      /** Read the model's own `sentence_embedding` output (pooled and projected in the graph) when it has one. */
+      useModelPooling: boolean;
+    }
+  /** One sentence's token vectors (the last hidden state), to show how pooling makes a sentence vector. */
+  | { type: 'embed-tokens'; id: RequestId; sentence: string }
   | { type: 'check'; id: RequestId; host: string; modelId: string }
   /** The prompt a generate request with these messages would send, without generating. */
   | { type: 'render'; id: RequestId; messages: ChatMessage[]; maxNewTokens: number }
@@ -249,6 +269,7 @@ export type EngineEvent =
     }
   | { type: 'embed-progress'; id: RequestId; done: number; total: number }
   | { type: 'embedded'; id: RequestId; result: EmbeddingResult }
+  | { type: 'token-vectors'; id: RequestId; result: TokenVectors }
   | { type: 'checked'; id: RequestId; report: RepositoryReport }
   | { type: 'rendered'; id: RequestId; view: PromptView }
   | { type: 'imported'; id: RequestId; host: string; modelId: string; task: ModelTask }

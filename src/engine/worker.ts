@@ -27,6 +27,7 @@ import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?u
 import { taskFromConfig } from '../models/resolve.ts';
 import { EngineError, classifyError } from './errors.ts';
 import { fitToContext } from './contextPolicy.ts';
+import { normalizeRows, pool } from './pooling.ts';
 import { restrictToTopKTopP, summarize, type DistributionSummary } from './distribution.ts';
 import { reuseFor, type TurnCache } from './workerCache.ts';
 import { checkRepository } from './workerCheck.ts';
@@ -529,31 +530,89 @@ async function generate(
   });
 }
 
+/** Tokenizes a batch and runs the encoder: the model's outputs and the attention mask. */
+async function encode(slot: EmbeddingSlot, sentences: string[]) {
+  const { tokenizer, model } = slot.extractor;
+  const inputs = tokenizer(sentences, { padding: true, truncation: true }) as {
+    input_ids: Tensor;
+    attention_mask: Tensor;
+  };
+  const outputs = (await model(inputs)) as Record<string, Tensor | undefined>;
+  const hidden = outputs['last_hidden_state'] ?? outputs['token_embeddings'];
+  if (!hidden)
+    throw new EngineError('unsupported-model', 'This model returns no token vectors (last_hidden_state).');
+  const dispose = () => Object.values(outputs).forEach((tensor) => tensor?.dispose());
+  return { inputs, outputs, hidden, dispose };
+}
+
 async function embed(
   id: RequestId,
   sentences: string[],
   pooling: Pooling,
   normalize: boolean,
+  useModelPooling: boolean,
 ): Promise<void> {
   if (!embeddingSlot) {
     throw new EngineError('no-model-loaded', 'No embedding model is loaded. Pick one in the header first.');
   }
   if (sentences.length === 0) throw new EngineError('bad-request', 'There is no sentence to embed.');
-  const { extractor } = embeddingSlot;
+  const slot = embeddingSlot;
   let vectors: Float32Array | null = null;
   let dimensions = 0;
+  let modelPooled = false;
   for (let start = 0; start < sentences.length; start += EMBED_BATCH_SIZE) {
     if (cancelled.has(id)) throw new EngineError('cancelled', 'Embedding was cancelled.');
     const batch = sentences.slice(start, start + EMBED_BATCH_SIZE);
-    const output = await extractor(batch, { pooling, normalize });
-    dimensions = output.dims.at(-1) ?? 0;
-    vectors ??= new Float32Array(sentences.length * dimensions);
-    vectors.set(output.data as Float32Array, start * dimensions);
-    output.dispose();
+    const { inputs, outputs, hidden, dispose } = await encode(slot, batch);
+    try {
+      const own = useModelPooling ? outputs['sentence_embedding'] : undefined;
+      modelPooled = own !== undefined;
+      const [, tokens = 0, width = 0] = hidden.dims;
+      // Pooled here with the attention mask (transformers.js' last_token pooling would read padding).
+      const pooled = own
+        ? Float32Array.from(own.data as Float32Array)
+        : pool(
+            hidden.data as Float32Array,
+            inputs.attention_mask.data as BigInt64Array,
+            batch.length,
+            tokens,
+            width,
+            pooling,
+          );
+      dimensions = own ? (own.dims.at(-1) ?? 0) : width;
+      if (normalize) normalizeRows(pooled, dimensions);
+      vectors ??= new Float32Array(sentences.length * dimensions);
+      vectors.set(pooled, start * dimensions);
+    } finally {
+      dispose();
+    }
     post({ type: 'embed-progress', id, done: start + batch.length, total: sentences.length });
   }
-  const result = { vectors: vectors ?? new Float32Array(), dimensions, pooling, normalize };
+  const result = { vectors: vectors ?? new Float32Array(), dimensions, pooling, normalize, modelPooled };
   post({ type: 'embedded', id, result }, [result.vectors.buffer]);
+}
+
+async function embedTokens(id: RequestId, sentence: string): Promise<void> {
+  if (!embeddingSlot) {
+    throw new EngineError('no-model-loaded', 'No embedding model is loaded. Pick one in the header first.');
+  }
+  const { tokenizer } = embeddingSlot.extractor;
+  const { inputs, hidden, dispose } = await encode(embeddingSlot, [sentence]);
+  try {
+    const ids = Array.from(inputs.input_ids.data as BigInt64Array, Number);
+    const vectors = Float32Array.from(hidden.data as Float32Array);
+    const result = {
+      tokens: ids.map((tokenId) => ({
+        id: tokenId,
+        text: tokenizer.decode([tokenId], { skip_special_tokens: false }),
+      })),
+      vectors,
+      dimensions: hidden.dims.at(-1) ?? 0,
+    };
+    post({ type: 'token-vectors', id, result }, [vectors.buffer]);
+  } finally {
+    dispose();
+  }
 }
 
 function context(request: EngineRequest): { modelId?: string; host?: string } {
@@ -575,7 +634,15 @@ async function handle(request: EngineRequest): Promise<void> {
     case 'generate':
       return generate(request.id, request.messages, request.options, request.prefix, request.recordSteps);
     case 'embed':
-      return embed(request.id, request.sentences, request.pooling, request.normalize);
+      return embed(
+        request.id,
+        request.sentences,
+        request.pooling,
+        request.normalize,
+        request.useModelPooling,
+      );
+    case 'embed-tokens':
+      return embedTokens(request.id, request.sentence);
     case 'render':
       return renderPrompt(request.id, request.messages, request.maxNewTokens);
     case 'check':

@@ -1,8 +1,8 @@
 /** Browser downloads of files the app makes on the device. */
 
-/** Offers `text` as a file download named `name`. */
-export function downloadText(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Offers `content` as a file download named `name`. */
+export function downloadText(name: string, content: string | Uint8Array<ArrayBuffer>, type: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = name;

@@ -1,0 +1,115 @@
+/**
+ * Drift between two runs of the same sentences: another dtype, backend or pooling of one model gives a
+ * per-sentence cosine between its two vectors; another model (a different space) is compared by how
+ * alike the two runs judge every pair of sentences.
+ */
+import { useMemo, useState } from 'react';
+import { cosine, cosineMatrix, row } from './similarity.ts';
+import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
+
+export const describeRun = (run: EmbeddingRun) =>
+  `${run.model} · ${run.dtype} · ${run.backend.toUpperCase()} · ${run.modelPooled ? 'own pooling' : run.pooling}${run.normalize ? ' · normalized' : ''}`;
+
+function pearson(a: number[], b: number[]): number {
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const [ma, mb] = [mean(a), mean(b)];
+  let [cov, va, vb] = [0, 0, 0];
+  a.forEach((value, index) => {
+    const [da, db] = [value - ma, (b[index] ?? 0) - mb];
+    [cov, va, vb] = [cov + da * db, va + da * da, vb + db * db];
+  });
+  return va && vb ? cov / Math.sqrt(va * vb) : 0;
+}
+
+/** The upper triangle of a run's cosine matrix: how similar it finds each pair. */
+function pairSimilarities(run: EmbeddingRun): number[] {
+  const count = run.sentences.length;
+  const matrix = cosineMatrix(run.vectors, count, run.dimensions);
+  const pairs: number[] = [];
+  for (let i = 0; i < count; i++) for (let j = i + 1; j < count; j++) pairs.push(matrix[i * count + j] ?? 0);
+  return pairs;
+}
+
+export function Compare({ run }: { run: EmbeddingRun }) {
+  const runs = useEmbeddingsStore((state) => state.runs);
+  const [choice, setChoice] = useState(0);
+  const { candidates, other, comparison } = useMemo(() => {
+    const sameSentences = runs.filter(
+      (candidate) =>
+        candidate !== run &&
+        candidate.sentences.length === run.sentences.length &&
+        candidate.sentences.every((sentence, index) => sentence === run.sentences[index]),
+    );
+    const chosen = sameSentences[Math.min(choice, sameSentences.length - 1)];
+    if (!chosen) return { candidates: sameSentences, other: null, comparison: null };
+    const sameSpace = chosen.model === run.model && chosen.dimensions === run.dimensions;
+    const perSentence = sameSpace
+      ? run.sentences.map((_, index) =>
+          cosine(row(run.vectors, run.dimensions, index), row(chosen.vectors, chosen.dimensions, index)),
+        )
+      : null;
+    const agreement =
+      run.sentences.length > 2 ? pearson(pairSimilarities(run), pairSimilarities(chosen)) : null;
+    return { candidates: sameSentences, other: chosen, comparison: { perSentence, agreement } };
+  }, [runs, run, choice]);
+
+  if (!other || !comparison) {
+    return (
+      <p className="muted">
+        To compare, embed the same sentences again with another model, weights (dtype), backend or pooling:
+        choose it in the header or above and press Embed. Each run of this session is kept for comparing.
+      </p>
+    );
+  }
+  const { perSentence, agreement } = comparison;
+  return (
+    <section className="compare" aria-label="Compare two runs">
+      <label className="inline-field">
+        Compare the current run ({describeRun(run)}) with
+        <select value={choice} onChange={(event) => setChoice(Number(event.target.value))}>
+          {candidates.map((candidate, index) => (
+            <option key={index} value={index}>
+              {describeRun(candidate)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {agreement !== null && (
+        <p data-testid="pair-agreement">
+          The two runs agree on how similar the pairs are with correlation {agreement.toFixed(4)} (1: they
+          rank every pair alike).
+        </p>
+      )}
+      {perSentence ? (
+        <>
+          <p data-testid="drift-summary">
+            Per-sentence cosine between the two vectors: lowest {Math.min(...perSentence).toFixed(6)}, mean{' '}
+            {(perSentence.reduce((sum, value) => sum + value, 0) / perSentence.length).toFixed(6)} (1:
+            identical direction).
+          </p>
+          <table className="drift">
+            <thead>
+              <tr>
+                <th scope="col">Sentence</th>
+                <th scope="col">Cosine</th>
+              </tr>
+            </thead>
+            <tbody>
+              {perSentence.map((value, index) => (
+                <tr key={index} data-testid="drift-row">
+                  <td>{run.sentences[index]}</td>
+                  <td>{value.toFixed(6)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : (
+        <p className="muted">
+          These are different models: their vectors live in different spaces, so only the pair similarities
+          compare.
+        </p>
+      )}
+    </section>
+  );
+}

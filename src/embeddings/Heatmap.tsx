@@ -1,0 +1,118 @@
+/**
+ * The cosine similarity of every pair of sentences as a heatmap: rows in input order, grouped by label
+ * or by cluster. Hover names the pair and the value; a click picks the row's sentence.
+ */
+import { useCallback, useMemo, useState, type MouseEvent } from 'react';
+import { orderByGroup } from './analysis.ts';
+import { HEATMAP_LIMIT } from './analysisProtocol.ts';
+import { cosineRgb } from './colours.ts';
+import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
+import { useCanvas } from './useCanvas.ts';
+
+type Order = 'input' | 'label' | 'cluster';
+const MAX_SIDE = 560;
+const squareSide = (width: number) => Math.min(width, MAX_SIDE);
+
+export function Heatmap({ run }: { run: EmbeddingRun }) {
+  const analysis = useEmbeddingsStore((state) => state.analysis);
+  const select = useEmbeddingsStore((state) => state.select);
+  const [order, setOrder] = useState<Order>('input');
+  const [hover, setHover] = useState<{ i: number; j: number; x: number; y: number } | null>(null);
+  const count = run.sentences.length;
+  const matrix = analysis?.matrix ?? null;
+
+  const rows = useMemo(() => {
+    if (order === 'label' && run.labels) return orderByGroup(run.labels);
+    if (order === 'cluster' && analysis) return orderByGroup(Array.from(analysis.clusters));
+    return Array.from({ length: count }, (_, index) => index);
+  }, [order, run, analysis, count]);
+
+  const draw = useCallback(
+    (context: CanvasRenderingContext2D, width: number) => {
+      if (!matrix) return;
+      const side = squareSide(width);
+      const cell = side / count;
+      // One pixel per pair, scaled up: fast for thousands of rows.
+      const image = new ImageData(count, count);
+      rows.forEach((i, row) =>
+        rows.forEach((j, column) => {
+          const [r, g, b] = cosineRgb(matrix[i * count + j] ?? 0);
+          image.data.set([r, g, b, 255], (row * count + column) * 4);
+        }),
+      );
+      const bitmap = new OffscreenCanvas(count, count);
+      bitmap.getContext('2d')?.putImageData(image, 0, 0);
+      context.imageSmoothingEnabled = false;
+      context.drawImage(bitmap, 0, 0, side, side);
+      if (cell >= 28) {
+        context.font = '11px system-ui, sans-serif';
+        context.textAlign = 'center';
+        context.textBaseline = 'middle';
+        rows.forEach((i, row) =>
+          rows.forEach((j, column) => {
+            const value = matrix[i * count + j] ?? 0;
+            context.fillStyle = Math.abs(value) > 0.6 ? '#ffffff' : '#111827';
+            context.fillText(value.toFixed(2), (column + 0.5) * cell, (row + 0.5) * cell);
+          }),
+        );
+      }
+    },
+    [matrix, rows, count],
+  );
+  const { canvas, width } = useCanvas(squareSide, draw);
+  const side = squareSide(width);
+
+  if (count > HEATMAP_LIMIT) {
+    return (
+      <p className="muted">
+        The heatmap shows up to {HEATMAP_LIMIT} sentences; use the map and search for this set.
+      </p>
+    );
+  }
+  const cellAt = (event: MouseEvent<HTMLCanvasElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const [x, y] = [event.clientX - box.left, event.clientY - box.top];
+    const [row, column] = [Math.floor((y / side) * count), Math.floor((x / side) * count)];
+    const [i, j] = [rows[row], rows[column]];
+    return i === undefined || j === undefined || x > side || y > side ? null : { i, j, x, y };
+  };
+
+  return (
+    <section className="heatmap" aria-label="Cosine similarity heatmap">
+      <div className="toolbar">
+        <label className="inline-field">
+          Order rows
+          <select value={order} onChange={(event) => setOrder(event.target.value as Order)}>
+            <option value="input">as typed</option>
+            {run.labels && <option value="label">by label</option>}
+            <option value="cluster">by cluster (k-means)</option>
+          </select>
+        </label>
+        <span className="muted">blue: similar (cosine 1) · white: unrelated (0) · red: opposite (−1)</span>
+      </div>
+      <div className="canvas-box">
+        <canvas
+          ref={canvas}
+          data-testid="heatmap"
+          data-order={rows.join(',')}
+          role="img"
+          aria-label={`Cosine similarity of ${count} × ${count} sentence pairs`}
+          onMouseMove={(event) => setHover(cellAt(event))}
+          onMouseLeave={() => setHover(null)}
+          onClick={(event) => select(cellAt(event)?.i ?? null)}
+        />
+        {hover && matrix && (
+          <div
+            className="canvas-tip"
+            role="tooltip"
+            data-testid="heatmap-tip"
+            style={{ left: hover.x + 12, top: hover.y + 12 }}
+          >
+            {hover.i + 1}. “{run.sentences[hover.i]}” vs {hover.j + 1}. “{run.sentences[hover.j]}”: cosine{' '}
+            {(matrix[hover.i * count + hover.j] ?? 0).toFixed(4)}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

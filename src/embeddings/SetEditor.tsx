@@ -1,0 +1,198 @@
+/**
+ * The sentences to embed: typed (a tab starts a label), imported from CSV/TSV/text with a column
+ * choice, or reopened from the sets saved on this device; then how to pool, and Embed.
+ */
+import { useEffect, useState } from 'react';
+import { useAppStore } from '../app/store.ts';
+import { POOLINGS, type Pooling } from '../engine/protocol.ts';
+import { findModel } from '../models/catalog.ts';
+import { useEmbeddingsStore } from './store.ts';
+import { sentencesOf } from './tableFile.ts';
+
+const POOLING_NAMES: Record<Pooling, string> = {
+  mean: 'mean of all tokens',
+  cls: 'first token ([CLS])',
+  last_token: 'last token',
+};
+
+function ImportColumns() {
+  const pending = useEmbeddingsStore((state) => state.pendingImport);
+  const { chooseColumns, finishImport, cancelImport } = useEmbeddingsStore.getState();
+  if (!pending) return null;
+  const { table, textColumn, labelColumn } = pending;
+  return (
+    <div className="import-columns" role="group" aria-label="Columns to import">
+      <p>
+        {pending.fileName}: {table.rows.length} rows, {table.columns.length} columns.
+      </p>
+      <label className="inline-field">
+        Text column
+        <select
+          value={textColumn}
+          onChange={(event) => chooseColumns(Number(event.target.value), labelColumn)}
+        >
+          {table.columns.map((name, index) => (
+            <option key={index} value={index}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="inline-field">
+        Label column
+        <select
+          value={labelColumn ?? ''}
+          onChange={(event) =>
+            chooseColumns(textColumn, event.target.value === '' ? null : Number(event.target.value))
+          }
+        >
+          <option value="">none</option>
+          {table.columns.map((name, index) => (
+            <option key={index} value={index}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" onClick={finishImport}>
+        Use these columns
+      </button>
+      <button type="button" onClick={cancelImport}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+function SavedSets() {
+  const sets = useEmbeddingsStore((state) => state.sets);
+  const setName = useEmbeddingsStore((state) => state.setName);
+  const { setSetName, saveCurrentSet, openSet, removeSet, loadSets } = useEmbeddingsStore.getState();
+  useEffect(() => void loadSets(), [loadSets]);
+  return (
+    <details className="saved-sets">
+      <summary>Saved sets ({sets.length})</summary>
+      <div className="toolbar">
+        <label className="inline-field">
+          Set name
+          <input value={setName} onChange={(event) => setSetName(event.target.value)} />
+        </label>
+        <button type="button" onClick={() => void saveCurrentSet()}>
+          Save set
+        </button>
+      </div>
+      <ul>
+        {sets.map((saved) => (
+          <li key={saved.id} data-testid="saved-set">
+            <button type="button" className="link" onClick={() => openSet(saved.id)}>
+              {saved.name}
+            </button>{' '}
+            <span className="muted">{sentencesOf(saved.text).sentences.length} sentences</span>{' '}
+            <button
+              type="button"
+              aria-label={`Delete ${saved.name}`}
+              onClick={() => void removeSet(saved.id)}
+            >
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p className="muted">
+        Saved in this browser; their vectors are kept too, so embedding a saved set again is instant.
+      </p>
+    </details>
+  );
+}
+
+export function SetEditor() {
+  const text = useEmbeddingsStore((state) => state.text);
+  const pooling = useEmbeddingsStore((state) => state.pooling);
+  const normalize = useEmbeddingsStore((state) => state.normalize);
+  const progress = useEmbeddingsStore((state) => state.progress);
+  const { setText, setPooling, setNormalize, embed, cancel, importFile, applyModelDefaults } =
+    useEmbeddingsStore.getState();
+  const loaded = useAppStore((state) => state.slots.embedding.loaded);
+  const defaults = loaded ? findModel(loaded.spec.id)?.embedding : null;
+  const [fileKey, setFileKey] = useState(0);
+  const { sentences, labels } = sentencesOf(text);
+
+  // A newly loaded model brings its card's pooling.
+  useEffect(() => {
+    if (loaded) applyModelDefaults();
+  }, [loaded, applyModelDefaults]);
+
+  return (
+    <>
+      <label className="field">
+        Sentences, one per line (a tab, then a label, colours the map)
+        <textarea
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          rows={8}
+          spellCheck={false}
+        />
+      </label>
+      <div className="toolbar">
+        <span className="muted">
+          {sentences.length} sentences{labels ? `, ${new Set(labels).size} labels` : ''}
+        </span>
+        <label className="inline-field">
+          Import CSV, TSV or text
+          <input
+            key={fileKey}
+            type="file"
+            accept=".csv,.tsv,.tab,.txt,text/csv,text/tab-separated-values,text/plain"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              if (file) void importFile(file).then(() => setFileKey((key) => key + 1));
+            }}
+          />
+        </label>
+      </div>
+      <ImportColumns />
+      <SavedSets />
+      <div className="toolbar">
+        <label className="inline-field">
+          Pooling
+          <select value={pooling} onChange={(event) => setPooling(event.target.value as Pooling)}>
+            {POOLINGS.map((value) => (
+              <option key={value} value={value}>
+                {POOLING_NAMES[value]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          <input
+            type="checkbox"
+            checked={normalize}
+            onChange={(event) => setNormalize(event.target.checked)}
+          />
+          Normalize
+        </label>
+        {defaults && (defaults.pooling !== pooling || defaults.normalize !== normalize) && (
+          <button type="button" onClick={applyModelDefaults}>
+            Use the model card’s setting ({POOLING_NAMES[defaults.pooling]}
+            {defaults.normalize ? ', normalized' : ''})
+          </button>
+        )}
+        {progress ? (
+          <>
+            <button type="button" className="danger" onClick={cancel}>
+              Cancel
+            </button>
+            <progress max={progress.total} value={progress.done} aria-label="Embedding progress" />
+            <span data-testid="embed-progress">
+              {progress.done} / {progress.total}
+            </span>
+          </>
+        ) : (
+          <button type="button" onClick={() => void embed()} disabled={!loaded || sentences.length === 0}>
+            Embed
+          </button>
+        )}
+      </div>
+    </>
+  );
+}

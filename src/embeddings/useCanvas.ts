@@ -1,0 +1,39 @@
+/**
+ * A canvas that fills its container's width at the screen's pixel density and redraws when either
+ * changes: `draw` receives a context scaled to CSS pixels and the CSS size. `heightFor` must be stable
+ * (defined outside the component) or it redraws on every render.
+ */
+import { useEffect, useRef, useState } from 'react';
+
+export function useCanvas(
+  heightFor: (width: number) => number,
+  draw: (context: CanvasRenderingContext2D, width: number, height: number) => void,
+) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [width, setWidth] = useState(0);
+
+  useEffect(() => {
+    const element = canvas.current?.parentElement;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const element = canvas.current;
+    const context = element?.getContext('2d');
+    if (!element || !context || width === 0) return;
+    const height = heightFor(width);
+    const ratio = window.devicePixelRatio || 1;
+    element.width = width * ratio;
+    element.height = height * ratio;
+    element.style.width = `${width}px`;
+    element.style.height = `${height}px`;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, width, height);
+    draw(context, width, height);
+  }, [draw, width, heightFor]);
+
+  return { canvas, width };
+}
