@@ -561,6 +561,7 @@ async function embed(
   let dimensions = 0;
   let modelPooled = false;
   for (let start = 0; start < sentences.length; start += EMBED_BATCH_SIZE) {
+    await nextTask(); // a batch can finish in microtasks: let a cancel request in between batches
     if (cancelled.has(id)) throw new EngineError('cancelled', 'Embedding was cancelled.');
     const batch = sentences.slice(start, start + EMBED_BATCH_SIZE);
     const { inputs, outputs, hidden, dispose } = await encode(slot, batch);
