@@ -4,7 +4,7 @@
  * alike the two runs judge every pair of sentences.
  */
 import { useMemo, useState } from 'react';
-import { cosine, cosineMatrix, row } from './similarity.ts';
+import { cosine, row } from './similarity.ts';
 import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
 
 export const describeRun = (run: EmbeddingRun) =>
@@ -21,13 +21,25 @@ function pearson(a: number[], b: number[]): number {
   return va && vb ? cov / Math.sqrt(va * vb) : 0;
 }
 
-/** The upper triangle of a run's cosine matrix: how similar it finds each pair. */
-function pairSimilarities(run: EmbeddingRun): number[] {
-  const count = run.sentences.length;
-  const matrix = cosineMatrix(run.vectors, count, run.dimensions);
-  const pairs: number[] = [];
-  for (let i = 0; i < count; i++) for (let j = i + 1; j < count; j++) pairs.push(matrix[i * count + j] ?? 0);
-  return pairs;
+/** Pairs compared at most: beyond this many, an even sample of them (all pairs of 200 sentences). */
+const MAX_PAIRS = 20_000;
+
+/** Every pair of rows (i < j), or an evenly spaced sample of them: how similar a run finds each. */
+function pairSimilarities(run: EmbeddingRun, pairs: [number, number][]): number[] {
+  return pairs.map(([i, j]) =>
+    cosine(row(run.vectors, run.dimensions, i), row(run.vectors, run.dimensions, j)),
+  );
+}
+
+function pairsOf(count: number): { pairs: [number, number][]; sampled: boolean } {
+  const total = (count * (count - 1)) / 2;
+  const stride = Math.max(1, Math.ceil(total / MAX_PAIRS));
+  const pairs: [number, number][] = [];
+  let position = 0;
+  for (let i = 0; i < count; i++) {
+    for (let j = i + 1; j < count; j++, position++) if (position % stride === 0) pairs.push([i, j]);
+  }
+  return { pairs, sampled: stride > 1 };
 }
 
 export function Compare({ run }: { run: EmbeddingRun }) {
@@ -48,9 +60,10 @@ export function Compare({ run }: { run: EmbeddingRun }) {
           cosine(row(run.vectors, run.dimensions, index), row(chosen.vectors, chosen.dimensions, index)),
         )
       : null;
+    const { pairs, sampled } = pairsOf(run.sentences.length);
     const agreement =
-      run.sentences.length > 2 ? pearson(pairSimilarities(run), pairSimilarities(chosen)) : null;
-    return { candidates: sameSentences, other: chosen, comparison: { perSentence, agreement } };
+      pairs.length > 1 ? pearson(pairSimilarities(run, pairs), pairSimilarities(chosen, pairs)) : null;
+    return { candidates: sameSentences, other: chosen, comparison: { perSentence, agreement, sampled } };
   }, [runs, run, choice]);
 
   if (!other || !comparison) {
@@ -61,7 +74,7 @@ export function Compare({ run }: { run: EmbeddingRun }) {
       </p>
     );
   }
-  const { perSentence, agreement } = comparison;
+  const { perSentence, agreement, sampled } = comparison;
   return (
     <section className="compare" aria-label="Compare two runs">
       <label className="inline-field">
@@ -77,7 +90,8 @@ export function Compare({ run }: { run: EmbeddingRun }) {
       {agreement !== null && (
         <p data-testid="pair-agreement">
           The two runs agree on how similar the pairs are with correlation {agreement.toFixed(4)} (1: they
-          rank every pair alike).
+          rank every pair alike)
+          {sampled && `, estimated from ${MAX_PAIRS.toLocaleString('en')} evenly spaced pairs`}.
         </p>
       )}
       {perSentence ? (

@@ -1,3 +1,4 @@
+import { Disclosure } from '../app/Disclosure.tsx';
 import { ErrorMessage } from '../app/ErrorMessage.tsx';
 import { ModelGate } from '../app/ModelGate.tsx';
 import { Compare, describeRun } from './Compare.tsx';
@@ -34,18 +35,15 @@ export function EmbeddingsPanel() {
           <Search run={result} />
           <ScatterMap run={result} />
           <Neighbours run={result} />
-          <details>
-            <summary>Similarity heatmap</summary>
+          <Disclosure summary="Similarity heatmap">
             <Heatmap run={result} />
-          </details>
-          <details>
-            <summary>How one sentence becomes a vector (pooling)</summary>
+          </Disclosure>
+          <Disclosure summary="How one sentence becomes a vector (pooling)">
             <PoolingView run={result} />
-          </details>
-          <details>
-            <summary>Compare with another model, dtype or backend</summary>
+          </Disclosure>
+          <Disclosure summary="Compare with another model, dtype or backend">
             <Compare run={result} />
-          </details>
+          </Disclosure>
         </>
       )}
     </section>

@@ -13,6 +13,13 @@ type Order = 'input' | 'label' | 'cluster';
 const MAX_SIDE = 560;
 const squareSide = (width: number) => Math.min(width, MAX_SIDE);
 
+/** Cosines quantized to 512 levels, as RGBA words (little-endian: 0xAABBGGRR): no per-cell allocation. */
+const COLOUR_LEVELS = 512;
+const PALETTE = Uint32Array.from({ length: COLOUR_LEVELS }, (_, level) => {
+  const [r, g, b] = cosineRgb((level / (COLOUR_LEVELS - 1)) * 2 - 1);
+  return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+});
+
 export function Heatmap({ run }: { run: EmbeddingRun }) {
   const analysis = useEmbeddingsStore((state) => state.analysis);
   const select = useEmbeddingsStore((state) => state.select);
@@ -34,10 +41,11 @@ export function Heatmap({ run }: { run: EmbeddingRun }) {
       const cell = side / count;
       // One pixel per pair, scaled up: fast for thousands of rows.
       const image = new ImageData(count, count);
+      const pixels = new Uint32Array(image.data.buffer);
       rows.forEach((i, row) =>
         rows.forEach((j, column) => {
-          const [r, g, b] = cosineRgb(matrix[i * count + j] ?? 0);
-          image.data.set([r, g, b, 255], (row * count + column) * 4);
+          const level = Math.round(((matrix[i * count + j] ?? 0) + 1) * 0.5 * (COLOUR_LEVELS - 1));
+          pixels[row * count + column] = PALETTE[Math.min(Math.max(level, 0), COLOUR_LEVELS - 1)] ?? 0;
         }),
       );
       const bitmap = new OffscreenCanvas(count, count);

@@ -171,6 +171,12 @@ export function SetEditor() {
           />
           Normalize
         </label>
+        {defaults?.pooledOutput && (
+          <span className="muted">
+            This model pools and normalizes inside its own graph ({defaults.pooledOutput}): that output is
+            used.
+          </span>
+        )}
         {defaults && (defaults.pooling !== pooling || defaults.normalize !== normalize) && (
           <button type="button" onClick={applyModelDefaults}>
             Use the model card’s setting ({POOLING_NAMES[defaults.pooling]}

@@ -184,6 +184,8 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => {
         const fromCache = texts.length - missing.length;
         let dimensions = cached.find(Boolean)?.length ?? 0;
         let computed: Float32Array = new Float32Array();
+        // What the engine did; differs from the card only if the card is wrong about the model's outputs.
+        let modelPooled = recipe.modelPooled;
         if (missing.length > 0) {
           set({ progress: { done: fromCache, total: texts.length } });
           const request = engine.embed(
@@ -199,7 +201,7 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => {
           const result = await request.done;
           computed = result.vectors;
           dimensions = result.dimensions;
-          recipe.modelPooled = result.modelPooled;
+          modelPooled = result.modelPooled;
           // A failed cache write costs only speed next time.
           void cacheVectors(
             recipe,
@@ -218,6 +220,7 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => {
         );
         const run: EmbeddingRun = {
           ...recipe,
+          modelPooled,
           dtype: model.spec.dtype,
           backend: model.backend,
           pooling: recipe.pooling as Pooling,
