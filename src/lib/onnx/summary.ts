@@ -30,6 +30,15 @@ const DATA_TYPES: Readonly<Record<number, { name: string; bytes: number }>> = Ob
   22: { name: 'int4', bytes: 0.5 },
 });
 
+export type PayloadEncoding = 'fixed' | 'int32' | 'int64' | 'uint64';
+
+/** Where an initializer's values are: a byte range of the .onnx file, or of an external data file. */
+export type TensorPayload =
+  /** `raw_data` or a packed typed field: `fixed` holds little-endian values, the others protobuf varints. */
+  | { kind: 'inline'; encoding: PayloadEncoding; offset: number; length: number }
+  | { kind: 'external'; location: string; offset: number; length: number }
+  | { kind: 'none' };
+
 export interface OnnxInitializer {
   name: string;
   dtype: string;
@@ -38,6 +47,7 @@ export interface OnnxInitializer {
   /** Bytes of the stored payload (raw_data, typed fields or external data). */
   bytes: number;
   external: boolean;
+  payload: TensorPayload;
 }
 
 export type AttributeValue = number | string | number[] | string[] | null;
@@ -64,6 +74,8 @@ export interface OnnxSummary {
   opsets: { domain: string; version: number }[];
   inputs: OnnxValueInfo[];
   outputs: OnnxValueInfo[];
+  /** Shapes of intermediate values, when the exporter recorded them. */
+  valueInfo: OnnxValueInfo[];
   nodes: OnnxNode[];
   initializers: OnnxInitializer[];
 }
@@ -103,13 +115,23 @@ function dataType(code: number): { name: string; bytes: number } {
   return DATA_TYPES[code] ?? { name: `type ${code}`, bytes: 0 };
 }
 
+/** Typed data fields of TensorProto and how their packed bytes are encoded. */
+const TYPED_FIELDS: Readonly<Record<number, PayloadEncoding>> = Object.freeze({
+  4: 'fixed', // float_data
+  5: 'int32', // int32_data (also int8/uint8/int16/float16 bits)
+  7: 'int64', // int64_data
+  10: 'fixed', // double_data
+  11: 'uint64', // uint64_data
+});
+
 function readTensor(reader: WireReader, end: number): OnnxInitializer {
   const dims: number[] = [];
   let name = '';
   let type = 0;
-  let payload = 0;
+  let payloadBytes = 0;
+  let payload: TensorPayload = { kind: 'none' };
   let external = false;
-  let externalLength = 0;
+  const externalEntries: Record<string, string> = {};
   message(reader, end, (field, wireType) => {
     switch (field) {
       case 1:
@@ -121,24 +143,23 @@ function readTensor(reader: WireReader, end: number): OnnxInitializer {
       case 8:
         name = reader.string();
         return true;
-      case 9: // raw_data: skip over it without copying
-      case 4: // float_data
-      case 5: // int32_data
-      case 7: // int64_data
-      case 10: // double_data
-      case 11: // uint64_data
+      case 9: // raw_data: skip over it without copying, remembering where it is
+      case 4:
+      case 5:
+      case 7:
+      case 10:
+      case 11:
         if (wireType !== 2) return false;
         {
           const length = reader.uint32();
+          payload = { kind: 'inline', encoding: TYPED_FIELDS[field] ?? 'fixed', offset: reader.pos, length };
           reader.skip(length);
-          payload += length;
+          payloadBytes += length;
         }
         return true;
       case 13: // external_data: StringStringEntryProto { key = 1, value = 2 }
         external = true;
-        readEntry(reader, sub(reader), (key, value) => {
-          if (key === 'length') externalLength = Number(value);
-        });
+        readEntry(reader, sub(reader), (key, value) => (externalEntries[key] = value));
         return true;
       case 14:
         external = reader.int32() === 1 || external;
@@ -149,13 +170,23 @@ function readTensor(reader: WireReader, end: number): OnnxInitializer {
   });
   const elements = dims.reduce((product, dim) => product * dim, 1);
   const info = dataType(type);
+  const externalLength = Number(externalEntries['length'] ?? 0) || Math.ceil(elements * info.bytes);
+  if (external) {
+    payload = {
+      kind: 'external',
+      location: externalEntries['location'] ?? '',
+      offset: Number(externalEntries['offset'] ?? 0),
+      length: externalLength,
+    };
+  }
   return {
     name,
     dtype: info.name,
     dims,
     elements,
-    bytes: external ? externalLength || Math.ceil(elements * info.bytes) : payload,
+    bytes: external ? externalLength : payloadBytes,
     external,
+    payload,
   };
 }
 
@@ -177,10 +208,14 @@ function readAttribute(reader: WireReader, end: number): [string, AttributeValue
   const ints: number[] = [];
   const floats: number[] = [];
   const strings: string[] = [];
+  let type = 0;
   message(reader, end, (field, wireType) => {
     switch (field) {
       case 1:
         name = reader.string();
+        return true;
+      case 20:
+        type = reader.int32();
         return true;
       case 2:
         value = reader.float();
@@ -210,6 +245,8 @@ function readAttribute(reader: WireReader, end: number): [string, AttributeValue
   if (ints.length) value = ints;
   else if (floats.length) value = floats;
   else if (strings.length) value = strings;
+  // proto3 writers leave out zeros: an INT or FLOAT attribute without its value is 0.
+  else if (value === null && (type === 1 || type === 2)) value = 0;
   return [name, value];
 }
 
@@ -288,6 +325,7 @@ export function summarizeOnnx(bytes: Uint8Array): OnnxSummary {
     opsets: [],
     inputs: [],
     outputs: [],
+    valueInfo: [],
     nodes: [],
     initializers: [],
   };
@@ -327,6 +365,9 @@ export function summarizeOnnx(bytes: Uint8Array): OnnxSummary {
                 return true;
               case 12:
                 summary.outputs.push(readValueInfo(reader, sub(reader)));
+                return true;
+              case 13:
+                summary.valueInfo.push(readValueInfo(reader, sub(reader)));
                 return true;
               default:
                 return false;
