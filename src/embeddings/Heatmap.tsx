@@ -5,9 +5,9 @@
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import { orderByGroup } from './analysis.ts';
 import { HEATMAP_LIMIT } from './analysisProtocol.ts';
-import { cosineRgb } from './colours.ts';
+import { divergingRgb } from '../lib/colour.ts';
 import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
-import { useCanvas } from './useCanvas.ts';
+import { useCanvas } from '../app/useCanvas.ts';
 
 type Order = 'input' | 'label' | 'cluster';
 const MAX_SIDE = 560;
@@ -16,7 +16,7 @@ const squareSide = (width: number) => Math.min(width, MAX_SIDE);
 /** Cosines quantized to 512 levels, as RGBA words (little-endian: 0xAABBGGRR): no per-cell allocation. */
 const COLOUR_LEVELS = 512;
 const PALETTE = Uint32Array.from({ length: COLOUR_LEVELS }, (_, level) => {
-  const [r, g, b] = cosineRgb((level / (COLOUR_LEVELS - 1)) * 2 - 1);
+  const [r, g, b] = divergingRgb((level / (COLOUR_LEVELS - 1)) * 2 - 1);
   return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
 });
 

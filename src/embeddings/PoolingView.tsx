@@ -8,9 +8,9 @@ import { engine } from '../app/engine.ts';
 import { ErrorMessage } from '../app/ErrorMessage.tsx';
 import { normalizeRows, pool } from '../engine/pooling.ts';
 import type { TokenVectors } from '../engine/protocol.ts';
-import { cosineRgb } from './colours.ts';
+import { divergingRgb } from '../lib/colour.ts';
 import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
-import { useCanvas } from './useCanvas.ts';
+import { useCanvas } from '../app/useCanvas.ts';
 
 const ROW_HEIGHT = 14;
 const LABEL_WIDTH = 150;
@@ -33,7 +33,7 @@ function Strips({ strips }: { strips: Strip[] }) {
         context.fillText(strip.label.slice(0, 22), 0, top + ROW_HEIGHT / 2);
         const cell = (width - LABEL_WIDTH) / strip.values.length;
         strip.values.forEach((value, d) => {
-          const [r, g, b] = cosineRgb(value / scale);
+          const [r, g, b] = divergingRgb(value / scale);
           context.fillStyle = `rgb(${r}, ${g}, ${b})`;
           context.fillRect(LABEL_WIDTH + d * cell, top, Math.max(cell, 1), ROW_HEIGHT);
         });

@@ -7,7 +7,7 @@ import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import { PROJECTIONS, type Projection } from './analysisProtocol.ts';
 import { categoriesOf, categoryColour } from './colours.ts';
 import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
-import { useCanvas } from './useCanvas.ts';
+import { useCanvas } from '../app/useCanvas.ts';
 
 const HEIGHT = 420;
 const fixedHeight = () => HEIGHT;

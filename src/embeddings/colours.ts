@@ -1,6 +1,5 @@
 /**
- * Colours of the embeddings views: one per label or cluster (Tableau 10, then hues by golden angle),
- * and a diverging scale for cosines.
+ * Colours of the embeddings views: one per label or cluster (Tableau 10, then hues by golden angle).
  */
 const CATEGORY_COLOURS = [
   '#4e79a7',
@@ -28,13 +27,4 @@ export function categoriesOf(groups: readonly (string | number)[]): { names: str
     return positions.get(key) ?? 0;
   });
   return { names: [...positions.keys()], index };
-}
-
-/** RGB of a cosine in [-1, 1]: white at 0, blue towards 1, red towards -1. */
-export function cosineRgb(value: number): [number, number, number] {
-  const strength = Math.min(1, Math.abs(value));
-  const [r, g, b] = value >= 0 ? [37, 99, 235] : [220, 38, 38];
-  return [255 + (r - 255) * strength, 255 + (g - 255) * strength, 255 + (b - 255) * strength].map(
-    Math.round,
-  ) as [number, number, number];
 }

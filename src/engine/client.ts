@@ -127,6 +127,11 @@ export class EngineClient {
     return { ...running, done: running.done.then((event) => event.result) };
   }
 
+  /** The tokens a model's tokenizer makes of `text`; the model need not be loaded. */
+  tokenize(host: string, modelId: string, text: string): Promise<{ id: number; text: string }[]> {
+    return this.call({ type: 'tokenize', host, modelId, text }, 'tokenized').then((event) => event.tokens);
+  }
+
   /** A sentence's token vectors before pooling. */
   embedTokens(sentence: string): Promise<TokenVectors> {
     return this.call({ type: 'embed-tokens', sentence }, 'token-vectors').then((event) => event.result);

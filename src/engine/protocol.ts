@@ -9,8 +9,6 @@
  * must never import transformers.js or onnxruntime-web.
  */
 
-import type { OnnxSummary } from '../lib/onnx/summary.ts';
-
 export type RequestId = number;
 
 /** The backends the app can run on; `auto` picks WebGPU when an adapter exists, else WASM. */
@@ -240,6 +238,8 @@ export type EngineRequest =
       /** Read the model's own `sentence_embedding` output (pooled and projected in the graph) when it has one. */
       useModelPooling: boolean;
     }
+  /** The token ids a model's tokenizer makes of `text` (special tokens included, as the model reads it). */
+  | { type: 'tokenize'; id: RequestId; host: string; modelId: string; text: string }
   /** One sentence's token vectors (the last hidden state), to show how pooling makes a sentence vector. */
   | { type: 'embed-tokens'; id: RequestId; sentence: string }
   | { type: 'check'; id: RequestId; host: string; modelId: string }
@@ -270,21 +270,10 @@ export type EngineEvent =
   | { type: 'embed-progress'; id: RequestId; done: number; total: number }
   | { type: 'embedded'; id: RequestId; result: EmbeddingResult }
   | { type: 'token-vectors'; id: RequestId; result: TokenVectors }
+  | { type: 'tokenized'; id: RequestId; tokens: { id: number; text: string }[] }
   | { type: 'checked'; id: RequestId; report: RepositoryReport }
   | { type: 'rendered'; id: RequestId; view: PromptView }
   | { type: 'imported'; id: RequestId; host: string; modelId: string; task: ModelTask }
-  | { type: 'error'; id: RequestId; error: EngineErrorData };
-
-/** The inspector worker reads model files off the UI thread. */
-export type InspectorRequest = {
-  type: 'summarize';
-  id: RequestId;
-  host: string;
-  modelId: string;
-  path: string;
-};
-export type InspectorEvent =
-  | { type: 'summarized'; id: RequestId; summary: OnnxSummary; fileBytes: number; fromStore: boolean }
   | { type: 'error'; id: RequestId; error: EngineErrorData };
 
 /** Which loaded model a task runs in: chat and embedding models are held side by side. */

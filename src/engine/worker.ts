@@ -616,6 +616,46 @@ async function embedTokens(id: RequestId, sentence: string): Promise<void> {
   }
 }
 
+const tokenizers = new Map<string, Promise<PreTrainedTokenizer>>();
+
+/** The tokenizer of a loaded model, or one read for this (cached; tokenizer files are small). */
+function tokenizerFor(host: string, modelId: string): Promise<PreTrainedTokenizer> {
+  const matches = (loaded: LoadedModel | undefined) =>
+    loaded?.spec.host === host && loaded.spec.id === modelId;
+  if (chatSlot && matches(chatSlot.loaded)) return Promise.resolve(chatSlot.tokenizer);
+  if (embeddingSlot && matches(embeddingSlot.loaded))
+    return Promise.resolve(embeddingSlot.extractor.tokenizer);
+  const key = `${host} ${modelId}`;
+  let tokenizer = tokenizers.get(key);
+  if (!tokenizer) {
+    // In the load queue: transformers.js reads the host from a global.
+    tokenizer = loadQueue.then(() => {
+      env.remoteHost = host.endsWith('/') ? host : `${host}/`;
+      return AutoTokenizer.from_pretrained(modelId);
+    });
+    loadQueue = tokenizer.then(
+      () => {},
+      () => {},
+    );
+    tokenizer.catch(() => tokenizers.delete(key));
+    tokenizers.set(key, tokenizer);
+  }
+  return tokenizer;
+}
+
+async function tokenize(id: RequestId, host: string, modelId: string, text: string): Promise<void> {
+  const tokenizer = await tokenizerFor(host, modelId);
+  const ids = (tokenizer.encode(text) as number[]).map(Number);
+  post({
+    type: 'tokenized',
+    id,
+    tokens: ids.map((tokenId) => ({
+      id: tokenId,
+      text: tokenizer.decode([tokenId], { skip_special_tokens: false }),
+    })),
+  });
+}
+
 function context(request: EngineRequest): { modelId?: string; host?: string } {
   if (request.type === 'load') return { modelId: request.spec.id, host: request.spec.host };
   return {};
@@ -644,6 +684,8 @@ async function handle(request: EngineRequest): Promise<void> {
       );
     case 'embed-tokens':
       return embedTokens(request.id, request.sentence);
+    case 'tokenize':
+      return tokenize(request.id, request.host, request.modelId, request.text);
     case 'render':
       return renderPrompt(request.id, request.messages, request.maxNewTokens);
     case 'check':

@@ -1,81 +1,73 @@
+/**
+ * The inspector: opens a model (a loaded one, or any id on its host without loading it) and shows its
+ * architecture, graph, weights, tokenizer and card; for a repository with safetensors files, its tensors
+ * before anything is downloaded.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorMessage } from '../app/ErrorMessage.tsx';
-import { useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../app/store.ts';
-import type { LoadedModel, ModelSlot } from '../engine/protocol.ts';
-import { formatBytes, formatCount } from '../lib/format.ts';
-import { countParameters } from '../lib/onnx/parameters.ts';
-import { useInspectorStore, type Inspection } from './store.ts';
+import { DTYPES, type Dtype, type LoadedModel, type ModelSlot } from '../engine/protocol.ts';
+import { formatBytes } from '../lib/format.ts';
+import { CardView } from './CardView.tsx';
+import { GraphView } from './GraphView.tsx';
+import { HeadersView } from './HeadersView.tsx';
+import { Overview } from './Overview.tsx';
+import { TokenizerView } from './TokenizerView.tsx';
+import { WeightsView } from './WeightsView.tsx';
+import type { InspectTarget } from './protocol.ts';
+import { useInspectorStore } from './store.ts';
 
-function ConfigTable({ config }: { config: Record<string, unknown> }) {
-  const entries = Object.entries(config);
-  return (
-    <table className="kv" aria-label="config.json">
-      <tbody>
-        {entries.map(([key, value]) => (
-          <tr key={key}>
-            <th scope="row">{key}</th>
-            <td>{typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
+const TABS = {
+  overview: 'Overview',
+  graph: 'Graph',
+  weights: 'Weights',
+  tokenizer: 'Tokenizer',
+  card: 'Model card',
+} as const;
+type Tab = keyof typeof TABS;
 
-function Summary({ inspection }: { inspection: Inspection }) {
-  const [filter, setFilter] = useState('');
-  const { summary } = inspection;
-  const tiedEmbeddings = inspection.model.config['tie_word_embeddings'] === true;
-  const parameters = useMemo(() => countParameters(summary, { tiedEmbeddings }), [summary, tiedEmbeddings]);
-  const initializers = useMemo(
-    () => summary.initializers.filter((tensor) => tensor.name.toLowerCase().includes(filter.toLowerCase())),
-    [summary, filter],
-  );
+const targetOf = (model: LoadedModel): InspectTarget => ({
+  host: model.spec.host,
+  modelId: model.spec.id,
+  dtype: model.spec.dtype,
+});
+
+function OtherModel() {
+  const hostFor = useAppStore((state) => state.hostFor);
+  const { open, readHeaders } = useInspectorStore.getState();
+  const [modelId, setModelId] = useState('');
+  const [dtype, setDtype] = useState<Dtype>('q4');
+  const id = modelId.trim();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (id) void open({ host: hostFor(id), modelId: id, dtype });
+  };
   return (
-    <>
-      <h3>
-        {inspection.file} · {formatBytes(inspection.fileBytes)}
-        {inspection.fromStore ? ' · read from this device' : ''}
-      </h3>
-      <p data-testid="parameter-count" data-parameters={parameters.total}>
-        <strong>{formatCount(parameters.total)}</strong> parameters (
-        {parameters.total.toLocaleString('en-US')}) in {summary.initializers.length} initializers and{' '}
-        {summary.nodes.length} nodes. Opsets:{' '}
-        {summary.opsets.map((opset) => `${opset.domain || 'ai.onnx'} ${opset.version}`).join(', ')}.
-      </p>
-      <ul className="dtype-shares">
-        {Object.entries(parameters.byDtype).map(([dtype, share]) => (
-          <li key={dtype}>
-            {dtype}: {formatCount(share.parameters)} parameters in {share.tensors} tensors,{' '}
-            {formatBytes(share.bytes)}
-          </li>
-        ))}
-      </ul>
+    <form className="toolbar" onSubmit={submit} aria-label="Open another model">
       <label className="inline-field">
-        Filter initializers
-        <input type="search" value={filter} onChange={(event) => setFilter(event.target.value)} />
+        Model id
+        <input
+          value={modelId}
+          onChange={(event) => setModelId(event.target.value)}
+          placeholder="org/name"
+          spellCheck={false}
+        />
       </label>
-      <table className="initializers" aria-label="ONNX initializers">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Shape</th>
-            <th scope="col">Dtype</th>
-            <th scope="col">Bytes</th>
-          </tr>
-        </thead>
-        <tbody>
-          {initializers.map((tensor) => (
-            <tr key={tensor.name} data-testid="initializer-row">
-              <td>{tensor.name}</td>
-              <td>[{tensor.dims.join(', ')}]</td>
-              <td>{tensor.dtype}</td>
-              <td>{formatBytes(tensor.bytes)}</td>
-            </tr>
+      <label className="inline-field">
+        Weights
+        <select value={dtype} onChange={(event) => setDtype(event.target.value as Dtype)}>
+          {DTYPES.map((value) => (
+            <option key={value}>{value}</option>
           ))}
-        </tbody>
-      </table>
-    </>
+        </select>
+      </label>
+      <button type="submit" disabled={!id}>
+        Open without loading
+      </button>
+      <button type="button" disabled={!id} onClick={() => void readHeaders(hostFor(id), id)}>
+        Read safetensors headers
+      </button>
+    </form>
   );
 }
 
@@ -84,54 +76,81 @@ export function InspectorPanel() {
   const chat = useAppStore((state) => state.slots.chat.loaded);
   const embedding = useAppStore((state) => state.slots.embedding.loaded);
   const setFocusSlot = useAppStore((state) => state.setFocusSlot);
-  const inspection = useInspectorStore((state) => state.inspection);
+  const target = useInspectorStore((state) => state.target);
+  const opened = useInspectorStore((state) => state.opened);
   const reading = useInspectorStore((state) => state.reading);
   const error = useInspectorStore((state) => state.error);
-  const inspect = useInspectorStore((state) => state.inspect);
+  const open = useInspectorStore((state) => state.open);
+  const [tab, setTab] = useState<Tab>('overview');
   const loaded: Record<ModelSlot, LoadedModel | null> = { chat, embedding };
-  const model = loaded[focusSlot] ?? chat ?? embedding;
+  const focused = loaded[focusSlot] ?? chat ?? embedding;
 
+  // A newly loaded (or newly focused) model opens here; a model opened by id stays until then.
   useEffect(() => {
-    if (model && inspection?.model !== model) inspect(model);
-  }, [model, inspection, inspect]);
+    if (focused) void open(targetOf(focused));
+  }, [focused, open]);
 
-  if (!model) {
-    return (
-      <section className="panel" aria-label="Inspector">
-        <p className="muted">Load a model (header) to open it up here.</p>
-      </section>
-    );
-  }
   return (
     <section className="panel inspector-panel" aria-label="Inspector">
-      {chat && embedding && (
-        <div className="toolbar" role="group" aria-label="Model to inspect">
-          {(['chat', 'embedding'] as const).map((slot) => (
-            <button
-              key={slot}
-              type="button"
-              aria-pressed={model === loaded[slot]}
-              onClick={() => setFocusSlot(slot)}
-            >
-              {loaded[slot]?.spec.id}
-            </button>
-          ))}
-        </div>
-      )}
-      <h2>
-        {model.spec.id} <span className="muted">({model.spec.dtype})</span>
-      </h2>
-      <div className="inspector-columns">
-        <div>
-          <h3>config.json</h3>
-          <ConfigTable config={model.config} />
-        </div>
-        <div>
-          {reading && <p role="status">Reading {reading}…</p>}
-          <ErrorMessage message={error} />
-          {inspection && inspection.model === model && <Summary inspection={inspection} />}
-        </div>
+      <div className="toolbar" role="group" aria-label="Model to inspect">
+        {([chat, embedding].filter(Boolean) as LoadedModel[]).map((model) => (
+          <button
+            key={model.slot}
+            type="button"
+            aria-pressed={target?.modelId === model.spec.id && target.host === model.spec.host}
+            onClick={() => {
+              setFocusSlot(model.slot);
+              void open(targetOf(model));
+            }}
+          >
+            {model.spec.id} ({model.spec.dtype})
+          </button>
+        ))}
       </div>
+      <OtherModel />
+      <HeadersView />
+      {target && (
+        <h2>
+          {target.modelId} <span className="muted">({target.dtype})</span>
+        </h2>
+      )}
+      {!target && (
+        <p className="muted">Load a model (header), or open any model by its id, to look inside it.</p>
+      )}
+      {reading && (
+        <p role="status">
+          Reading {target?.modelId}
+          {reading.total ? `: ${formatBytes(reading.loaded)} of ${formatBytes(reading.total)}` : '…'}
+          {reading.total > 0 && (
+            <progress max={reading.total} value={reading.loaded} aria-label="Reading the model" />
+          )}
+        </p>
+      )}
+      <ErrorMessage message={error} />
+      {opened && (
+        <>
+          <div className="tabs" role="tablist" aria-label="Inspector views">
+            {(Object.keys(TABS) as Tab[]).map((key) => (
+              <button
+                key={key}
+                type="button"
+                role="tab"
+                aria-selected={tab === key}
+                onClick={() => setTab(key)}
+              >
+                {TABS[key]}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" aria-label={TABS[tab]}>
+            {tab === 'overview' && <Overview model={opened} />}
+            {tab === 'graph' && <GraphView model={opened} />}
+            {tab === 'weights' && <WeightsView model={opened} />}
+            {tab === 'tokenizer' && <TokenizerView model={opened} />}
+            {tab === 'card' && <CardView model={opened} />}
+          </div>
+        </>
+      )}
     </section>
   );
 }

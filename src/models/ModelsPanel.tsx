@@ -1,3 +1,4 @@
+import { OpennessTable } from './OpennessTable.tsx';
 import { ErrorMessage } from '../app/ErrorMessage.tsx';
 import { useState, type ChangeEvent, type DragEvent, type FormEvent } from 'react';
 import { engine } from '../app/engine.ts';
@@ -14,7 +15,7 @@ import {
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { assessFit } from './capability.ts';
 import { CATALOG, loadableSizes, recommendedAppDtype, type CatalogModel } from './catalog.ts';
-import { OPENNESS_ASPECTS, OPENNESS_LEVELS, type OpennessAspect } from './openness.ts';
+import { OPENNESS_LEVELS } from './openness.ts';
 import { useStorageStore } from './storageStore.ts';
 
 function freeStorage(usage: number | null, quota: number | null): number | null {
@@ -111,29 +112,7 @@ function CatalogEntry({ model }: { model: CatalogModel }) {
       </p>
       <details>
         <summary>Openness card: {OPENNESS_LEVELS[model.opennessLevel]}</summary>
-        <table className="kv">
-          <tbody>
-            {(Object.keys(OPENNESS_ASPECTS) as OpennessAspect[]).map((aspect) => {
-              const fact = model.openness[aspect];
-              return (
-                <tr key={aspect}>
-                  <th scope="row">{OPENNESS_ASPECTS[aspect]}</th>
-                  <td>{fact.status}</td>
-                  <td>
-                    {fact.note}{' '}
-                    {fact.source?.startsWith('https://') ? (
-                      <a href={fact.source} target="_blank" rel="noreferrer">
-                        source
-                      </a>
-                    ) : (
-                      fact.source
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <OpennessTable model={model} />
         <p className="muted">
           Sizes per format:{' '}
           {Object.entries(model.sizes)

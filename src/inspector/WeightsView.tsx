@@ -1,0 +1,317 @@
+/**
+ * Every tensor of the open file, sortable and filterable; for a picked one its statistics, histogram,
+ * a zoomable heatmap, and for quantized weights the way back from packed bytes to real values.
+ */
+import { useCallback, useMemo, useState, type MouseEvent } from 'react';
+import { useCanvas } from '../app/useCanvas.ts';
+import { divergingRgb } from '../lib/colour.ts';
+import { formatBytes } from '../lib/format.ts';
+import type { OnnxInitializer } from '../lib/onnx/summary.ts';
+import type { OpenedModel, TensorReport } from './protocol.ts';
+import { useInspectorStore } from './store.ts';
+
+type SortKey = 'order' | 'name' | 'elements' | 'dtype' | 'bytes';
+
+const HISTOGRAM_HEIGHT = 120;
+const histogramHeight = () => HISTOGRAM_HEIGHT;
+const squareSide = (width: number) => Math.min(width, 420);
+
+const number = (value: number) =>
+  Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0)
+    ? value.toExponential(3)
+    : value.toFixed(4);
+
+function Histogram({ report }: { report: TensorReport }) {
+  const { counts, min, max } = report.histogram;
+  const draw = useCallback(
+    (context: CanvasRenderingContext2D, width: number, height: number) => {
+      const peak = Math.max(...counts, 1);
+      const bar = width / counts.length;
+      context.fillStyle = '#2563eb';
+      counts.forEach((count, index) => {
+        const barHeight = (count / peak) * (height - 14);
+        context.fillRect(index * bar, height - 14 - barHeight, Math.max(bar - 1, 1), barHeight);
+      });
+      context.fillStyle = '#6b7280';
+      context.font = '11px system-ui, sans-serif';
+      context.textBaseline = 'bottom';
+      context.fillText(number(min), 0, height);
+      context.textAlign = 'right';
+      context.fillText(number(max), width, height);
+    },
+    [counts, min, max],
+  );
+  const { canvas } = useCanvas(histogramHeight, draw);
+  return (
+    <div className="canvas-box">
+      <canvas
+        ref={canvas}
+        data-testid="weight-histogram"
+        role="img"
+        aria-label={`Histogram of ${report.stats.count} values from ${number(min)} to ${number(max)}`}
+      />
+    </div>
+  );
+}
+
+function WeightHeatmap({ report }: { report: TensorReport }) {
+  const { cells, height: cellRows, width: cellCols, window, rows, cols } = report.heatmap;
+  const showTensor = useInspectorStore((state) => state.showTensor);
+  const scale = Math.max(Math.abs(report.stats.min), Math.abs(report.stats.max), 1e-12);
+  const draw = useCallback(
+    (context: CanvasRenderingContext2D, width: number, height: number) => {
+      const image = new ImageData(cellCols, cellRows);
+      cells.forEach((value, index) => {
+        const [r, g, b] = divergingRgb(value / scale);
+        image.data.set([r, g, b, 255], index * 4);
+      });
+      const bitmap = new OffscreenCanvas(cellCols, cellRows);
+      bitmap.getContext('2d')?.putImageData(image, 0, 0);
+      context.imageSmoothingEnabled = false;
+      context.drawImage(bitmap, 0, 0, width, height);
+    },
+    [cells, cellRows, cellCols, scale],
+  );
+  const { canvas, width } = useCanvas(squareSide, draw);
+  const zoomAt = (event: MouseEvent<HTMLCanvasElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const side = squareSide(width);
+    const [fx, fy] = [(event.clientX - box.left) / side, (event.clientY - box.top) / side];
+    const nextRows = Math.max(Math.ceil(window.rows / 2), Math.min(16, window.rows));
+    const nextCols = Math.max(Math.ceil(window.cols / 2), Math.min(16, window.cols));
+    const clamp = (value: number, size: number, total: number) =>
+      Math.max(0, Math.min(total - size, Math.round(value - size / 2)));
+    void showTensor(report.name, {
+      window: {
+        row: clamp(window.row + fy * window.rows, nextRows, rows),
+        col: clamp(window.col + fx * window.cols, nextCols, cols),
+        rows: nextRows,
+        cols: nextCols,
+      },
+    });
+  };
+  const zoomed = window.rows < rows || window.cols < cols;
+  return (
+    <>
+      <p className="muted">
+        Rows {window.row}–{window.row + window.rows - 1} and columns {window.col}–
+        {window.col + window.cols - 1} of {rows} × {cols}
+        {cellRows < window.rows || cellCols < window.cols
+          ? `, each cell the mean of about ${Math.ceil(window.rows / cellRows)} × ${Math.ceil(window.cols / cellCols)} values`
+          : ''}
+        . Blue is positive, red negative. Click to zoom in.{' '}
+        {zoomed && (
+          <button type="button" onClick={() => void showTensor(report.name, { window: null })}>
+            Zoom out
+          </button>
+        )}
+      </p>
+      <div className="canvas-box">
+        <canvas
+          ref={canvas}
+          data-testid="weight-heatmap"
+          role="img"
+          aria-label={`Heatmap of ${report.name}`}
+          onClick={zoomAt}
+        />
+      </div>
+    </>
+  );
+}
+
+function Dequantization({ report }: { report: TensorReport }) {
+  const quantization = report.quantization;
+  const showTensor = useInspectorStore((state) => state.showTensor);
+  const view = useInspectorStore((state) => state.tensor);
+  if (!quantization) return null;
+  const { block } = quantization;
+  return (
+    <section className="dequantization" aria-label="Dequantization" data-testid="dequantization">
+      <h4>From stored integers to real values</h4>
+      <p>
+        Stored as {quantization.description}. Showing {quantization.where}: value = (integer − zero point) ×
+        scale, with zero point {block.zeroPoint} and scale {number(block.scale)}.
+      </p>
+      {quantization.scheme === 'nbits' && view && (
+        <div className="toolbar">
+          <label className="inline-field">
+            Column
+            <input
+              type="number"
+              min={0}
+              max={report.dims[1] ?? 0}
+              value={view.column}
+              onChange={(event) =>
+                void showTensor(report.name, { column: Math.max(0, Number(event.target.value)) })
+              }
+            />
+          </label>
+          <label className="inline-field">
+            Block
+            <input
+              type="number"
+              min={0}
+              value={view.block}
+              onChange={(event) =>
+                void showTensor(report.name, { block: Math.max(0, Number(event.target.value)) })
+              }
+            />
+          </label>
+        </div>
+      )}
+      <table className="dequant-table">
+        <tbody>
+          <tr>
+            <th scope="row">Packed bytes</th>
+            <td>{block.bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(' ')}</td>
+          </tr>
+          <tr>
+            <th scope="row">Integers</th>
+            <td>{block.integers.join(' ')}</td>
+          </tr>
+          <tr>
+            <th scope="row">Real values</th>
+            <td>{block.values.map((value) => value.toFixed(4)).join(' ')}</td>
+          </tr>
+        </tbody>
+      </table>
+      {report.error ? (
+        <p data-testid="quantization-error">
+          Against the fp32 file’s <code>{report.error.against}</code>: largest error{' '}
+          {number(report.error.maxAbs)}, RMS error {number(report.error.rms)} (
+          {(report.error.relativeRms * 100).toFixed(2)}% of the weights’ RMS).
+        </p>
+      ) : (
+        <p className="muted">
+          Load the fp32 weights of this model once and the quantization error of every tensor shows here.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function TensorDetail() {
+  const view = useInspectorStore((state) => state.tensor);
+  if (!view) return <p className="muted">Pick a tensor to see its values.</p>;
+  const report = view.report?.name === view.name ? view.report : null;
+  return (
+    <section className="tensor-detail" aria-label="Tensor" data-testid="tensor-detail">
+      <h4>{view.name}</h4>
+      {view.error && <p role="alert">{view.error}</p>}
+      {!report && !view.error && <p role="status">Reading the values…</p>}
+      {report && (
+        <>
+          <p className="muted">
+            Stored as {report.storedDtype}; real values shaped [{report.dims.join(', ')}].
+          </p>
+          <dl className="kv-list" data-testid="tensor-stats">
+            {(
+              [
+                ['min', number(report.stats.min)],
+                ['max', number(report.stats.max)],
+                ['mean', number(report.stats.mean)],
+                ['std', number(report.stats.std)],
+                ['zeros', `${(report.stats.sparsity * 100).toFixed(2)}%`],
+                ['beyond 3σ', `${(report.stats.outliers * 100).toFixed(2)}%`],
+              ] as const
+            ).map(([label, value]) => (
+              <div key={label}>
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+          <Histogram report={report} />
+          <WeightHeatmap report={report} />
+          <Dequantization report={report} />
+        </>
+      )}
+    </section>
+  );
+}
+
+export function WeightsView({ model }: { model: OpenedModel }) {
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({
+    key: 'order',
+    descending: false,
+  });
+  const showTensor = useInspectorStore((state) => state.showTensor);
+  const selected = useInspectorStore((state) => state.tensor?.name);
+  const rows = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    const kept = model.summary.initializers
+      .map((tensor, order) => ({ tensor, order }))
+      .filter(
+        ({ tensor }) => !needle || tensor.name.toLowerCase().includes(needle) || tensor.dtype === needle,
+      );
+    const value = ({ tensor, order }: { tensor: OnnxInitializer; order: number }): number | string =>
+      sort.key === 'order'
+        ? order
+        : sort.key === 'name' || sort.key === 'dtype'
+          ? tensor[sort.key]
+          : tensor[sort.key];
+    return kept.sort((a, b) => {
+      const [x, y] = [value(a), value(b)];
+      const order =
+        typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      return sort.descending ? -order : order;
+    });
+  }, [model, filter, sort]);
+  const header = (key: SortKey, label: string) => (
+    <th scope="col" aria-sort={sort.key === key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+      <button
+        type="button"
+        className="link"
+        onClick={() => setSort({ key, descending: sort.key === key && !sort.descending })}
+      >
+        {label}
+      </button>
+    </th>
+  );
+  return (
+    <div className="weights-view">
+      <div className="weights-table">
+        <label className="inline-field">
+          Filter tensors
+          <input
+            type="search"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+            placeholder="name or dtype"
+          />
+        </label>
+        <p className="muted">
+          {rows.length} of {model.summary.initializers.length} tensors
+        </p>
+        <table className="initializers" aria-label="ONNX initializers">
+          <thead>
+            <tr>
+              {header('name', 'Name')}
+              <th scope="col">Shape</th>
+              {header('elements', 'Values')}
+              {header('dtype', 'Dtype')}
+              {header('bytes', 'Bytes')}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ tensor }) => (
+              <tr key={tensor.name} data-testid="initializer-row" aria-selected={selected === tensor.name}>
+                <td>
+                  <button type="button" className="link" onClick={() => void showTensor(tensor.name)}>
+                    {tensor.name}
+                  </button>
+                </td>
+                <td>[{tensor.dims.join(', ')}]</td>
+                <td>{tensor.elements.toLocaleString('en-US')}</td>
+                <td>{tensor.dtype}</td>
+                <td>{formatBytes(tensor.bytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <TensorDetail />
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { OPENNESS_ASPECTS, type OpennessAspect } from './openness.ts';
+import type { CatalogModel } from './catalog.ts';
+
+/** The openness card's facts: what is published about a model, each with its source. */
+export function OpennessTable({ model }: { model: CatalogModel }) {
+  return (
+    <table className="kv" aria-label={`Openness of ${model.label}`}>
+      <tbody>
+        {(Object.keys(OPENNESS_ASPECTS) as OpennessAspect[]).map((aspect) => {
+          const fact = model.openness[aspect];
+          return (
+            <tr key={aspect}>
+              <th scope="row">{OPENNESS_ASPECTS[aspect]}</th>
+              <td>{fact.status}</td>
+              <td>
+                {fact.note}{' '}
+                {fact.source?.startsWith('https://') ? (
+                  <a href={fact.source} target="_blank" rel="noreferrer">
+                    source
+                  </a>
+                ) : (
+                  fact.source
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
