@@ -175,3 +175,9 @@ export async function referenceOnnxInitializers(
   const model = decodeModel(await onnxBytes(id, dtype));
   return model.graph.initializers.map((tensor) => ({ name: tensor.name, dims: [...tensor.dims] }));
 }
+
+/** The token ids the model's tokenizer makes of `text`, special tokens included (as the model reads it). */
+export async function referenceTokenIds(id: string, text: string): Promise<number[]> {
+  const tokenizer = await AutoTokenizer.from_pretrained(modelDir(id));
+  return (tokenizer.encode(text) as number[]).map(Number);
+}

@@ -40,7 +40,7 @@ function OtherModel() {
   const id = modelId.trim();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (id) void open({ host: hostFor(id), modelId: id, dtype });
+    if (id) void open({ host: hostFor(id), modelId: id, dtype }, { pinned: true });
   };
   return (
     <form className="toolbar" onSubmit={submit} aria-label="Open another model">
@@ -54,7 +54,7 @@ function OtherModel() {
         />
       </label>
       <label className="inline-field">
-        Weights
+        Weights to open
         <select value={dtype} onChange={(event) => setDtype(event.target.value as Dtype)}>
           {DTYPES.map((value) => (
             <option key={value}>{value}</option>
@@ -81,14 +81,15 @@ export function InspectorPanel() {
   const reading = useInspectorStore((state) => state.reading);
   const error = useInspectorStore((state) => state.error);
   const open = useInspectorStore((state) => state.open);
+  const pinned = useInspectorStore((state) => state.pinned);
   const [tab, setTab] = useState<Tab>('overview');
   const loaded: Record<ModelSlot, LoadedModel | null> = { chat, embedding };
   const focused = loaded[focusSlot] ?? chat ?? embedding;
 
-  // A newly loaded (or newly focused) model opens here; a model opened by id stays until then.
+  // A newly loaded (or newly focused) model opens here, unless the reader opened another one by id.
   useEffect(() => {
-    if (focused) void open(targetOf(focused));
-  }, [focused, open]);
+    if (focused && !pinned) void open(targetOf(focused));
+  }, [focused, pinned, open]);
 
   return (
     <section className="panel inspector-panel" aria-label="Inspector">

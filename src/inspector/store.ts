@@ -60,7 +60,9 @@ interface InspectorState {
   opened: OpenedModel | null;
   reading: { loaded: number; total: number } | null;
   error: string | null;
-  open(target: InspectTarget): Promise<void>;
+  /** Opened by id (not a loaded model): a model that finishes loading meanwhile does not replace it. */
+  pinned: boolean;
+  open(target: InspectTarget, options?: { pinned?: boolean }): Promise<void>;
 
   tensor: TensorView | null;
   showTensor(name: string, options?: Partial<Pick<TensorView, 'window' | 'column' | 'block'>>): Promise<void>;
@@ -82,8 +84,10 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
   opened: null,
   reading: null,
   error: null,
+  pinned: false,
 
-  async open(target) {
+  async open(target, { pinned = false } = {}) {
+    set({ pinned });
     if (sameTarget(get().target, target) && (get().opened || get().reading)) return;
     set({
       target,

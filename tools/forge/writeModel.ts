@@ -32,6 +32,7 @@ import {
   loadCorpus,
 } from './tokenizers/configs.ts';
 import { trainWordPiece } from './tokenizers/wordpiece.ts';
+import { safetensorsOf } from './safetensors.ts';
 
 export const STAMP_FILE = '.forge-stamp';
 /** Bump when the folder layout changes in a way the source hash would not show. */
@@ -215,6 +216,7 @@ ${preset.description}
 
 ## Files
 
+- \`model.safetensors\`: the fp32 parameters in Hugging Face names and layouts
 ${files}
 
 The quantized files follow Transformers.js conventions: \`_quantized\` is onnxruntime dynamic int8 quantization (DynamicQuantizeLinear + MatMulInteger), \`_q4\` uses MatMulNBits (4-bit, blocks of 32). The embedding Gather stays fp32.
@@ -374,6 +376,9 @@ export async function writeModelFolder(
     record('README.md', [card]);
 
     const fp32 = await timed('build fp32', () => buildPresetModel(preset));
+    const safetensors = await timed('safetensors', () => safetensorsOf(fp32));
+    await writeFile(join(staging, 'model.safetensors'), safetensors);
+    record('model.safetensors', [safetensors]);
     for (const dtype of preset.dtypes) {
       const graph =
         dtype === 'fp32' ? fp32 : await timed(`quantize ${dtype}`, () => quantizeModel(fp32, dtype));

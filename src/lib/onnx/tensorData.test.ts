@@ -123,3 +123,32 @@ describe('dequantization equals onnxruntime', () => {
     });
   });
 });
+
+describe('external data', () => {
+  it('reads a tensor stored in a .onnx_data file at its offset', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', 'float32', [2]);
+    const first = g.initializer('first', 'float32', [2], Float32Array.from([1, 2]));
+    // Large enough to leave the .onnx file (small tensors stay inline).
+    const big = Float32Array.from({ length: 4096 }, (_, i) => i / 4 - 100);
+    const second = g.initializer('second', 'float32', [4096], big);
+    g.output(g.op('Add', [x, first]), 'y', 'float32', [2]);
+    g.output(g.op('Identity', [second]), 'z', 'float32', [4096]);
+    const encoded = encodeModel(g.toModel(), {
+      externalDataFile: 'model.onnx_data',
+      externalThresholdBytes: 0,
+    });
+    const data = new Uint8Array(encoded.externalData?.flatMap((chunk) => Array.from(chunk)) ?? []);
+    const summary = summarizeOnnx(encoded.onnx);
+    const tensor = summary.initializers.find((candidate) => candidate.name === 'second');
+    expect(tensor?.payload).toMatchObject({ kind: 'external', location: 'model.onnx_data' });
+    if (!tensor) return;
+    const files: string[] = [];
+    const values = tensorValues(tensor, encoded.onnx, (location, offset, length) => {
+      files.push(location);
+      return data.subarray(offset, offset + length);
+    });
+    expect(values).toEqual(big);
+    expect(files).toEqual(['model.onnx_data']);
+  });
+});
