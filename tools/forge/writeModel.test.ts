@@ -57,6 +57,7 @@ describe('forged model folders', () => {
         'README.md',
         'config.json',
         'generation_config.json',
+        'model.safetensors',
         'tokenizer.json',
         'tokenizer_config.json',
         ...Object.values(DTYPE_FILES).map((f) => join('onnx', f)),
