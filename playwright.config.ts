@@ -30,6 +30,8 @@ export default defineConfig<BackendOption>({
   use: {
     baseURL: `http://localhost:${PORT}`,
     trace: 'retain-on-failure',
+    // The service worker reloads a page the first time it takes control; e2e/pwa.spec.ts allows it.
+    serviceWorkers: 'block',
   },
   projects: [
     {

@@ -17,7 +17,7 @@ function isLocal(url: string): boolean {
   return LOCAL_HOSTS.has(parsed.hostname);
 }
 
-export const test = base.extend<BackendOption & { localOnly: void }>({
+export const test = base.extend<BackendOption & { localOnly: void; noCspViolations: void }>({
   backend: ['wasm', { option: true }],
   localOnly: [
     async ({ context }, use) => {
@@ -26,6 +26,31 @@ export const test = base.extend<BackendOption & { localOnly: void }>({
       await use();
       const escaped = requests.filter((url) => !isLocal(url));
       expect(escaped, 'requests that left localhost').toEqual([]);
+    },
+    { auto: true },
+  ],
+  noCspViolations: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      await context.exposeBinding('__glassboxCspViolation', (_source, text: string) => violations.push(text));
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          const report = (window as unknown as { __glassboxCspViolation?: (text: string) => void })
+            .__glassboxCspViolation;
+          report?.(
+            `${event.violatedDirective} blocked ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`,
+          );
+        });
+      });
+      // A worker's blocked request shows only as a failed request.
+      context.on('requestfailed', (request) => {
+        if (request.failure()?.errorText === 'csp') violations.push(`blocked ${request.url()}`);
+      });
+      context.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await use();
+      expect(violations, 'Content Security Policy violations').toEqual([]);
     },
     { auto: true },
   ],

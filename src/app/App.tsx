@@ -5,10 +5,14 @@ import { InspectorPanel } from '../inspector/InspectorPanel.tsx';
 import { ModelsPanel } from '../models/ModelsPanel.tsx';
 import { StoragePanel } from '../models/StoragePanel.tsx';
 import { DEFAULT_CHAT_MODEL_ID } from '../models/catalog.ts';
+import { NetworkPanel } from '../privacy/NetworkPanel.tsx';
+import { useLedgerStore } from '../privacy/ledgerStore.ts';
+import { UpdateBanner } from '../pwa/PwaBanners.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Header } from './Header.tsx';
 import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
 import { useAppStore } from './store.ts';
+import { whenLedgerReady } from '../pwa/register.ts';
 
 const PANEL_LABELS: Record<Panel, string> = {
   chat: 'Chat',
@@ -16,6 +20,7 @@ const PANEL_LABELS: Record<Panel, string> = {
   inspector: 'Inspector',
   models: 'Models',
   storage: 'Storage',
+  network: 'Network',
 };
 
 function usePanel(initial: Panel): Panel {
@@ -37,10 +42,28 @@ async function start(): Promise<void> {
   started = true;
   const app = useAppStore.getState();
   app.addNotices(startup.problems.map((problem) => `Link ignored: ${problem}`));
-  if (startup.link.host) app.setMirror(startup.link.host);
+  await whenLedgerReady();
+  // A new host reloads the page once so its security policy allows it; the link applies again then.
+  if (startup.link.host && app.setMirror(startup.link.host)) return;
   if (startup.link.backend) app.setBackendChoice(startup.link.backend);
   await app.probe();
   await app.loadModel(startup.link.model ?? DEFAULT_CHAT_MODEL_ID, startup.link.dtype ?? 'fp32');
+}
+
+// The ledger counts what leaves the tab from the moment a model is ready.
+useAppStore.subscribe((state) => {
+  if (state.slots.chat.loaded || state.slots.embedding.loaded) useLedgerStore.getState().markModelReady();
+});
+
+function OfflineBanner() {
+  const offline = useLedgerStore((state) => state.offline);
+  if (!offline) return null;
+  return (
+    <p className="warning offline-banner" role="status">
+      Offline switch on: only the app and the models stored on this device work. Downloading a model, checking
+      a Hub id and reading headers are refused (see Network).
+    </p>
+  );
 }
 
 export function App() {
@@ -52,6 +75,8 @@ export function App() {
   return (
     <div className="app">
       <Header panel={panel} />
+      <UpdateBanner />
+      <OfflineBanner />
       <nav className="tabs" aria-label="Panels">
         {PANELS.map((name) => (
           <a key={name} href={`#/${name}`} aria-current={panel === name ? 'page' : undefined}>
@@ -66,6 +91,7 @@ export function App() {
           {panel === 'inspector' && <InspectorPanel />}
           {panel === 'models' && <ModelsPanel />}
           {panel === 'storage' && <StoragePanel />}
+          {panel === 'network' && <NetworkPanel />}
         </ErrorBoundary>
       </main>
     </div>

@@ -1,6 +1,8 @@
 import type { BackendChoice, Dtype, ModelSlot } from '../engine/protocol.ts';
 import { DTYPES } from '../engine/protocol.ts';
 import { CATALOG } from '../models/catalog.ts';
+import { NetworkIndicator } from '../privacy/NetworkPanel.tsx';
+import { InstallButton } from '../pwa/PwaBanners.tsx';
 import { BackendBadge } from './BackendBadge.tsx';
 import type { Panel } from './deepLink.ts';
 import { useAppStore } from './store.ts';
@@ -11,6 +13,7 @@ const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
   inspector: null,
   models: null,
   storage: null,
+  network: null,
 };
 
 export function Header({ panel }: { panel: Panel }) {
@@ -88,6 +91,8 @@ export function Header({ panel }: { panel: Panel }) {
           </select>
         </label>
         <BackendBadge model={slot.loaded} />
+        <NetworkIndicator />
+        <InstallButton />
       </div>
       {notices.length > 0 && (
         <div className="notices" role="alert">

@@ -8,7 +8,14 @@
  */
 import { DTYPES, type BackendChoice, type Dtype } from '../engine/protocol.ts';
 
-export const PANELS = Object.freeze(['chat', 'embeddings', 'inspector', 'models', 'storage'] as const);
+export const PANELS = Object.freeze([
+  'chat',
+  'embeddings',
+  'inspector',
+  'models',
+  'storage',
+  'network',
+] as const);
 export type Panel = (typeof PANELS)[number];
 
 const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'webgpu'];

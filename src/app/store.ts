@@ -3,6 +3,7 @@
  * slots with their load state. Panels read their slot from here and ask it to load.
  */
 import { create } from 'zustand';
+import { allowModelHost } from '../pwa/register.ts';
 import type { Running } from '../engine/client.ts';
 import { EngineError } from '../engine/errors.ts';
 import {
@@ -46,7 +47,8 @@ interface AppState {
   notices: string[];
   probe(): Promise<void>;
   setBackendChoice(choice: BackendChoice): void;
-  setMirror(mirror: string | null): void;
+  /** Returns true when the page reloads so its security policy allows the new host. */
+  setMirror(mirror: string | null): boolean;
   /** Where a model's files come from: the mirror if set, else the app itself (forged demo models) or the Hub. */
   hostFor(id: string): string;
   /** Loads a model into its slot; `from` overrides where it comes from (a folder imported from disk). */
@@ -63,10 +65,20 @@ const loads = new Map<ModelSlot, Running<LoadedModel>>();
 
 const emptySlot: SlotState = { loaded: null, loading: null, error: null };
 
+/** The mirror survives reloads: a classroom sets it once (and the page reloads to allow it, see pwa/). */
+const MIRROR_KEY = 'glassbox-mirror';
+function savedMirror(): string | null {
+  try {
+    return localStorage.getItem(MIRROR_KEY);
+  } catch {
+    return null;
+  }
+}
+
 export const useAppStore = create<AppState>()((set, get) => ({
   capabilities: null,
   backendChoice: 'auto',
-  mirror: null,
+  mirror: savedMirror(),
   slots: { chat: emptySlot, embedding: emptySlot },
   focusSlot: 'chat',
   notices: [],
@@ -86,6 +98,13 @@ export const useAppStore = create<AppState>()((set, get) => ({
 
   setMirror(mirror) {
     set({ mirror });
+    try {
+      if (mirror) localStorage.setItem(MIRROR_KEY, mirror);
+      else localStorage.removeItem(MIRROR_KEY);
+    } catch {
+      // Storage may be disabled: the mirror then lasts until the tab closes.
+    }
+    return allowModelHost(mirror);
   },
 
   hostFor(id) {

@@ -88,6 +88,9 @@ env.allowRemoteModels = true;
 // Model files come from our own store (verified, resumable, one copy on the device), not transformers.js' cache.
 env.useBrowserCache = false;
 env.useCustomCache = false;
+// The service worker already keeps ONNX Runtime's files; transformers.js' wasm cache would re-import the
+// factory from a blob: URL, which the Content Security Policy (script-src 'self') rightly refuses.
+env.useWasmCache = false;
 env.fetch = storeFetch;
 env.remotePathTemplate = '{model}/resolve/{revision}/';
 

@@ -130,7 +130,7 @@ export function InspectorPanel() {
       <ErrorMessage message={error} />
       {opened && (
         <>
-          <div className="tabs" role="tablist" aria-label="Inspector views">
+          <div className="view-tabs" role="tablist" aria-label="Inspector views">
             {(Object.keys(TABS) as Tab[]).map((key) => (
               <button
                 key={key}

@@ -7,6 +7,7 @@
 import { modelFileUrl, type ModelTask } from '../engine/protocol.ts';
 import { findModel } from './catalog.ts';
 import type { ModelStore } from './storage/modelStore.ts';
+import { offlineRefusalMessage, refusedByOfflineSwitch } from '../pwa/protocol.ts';
 
 export function taskFromConfig(config: { architectures?: unknown }): ModelTask {
   const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
@@ -26,6 +27,7 @@ export async function resolveTask(host: string, id: string, store: ModelStore): 
   if (stored) return taskFromConfig(JSON.parse(await stored.text()) as { architectures?: unknown });
   const url = modelFileUrl(host, id, 'config.json');
   const response = await fetch(url);
+  if (refusedByOfflineSwitch(response)) throw new Error(offlineRefusalMessage(url));
   if (!response.ok) throw new Error(`${url} answered ${response.status}: is "${id}" a model on this host?`);
   return taskFromConfig((await response.json()) as { architectures?: unknown });
 }

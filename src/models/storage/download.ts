@@ -12,6 +12,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { EngineError } from '../../engine/errors.ts';
+import { offlineRefusalMessage, refusedByOfflineSwitch } from '../../pwa/protocol.ts';
 
 /** What a download needs of the store (the OPFS `ModelStore` in the app, an in-memory one in tests). */
 export interface DownloadStore {
@@ -149,6 +150,7 @@ export async function downloadToStore(
       return 'absent';
     }
     if (response.status === 416 && total !== null && offset >= total) break; // already complete
+    if (refusedByOfflineSwitch(response)) throw new EngineError('network', offlineRefusalMessage(target.url));
     if (response.status >= 500 || response.status === 429) {
       await retry(`the host answered ${response.status}`);
       continue;
