@@ -9,7 +9,11 @@ import {
   referenceParameterCount,
   referenceTokenIds,
 } from './reference.ts';
-import { startMirrorProcess, type MirrorProcess } from '../tools/mirror/testing/process.ts';
+import {
+  startLoggingMirror,
+  startMirrorProcess,
+  type MirrorProcess,
+} from '../tools/mirror/testing/process.ts';
 
 const MODEL = 'glassbox/tiny-chat';
 
@@ -128,15 +132,7 @@ test.describe('inspector', () => {
   });
 
   test('safetensors headers give the parameter count with Range requests only', async ({ page, backend }) => {
-    mirror = await startMirrorProcess([
-      'public/models',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--log-json',
-      '-',
-    ]);
+    mirror = await startLoggingMirror('public/models');
     await openApp(page, { backend, panel: 'inspector' });
     await useMirror(page, mirror.url);
     await page.getByLabel('Model id').fill(MODEL);

@@ -3,15 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expectBackend, openApp, test, expect } from './fixtures.ts';
-import { startMirrorProcess, type MirrorProcess } from '../tools/mirror/testing/process.ts';
+import { startLoggingMirror, type MirrorProcess } from '../tools/mirror/testing/process.ts';
 import { modelDir } from './reference.ts';
 
 const MODEL = 'glassbox/tiny-chat';
 
-/** The mirror command on a free loopback port, logging its requests as JSON for the test to read. */
-function startMirror(root: string, faults: string[] = []): Promise<MirrorProcess> {
-  return startMirrorProcess([root, '--port', '0', '--host', '127.0.0.1', '--log-json', '-', ...faults]);
-}
 const WEIGHTS = 'glassbox/tiny-chat/resolve/main/onnx/model.onnx';
 
 test.describe('models from a mirror, on the device, and from disk', () => {
@@ -34,7 +30,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
   test('a download cut mid-file resumes with a Range request, reaches 100% and the model chats', async ({
     page,
   }) => {
-    mirror = await startMirror('public/models', ['--drop-once', `${WEIGHTS}:100000`]);
+    mirror = await startLoggingMirror('public/models', ['--drop-once', `${WEIGHTS}:100000`]);
     // As a teacher's student would: set the classroom mirror, pick the model in the catalog.
     await openApp(page, { backend: 'wasm', panel: 'models' });
     await page.getByLabel('Mirror URL').fill(mirror.url);
@@ -61,7 +57,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
   });
 
   test('a corrupted file is rejected with a clear message and not stored', async ({ page }) => {
-    mirror = await startMirror('public/models', ['--corrupt', `${WEIGHTS}:bytes`]);
+    mirror = await startLoggingMirror('public/models', ['--corrupt', `${WEIGHTS}:bytes`]);
     await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
     await expect(page.getByRole('alert').filter({ hasText: 'arrived damaged' })).toContainText('sha256');
     await expect(page.getByTestId('backend-badge')).toHaveText('no model');
@@ -77,7 +73,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
   test('a stored model reloads with no request to the host; deleting it frees the space', async ({
     page,
   }) => {
-    mirror = await startMirror('public/models');
+    mirror = await startLoggingMirror('public/models');
     const link = {
       host: mirror.url,
       model: MODEL,
@@ -146,7 +142,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
       JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama' }),
     );
     writeFileSync(path.join(root, 'someone/pytorch-only/model.safetensors'), 'not really weights');
-    mirror = await startMirror(root);
+    mirror = await startLoggingMirror(root);
 
     await openApp(page, { backend: 'wasm', panel: 'models' });
     await page.getByLabel('Mirror URL').fill(mirror.url);

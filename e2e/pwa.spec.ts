@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expectBackend, test, expect } from './fixtures.ts';
 import { startStaticServer, type StaticServer } from './staticServer.ts';
-import { startMirrorProcess, type MirrorProcess } from '../tools/mirror/testing/process.ts';
+import { startLoggingMirror, type MirrorProcess } from '../tools/mirror/testing/process.ts';
 
 // The service worker is what these tests are about (elsewhere it is blocked: it reloads a page once).
 test.use({ serviceWorkers: 'allow' });
@@ -94,15 +94,7 @@ test.describe('offline app and visible privacy', () => {
   test('the offline switch refuses a model that is not on the device, reports it, and nothing reaches its host', async ({
     page,
   }) => {
-    mirror = await startMirrorProcess([
-      'public/models',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--log-json',
-      '-',
-    ]);
+    mirror = await startLoggingMirror('public/models');
     await openFromStaticHost(page);
     await expectBackend(page, 'wasm');
     await page.getByRole('link', { name: 'Network' }).click();

@@ -15,6 +15,37 @@ const POOLING_NAMES: Record<Pooling, string> = {
   last_token: 'last token',
 };
 
+function ColumnSelect({
+  label,
+  columns,
+  value,
+  optional = false,
+  onChange,
+}: {
+  label: string;
+  columns: string[];
+  value: number | null;
+  optional?: boolean;
+  onChange: (column: number | null) => void;
+}) {
+  return (
+    <label className="inline-field">
+      {label}
+      <select
+        value={value ?? ''}
+        onChange={(event) => onChange(event.target.value === '' ? null : Number(event.target.value))}
+      >
+        {optional && <option value="">none</option>}
+        {columns.map((name, index) => (
+          <option key={index} value={index}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function ImportColumns() {
   const pending = useEmbeddingsStore((state) => state.pendingImport);
   const { chooseColumns, finishImport, cancelImport } = useEmbeddingsStore.getState();
@@ -25,35 +56,19 @@ function ImportColumns() {
       <p>
         {pending.fileName}: {table.rows.length} rows, {table.columns.length} columns.
       </p>
-      <label className="inline-field">
-        Text column
-        <select
-          value={textColumn}
-          onChange={(event) => chooseColumns(Number(event.target.value), labelColumn)}
-        >
-          {table.columns.map((name, index) => (
-            <option key={index} value={index}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="inline-field">
-        Label column
-        <select
-          value={labelColumn ?? ''}
-          onChange={(event) =>
-            chooseColumns(textColumn, event.target.value === '' ? null : Number(event.target.value))
-          }
-        >
-          <option value="">none</option>
-          {table.columns.map((name, index) => (
-            <option key={index} value={index}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ColumnSelect
+        label="Text column"
+        columns={table.columns}
+        value={textColumn}
+        onChange={(column) => column !== null && chooseColumns(column, labelColumn)}
+      />
+      <ColumnSelect
+        label="Label column"
+        columns={table.columns}
+        value={labelColumn}
+        optional
+        onChange={(column) => chooseColumns(textColumn, column)}
+      />
       <button type="button" onClick={finishImport}>
         Use these columns
       </button>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metadataTsv, npy, parseMetadataTsv, parseVectorsTsv, vectorsTsv } from './exportFormats.ts';
+import { mapTsv, metadataTsv, npy, parseMetadataTsv, parseVectorsTsv, vectorsTsv } from './exportFormats.ts';
 
 describe('export formats', () => {
   it('write vectors.tsv and metadata.tsv that parse back to the same vectors and labels', () => {
@@ -12,6 +12,12 @@ describe('export formats', () => {
     expect(parseMetadataTsv(text)).toEqual({ sentences: ['Tabs here', 'Two lines'], labels: ['x', 'y'] });
     expect(metadataTsv(['a', 'b'], null)).toBe('a\nb\n');
     expect(parseMetadataTsv('a\nb\n')).toEqual({ sentences: ['a', 'b'], labels: null });
+  });
+
+  it('write the map as TSV with a header row', () => {
+    expect(mapTsv(Float32Array.from([0.5, -1, 2, 3]), ['a\tb', 'c'], ['x', 'y'])).toBe(
+      'x\ty\tsentence\tlabel\n0.5\t-1\ta b\tx\n2\t3\tc\ty\n',
+    );
   });
 
   it('write .npy version 1.0: magic, a 64-byte aligned header, little-endian float32', () => {

@@ -82,3 +82,17 @@ export function npy(values: Float32Array, rows: number, columns: number): Uint8A
   values.forEach((value, index) => data.setFloat32(index * 4, value, true));
   return bytes;
 }
+
+/** The 2D map as TSV: `x`, `y`, the sentence and its label, one row per point. */
+export function mapTsv(
+  coordinates: Float32Array,
+  sentences: readonly string[],
+  labels: readonly string[] | null,
+): string {
+  const rows = sentences.map((sentence, index) =>
+    [coordinates[index * 2], coordinates[index * 2 + 1], cell(sentence), cell(labels?.[index] ?? '')].join(
+      '\t',
+    ),
+  );
+  return `${['x\ty\tsentence\tlabel', ...rows].join('\n')}\n`;
+}

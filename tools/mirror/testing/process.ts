@@ -68,3 +68,8 @@ export function startMirrorProcess(args: readonly string[]): Promise<MirrorProce
     });
   });
 }
+
+/** The mirror on a free loopback port, logging its requests as JSON for the test to read. */
+export function startLoggingMirror(root: string, extraArgs: readonly string[] = []): Promise<MirrorProcess> {
+  return startMirrorProcess([root, '--port', '0', '--host', '127.0.0.1', '--log-json', '-', ...extraArgs]);
+}
