@@ -18,6 +18,12 @@ describe('renderMarkdown', () => {
     expect(html).toContain('<b>b</b>');
   });
 
+  it('drops event handlers from raw HTML and keeps its other attributes', () => {
+    const html = renderMarkdown('<div onclick="x()" title="kept">a</div> <span onmouseover=\'y()\'>b</span>');
+    expect(html).toContain('title="kept"');
+    expect(html).not.toMatch(/onclick|onmouseover/);
+  });
+
   it('opens links in a new tab without handing over the page', () => {
     expect(renderMarkdown('[docs](https://huggingface.co)')).toContain(
       'target="_blank" rel="noopener noreferrer"',

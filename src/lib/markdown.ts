@@ -51,6 +51,13 @@ const FORBID_TAGS = [
   'math',
 ];
 
+/**
+ * Event-handler attributes in raw HTML (`onerror=…`), removed before DOMPurify parses the HTML: DOMPurify
+ * removes them too, but its parse makes the browser report each one as a CSP violation (never run).
+ */
+const EVENT_HANDLER_ATTRIBUTE = /\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
+marked.use({ renderer: { html: ({ text }) => text.replace(EVENT_HANDLER_ATTRIBUTE, '') } });
+
 let hooked = false;
 function purifier(): typeof DOMPurify {
   if (!hooked) {
