@@ -118,6 +118,17 @@ test.describe('offline app and visible privacy', () => {
     const refused = page.getByTestId('ledger-row').and(page.locator('[data-outcome="refused"]'));
     await expect(refused.first()).toContainText(new URL(mirror.url).host);
     expect(mirror.requests(), 'requests that reached the model host').toEqual([]);
+
+    // The ledger exports as JSON, refusals included.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export JSON' }).click();
+    const ledger = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as {
+      entries: { url: string; outcome: string; purpose: string }[];
+    };
+    expect(
+      ledger.entries.some((entry) => entry.outcome === 'refused' && entry.url.startsWith(mirror?.url ?? '-')),
+    ).toBe(true);
+    expect(ledger.entries.some((entry) => entry.outcome === 'device' && entry.purpose === 'app')).toBe(true);
   });
 
   test('a new build is offered as an update; accepting it reloads into it and keeps the conversations', async ({

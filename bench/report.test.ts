@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { markdownTable, median, meetsTarget, summarize } from './report.ts';
+
+describe('benchmark report', () => {
+  it('takes medians of odd and even run counts', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow();
+  });
+
+  it('puts the app next to native with the ratio app/native', () => {
+    const decode = summarize({
+      metric: 'decode',
+      backend: 'wasm ×2',
+      dtype: 'fp32',
+      unit: 'tok/s',
+      higherIsBetter: true,
+      app: [90, 95, 100],
+      native: [100, 100, 120],
+    });
+    expect(decode).toMatchObject({ app: 95, native: 100, ratio: 0.95, runs: 3 });
+    expect(meetsTarget(decode, 0.95)).toBe(true);
+
+    const ttft = summarize({
+      metric: 'ttft turn 10',
+      backend: 'wasm ×2',
+      dtype: 'q8',
+      unit: 'ms',
+      higherIsBetter: false,
+      app: [130, 120, 125],
+      native: [100, 100, 100],
+    });
+    expect(ttft.ratio).toBe(1.25);
+    expect(meetsTarget(ttft, 0.95)).toBe(false);
+
+    const memory = summarize({
+      metric: 'peak memory',
+      backend: 'wasm ×2',
+      dtype: 'fp32',
+      unit: 'MB',
+      higherIsBetter: false,
+      app: [300],
+      native: null,
+    });
+    expect(memory.ratio).toBeNull();
+    expect(meetsTarget(memory, 0.95)).toBeNull();
+
+    expect(markdownTable([decode, memory])).toBe(
+      '| Metric | Backend | Dtype | App | Native | App/native | Runs |\n' +
+        '| --- | --- | --- | --- | --- | --- | --- |\n' +
+        '| decode | wasm ×2 | fp32 | 95.0 tok/s | 100 tok/s | 0.95× | 3 |\n' +
+        '| peak memory | wasm ×2 | fp32 | 300 MB | — | — | 1 |\n',
+    );
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * The benchmark's report: every figure as the median of its runs, next to native onnxruntime-node's
+ * on the same model files and threads, with the ratio app/native, as a markdown table and JSON.
+ *
+ *   summarize({ metric: 'decode', unit: 'tok/s', higherIsBetter: true, app: [9, 10, 11], native: [10, 10, 12] })
+ *   // → { app: 10, native: 10, ratio: 1, … }
+ */
+
+export interface Measurement {
+  /** What was measured: `decode`, `prefill`, `ttft turn 10`, `embeddings (batch 16)`, … */
+  metric: string;
+  /** `wasm ×1`, `wasm ×2`, `webgpu` */
+  backend: string;
+  dtype: string;
+  unit: string;
+  /** Throughputs are better high, times better low; the ratio is app/native either way. */
+  higherIsBetter: boolean;
+  /** One value per run (warm-up excluded). */
+  app: number[];
+  /** The native baseline's runs, or null where there is none (browser-only figures). */
+  native: number[] | null;
+}
+
+export interface SummaryRow extends Omit<Measurement, 'app' | 'native'> {
+  app: number;
+  native: number | null;
+  /** app / native (null without a baseline). */
+  ratio: number | null;
+  runs: number;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('the median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+}
+
+export function summarize(measurement: Measurement): SummaryRow {
+  const app = median(measurement.app);
+  const native = measurement.native && measurement.native.length > 0 ? median(measurement.native) : null;
+  const { metric, backend, dtype, unit, higherIsBetter } = measurement;
+  return {
+    metric,
+    backend,
+    dtype,
+    unit,
+    higherIsBetter,
+    app,
+    native,
+    ratio: native ? app / native : null,
+    runs: measurement.app.length,
+  };
+}
+
+const figure = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3));
+
+/** Whether a row meets its target ratio (throughput ≥ target × native, time ≤ native / target). */
+export function meetsTarget(row: SummaryRow, target: number): boolean | null {
+  if (row.ratio === null) return null;
+  return row.higherIsBetter ? row.ratio >= target : row.ratio <= 1 / target;
+}
+
+export function markdownTable(rows: readonly SummaryRow[]): string {
+  const lines = [
+    '| Metric | Backend | Dtype | App | Native | App/native | Runs |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (row) =>
+        `| ${row.metric} | ${row.backend} | ${row.dtype} | ${figure(row.app)} ${row.unit} | ${
+          row.native === null ? '—' : `${figure(row.native)} ${row.unit}`
+        } | ${row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`} | ${row.runs} |`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
