@@ -5,7 +5,7 @@
  *   const { requests, bytesSent } = sinceModelReady(useLedgerStore.getState());
  */
 import { create } from 'zustand';
-import type { FromWorker, LedgerEntry, ToWorker } from '../pwa/protocol.ts';
+import { LEDGER_LIMIT, type FromWorker, type LedgerEntry, type ToWorker } from '../pwa/protocol.ts';
 
 interface LedgerState {
   entries: LedgerEntry[];
@@ -45,7 +45,7 @@ export const useLedgerStore = create<LedgerState>()((set, get) => ({
       entries:
         index >= 0
           ? entries.map((entry, i) => (i === index ? message.entry : entry))
-          : [...entries, message.entry],
+          : [...entries, message.entry].slice(-LEDGER_LIMIT),
     });
   },
 
@@ -58,14 +58,14 @@ export const useLedgerStore = create<LedgerState>()((set, get) => ({
   },
 }));
 
-/** Requests made, and bytes sent, after the first model was ready. */
+/** Requests that went to the network, and bytes sent, after the first model was ready. */
 export function sinceModelReady(state: Pick<LedgerState, 'entries' | 'modelReadyAt'>): {
   requests: number;
   bytesSent: number;
 } {
   if (state.modelReadyAt === null) return { requests: 0, bytesSent: 0 };
   const after = state.entries.filter(
-    (entry) => entry.time >= (state.modelReadyAt ?? 0) && entry.outcome !== 'device',
+    (entry) => entry.time >= (state.modelReadyAt ?? 0) && entry.outcome === 'network',
   );
   return { requests: after.length, bytesSent: after.reduce((sum, entry) => sum + entry.bytesSent, 0) };
 }

@@ -1,5 +1,8 @@
 /** Messages between the pages and the service worker: the network ledger, the offline switch, model hosts. */
 
+/** Entries the ledger keeps (the newest), in the service worker and in each page. */
+export const LEDGER_LIMIT = 2000;
+
 /** Why a request was made, as the ledger groups it. */
 export type RequestPurpose = 'app' | 'model' | 'other';
 

@@ -13,6 +13,7 @@ import { openDB } from 'idb';
 import { addPlugins, cleanupOutdatedCaches, getCacheKeyForURL, precache } from 'workbox-precaching';
 import { ISOLATION_HEADERS, contentSecurityPolicy, originOf } from './policy.ts';
 import {
+  LEDGER_LIMIT,
   REFUSED_HEADER,
   offlineRefusalMessage,
   purposeOf,
@@ -23,7 +24,6 @@ import {
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: { url: string; revision: string | null }[] };
 
-const LEDGER_LIMIT = 2000;
 const ledger: LedgerEntry[] = [];
 let offline = false;
 let hosts: string[] = [];
@@ -72,8 +72,10 @@ function newEntry(request: Request, initiator: string, bytesSent: number): Ledge
 }
 
 /** The body streams through unchanged; its size goes into the ledger when it ends. */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
 function counted(response: Response, entry: LedgerEntry): Response {
-  if (!response.body) {
+  if (!response.body || NULL_BODY_STATUSES.has(response.status)) {
     record({ ...entry, bytesReceived: 0 });
     return response;
   }
@@ -98,7 +100,9 @@ function counted(response: Response, entry: LedgerEntry): Response {
 
 /** The app's own responses get isolation headers, and documents and worker scripts the CSP. */
 function withPolicy(response: Response, request: Request): Response {
-  if (response.type !== 'basic' && response.type !== 'default') return response;
+  if ((response.type !== 'basic' && response.type !== 'default') || NULL_BODY_STATUSES.has(response.status)) {
+    return response;
+  }
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
   if (request.mode === 'navigate' || request.destination === 'worker' || request.destination === 'document') {
