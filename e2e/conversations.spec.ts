@@ -34,6 +34,8 @@ test.describe('conversations', () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export JSON' }).click();
     const exported = await readFile(await (await download).path(), 'utf8');
+    // The model that wrote the replies, whatever is loaded at export time.
+    expect((JSON.parse(exported) as { model: string }).model).toBe('glassbox/tiny-chat');
 
     await page.getByRole('button', { name: `Delete Remember me after a reload` }).click();
     await expect(page.getByTestId('conversation')).toHaveCount(0);

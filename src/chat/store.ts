@@ -75,6 +75,8 @@ interface ChatState {
   /** The open conversation: saved to IndexedDB after every reply. */
   conversationId: string;
   title: string;
+  /** The model that wrote the replies (the last one that replied), `org/name`. */
+  model: string | null;
   createdAt: number;
   /** Saved conversations, newest first. */
   conversations: Conversation[];
@@ -149,6 +151,7 @@ export const useChatStore = create<ChatState>()(
             streamingTokens: state.streamingTokens + count,
           })),
         );
+        const author = useAppStore.getState().slots.chat.loaded?.spec.id ?? null;
         const request = engine.generate(
           requestMessages(get().systemPrompt, turns),
           get().settings,
@@ -167,7 +170,12 @@ export const useChatStore = create<ChatState>()(
             stats: reply.stats,
             stopped: reply.stopped,
           };
-          if (stillOpen()) set((state) => ({ turns: [...state.turns, ...withNewVersion(replaces, turn)] }));
+          if (stillOpen()) {
+            set((state) => ({
+              turns: [...state.turns, ...withNewVersion(replaces, turn)],
+              model: author ?? state.model,
+            }));
+          }
         } catch (error) {
           if (!stillOpen()) return;
           set((state) => ({
@@ -206,6 +214,7 @@ export const useChatStore = create<ChatState>()(
             ? {
                 conversationId: conversation.id,
                 title: conversation.title,
+                model: conversation.model,
                 createdAt: conversation.createdAt,
                 turns: conversation.turns,
                 systemPrompt: conversation.systemPrompt,
@@ -215,6 +224,7 @@ export const useChatStore = create<ChatState>()(
             : {
                 conversationId: crypto.randomUUID(),
                 title: '',
+                model: null,
                 createdAt: Date.now(),
                 turns: [],
                 error: null,
@@ -300,6 +310,8 @@ export const useChatStore = create<ChatState>()(
 
         title: '',
 
+        model: null,
+
         createdAt: Date.now(),
 
         conversations: [],
@@ -373,7 +385,7 @@ export const useChatStore = create<ChatState>()(
 
             updatedAt: Date.now(),
 
-            model: useAppStore.getState().slots.chat.loaded?.spec.id ?? null,
+            model: state.model,
 
             systemPrompt: state.systemPrompt,
 
