@@ -197,6 +197,18 @@ test.describe('inspector', () => {
     mirror = await startMirrorProcess(['bench/models', '--port', '0', '--host', '127.0.0.1']);
     await openApp(page, { backend, panel: 'inspector' });
     await useMirror(page, mirror.url);
+    // Reading half a gigabyte can be stopped; the model loaded in the app opens again.
+    await page.getByLabel('Model id').fill('glassbox/smollm2-135m-shaped');
+    await page.getByLabel('Weights to open').selectOption('fp32');
+    await page.getByRole('button', { name: 'Open without loading' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Reading' })
+      .getByRole('button', { name: 'Cancel' })
+      .click();
+    await expect(page.getByRole('heading', { name: 'glassbox/tiny-chat (fp32)' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+
     for (const dtype of ['fp32', 'q4'] as const) {
       await page.getByLabel('Model id').fill('glassbox/smollm2-135m-shaped');
       await page.getByLabel('Weights to open').selectOption(dtype);

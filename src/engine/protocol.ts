@@ -254,8 +254,8 @@ export type EngineEvent =
   | { type: 'probed'; id: RequestId; capabilities: BackendCapabilities }
   | { type: 'load-progress'; id: RequestId; files: FileProgress[]; loaded: number; total: number }
   | { type: 'loaded'; id: RequestId; model: LoadedModel }
-  /** Streamed text; the prefix comes first, as one event without steps. */
-  | { type: 'token'; id: RequestId; tokenIds: number[]; text: string; steps: TokenStep[] | null }
+  /** Streamed text; a branch's prefix comes first, as one event. Recorded steps come with `generated`. */
+  | { type: 'token'; id: RequestId; tokenIds: number[]; text: string }
   | {
       type: 'generated';
       id: RequestId;

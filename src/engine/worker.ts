@@ -329,27 +329,42 @@ class TopKTopPFilter extends LogitsProcessor {
   }
 }
 
-/** Runs last: remembers the distribution the next token is drawn from, until the streamer sees the token. */
+/**
+ * Runs last: summarizes the distribution each token is drawn from. The streamer pairs it with the chosen
+ * token; token texts are decoded once per reply, not per step (ten candidates a token add up).
+ */
 class StepRecorder extends LogitsProcessor {
   private last: DistributionSummary | null = null;
-  constructor(private readonly tokenizer: PreTrainedTokenizer) {
-    super();
-  }
+  private readonly recorded: Omit<TokenStep, 'text' | 'candidates'>[] = [];
+  private readonly candidates: DistributionSummary['candidates'][] = [];
   override _call(_inputIds: bigint[][], logits: Tensor): Tensor {
     this.last = summarize(logits.data as Float32Array, STEP_CANDIDATES);
     return logits;
   }
-  /** The recorded step of the token that was chosen from the last distribution. */
-  step(id: number): TokenStep {
-    const text = (tokenId: number) => this.tokenizer.decode([tokenId], { skip_special_tokens: false });
-    const last = this.last;
-    return {
-      id,
-      text: text(id),
-      prob: last?.probOf(id) ?? 0,
-      entropyBits: last?.entropyBits ?? 0,
-      candidates: (last?.candidates ?? []).map((candidate) => ({ ...candidate, text: text(candidate.id) })),
+  /** Records that `id` was chosen from the last distribution. */
+  chose(id: number): void {
+    this.recorded.push({ id, prob: this.last?.probOf(id) ?? 0, entropyBits: this.last?.entropyBits ?? 0 });
+    this.candidates.push(this.last?.candidates ?? []);
+  }
+  /** Every recorded step, with the texts of its tokens. */
+  steps(tokenizer: PreTrainedTokenizer): TokenStep[] {
+    const texts = new Map<number, string>();
+    const text = (id: number) => {
+      let known = texts.get(id);
+      if (known === undefined) {
+        known = tokenizer.decode([id], { skip_special_tokens: false });
+        texts.set(id, known);
+      }
+      return known;
     };
+    return this.recorded.map((step, index) => ({
+      ...step,
+      text: text(step.id),
+      candidates: (this.candidates[index] ?? []).map((candidate) => ({
+        ...candidate,
+        text: text(candidate.id),
+      })),
+    }));
   }
 }
 
@@ -465,18 +480,16 @@ async function generate(
   stoppers.set(id, stopper);
   if (cancelled.has(id)) stopper.interrupt();
 
-  const recorder = recordSteps ? new StepRecorder(tokenizer) : null;
+  const recorder = recordSteps ? new StepRecorder() : null;
   const tokenIds: number[] = [];
-  const steps: TokenStep[] = [];
   let text = '';
   let firstTokenAt = 0;
   const streamer = new TokenEventStreamer(tokenizer, prefix, (ids, piece, generated) => {
     if (generated && !firstTokenAt) firstTokenAt = performance.now();
-    const stepsOfIds = generated && recorder ? ids.map((tokenId) => recorder.step(tokenId)) : null;
+    if (generated) for (const tokenId of ids) recorder?.chose(tokenId);
     tokenIds.push(...ids);
-    steps.push(...(stepsOfIds ?? []));
     text += piece;
-    post({ type: 'token', id, tokenIds: ids, text: piece, steps: stepsOfIds });
+    post({ type: 'token', id, tokenIds: ids, text: piece });
   });
   try {
     const output = (await model.generate({
@@ -515,7 +528,7 @@ async function generate(
     id,
     tokenIds,
     text,
-    steps: recorder ? steps : null,
+    steps: recorder?.steps(tokenizer) ?? null,
     stopped: stopper.interrupted,
     stats: {
       promptTokens: inputIds.length,

@@ -81,6 +81,7 @@ export function InspectorPanel() {
   const reading = useInspectorStore((state) => state.reading);
   const error = useInspectorStore((state) => state.error);
   const open = useInspectorStore((state) => state.open);
+  const cancelOpen = useInspectorStore((state) => state.cancelOpen);
   const pinned = useInspectorStore((state) => state.pinned);
   const [tab, setTab] = useState<Tab>('overview');
   const loaded: Record<ModelSlot, LoadedModel | null> = { chat, embedding };
@@ -124,7 +125,10 @@ export function InspectorPanel() {
           {reading.total ? `: ${formatBytes(reading.loaded)} of ${formatBytes(reading.total)}` : '…'}
           {reading.total > 0 && (
             <progress max={reading.total} value={reading.loaded} aria-label="Reading the model" />
-          )}
+          )}{' '}
+          <button type="button" onClick={cancelOpen}>
+            Cancel
+          </button>
         </p>
       )}
       <ErrorMessage message={error} />

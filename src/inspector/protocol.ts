@@ -70,7 +70,9 @@ export type InspectorRequest =
   | { type: 'tensor'; id: RequestId; name: string; window: Window | null; column: number; block: number }
   | { type: 'vocab'; id: RequestId; query: string; limit: number }
   /** A repository's safetensors headers, read with Range requests: no weights are downloaded. */
-  | { type: 'headers'; id: RequestId; host: string; modelId: string };
+  | { type: 'headers'; id: RequestId; host: string; modelId: string }
+  /** Stops reading the model file being opened. */
+  | { type: 'cancel'; id: RequestId };
 
 export type InspectorEvent =
   | { type: 'read-progress'; id: RequestId; loaded: number; total: number }

@@ -63,6 +63,8 @@ interface InspectorState {
   /** Opened by id (not a loaded model): a model that finishes loading meanwhile does not replace it. */
   pinned: boolean;
   open(target: InspectTarget, options?: { pinned?: boolean }): Promise<void>;
+  /** Stops reading a model being opened; the loaded model (if any) opens again. */
+  cancelOpen(): void;
 
   tensor: TensorView | null;
   showTensor(name: string, options?: Partial<Pick<TensorView, 'window' | 'column' | 'block'>>): Promise<void>;
@@ -107,6 +109,11 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
     } catch (error) {
       if (sameTarget(get().target, target)) set({ error: (error as Error).message, reading: null });
     }
+  },
+
+  cancelOpen() {
+    worker?.postMessage({ type: 'cancel', id: nextId++ } satisfies InspectorRequest);
+    set({ target: null, opened: null, reading: null, error: null, pinned: false });
   },
 
   tensor: null,

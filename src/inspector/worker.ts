@@ -41,11 +41,12 @@ async function readFile(
   target: { host: string; modelId: string },
   path: string,
   onProgress?: (loaded: number, total: number) => void,
+  signal?: AbortSignal,
 ): Promise<{ bytes: Uint8Array; fromStore: boolean }> {
   const stored = await store.file(target.host, target.modelId, path);
   if (stored) return { bytes: new Uint8Array(await stored.arrayBuffer()), fromStore: true };
   const url = modelFileUrl(target.host, target.modelId, path);
-  const response = await fetch(url);
+  const response = await fetch(url, { signal });
   if (response.status === 404) throw new NotFound(`${url} does not exist.`);
   if (!response.ok || !response.body)
     throw new Error(`${url} answered ${response.status} ${response.statusText}.`);
@@ -95,8 +96,9 @@ async function openFile(
   target: InspectTarget,
   path: string,
   onProgress?: (loaded: number, total: number) => void,
+  signal?: AbortSignal,
 ) {
-  const { bytes, fromStore } = await readFile(target, path, onProgress);
+  const { bytes, fromStore } = await readFile(target, path, onProgress, signal);
   const started = performance.now();
   const summary = summarizeOnnx(bytes);
   const external = new Map<string, Uint8Array>();
@@ -104,7 +106,7 @@ async function openFile(
   for (const location of new Set(
     summary.initializers.flatMap((t) => (t.payload.kind === 'external' ? [t.payload.location] : [])),
   )) {
-    external.set(location, (await readFile(target, folder + location)).bytes);
+    external.set(location, (await readFile(target, folder + location, undefined, signal)).bytes);
   }
   return { file: { summary, bytes, external }, fromStore, parseMs: performance.now() - started };
 }
@@ -133,17 +135,29 @@ function tokenizerInfo(json: Record<string, unknown>, configText: string | null)
   };
 }
 
+/** The model file being read: opening another model or Cancel stops it (it may be gigabytes). */
+let reading: AbortController | null = null;
+
 async function open(id: number, target: InspectTarget): Promise<void> {
   const path = `onnx/model${DTYPE_FILE_SUFFIX[target.dtype]}.onnx`;
+  reading?.abort();
+  const controller = new AbortController();
+  reading = controller;
   current = null;
   fullPrecision = null;
   decoded.clear();
   let lastReport = 0;
-  const { file, fromStore, parseMs } = await openFile(target, path, (loaded, total) => {
-    if (performance.now() - lastReport < 100) return;
-    lastReport = performance.now();
-    post({ type: 'read-progress', id, loaded, total });
-  });
+  const { file, fromStore, parseMs } = await openFile(
+    target,
+    path,
+    (loaded, total) => {
+      if (performance.now() - lastReport < 100) return;
+      lastReport = performance.now();
+      post({ type: 'read-progress', id, loaded, total });
+    },
+    controller.signal,
+  );
+  if (reading === controller) reading = null;
   const [configText, tokenizerText, tokenizerConfigText, readme] = await Promise.all([
     optionalText(target, 'config.json'),
     optionalText(target, 'tokenizer.json'),
@@ -376,6 +390,9 @@ async function handle(request: InspectorRequest): Promise<void> {
       return searchVocab(request.id, request.query, request.limit);
     case 'headers':
       return readHeaders(request.id, request.host, request.modelId);
+    case 'cancel':
+      reading?.abort();
+      return;
   }
 }
 
@@ -386,7 +403,12 @@ self.onmessage = (message: MessageEvent<InspectorRequest>) => {
       type: 'error',
       id: request.id,
       error: {
-        code: error instanceof NotFound ? 'model-not-found' : 'internal',
+        code:
+          error instanceof NotFound
+            ? 'model-not-found'
+            : (error as Error).name === 'AbortError'
+              ? 'cancelled'
+              : 'internal',
         message: error instanceof Error ? error.message : String(error),
       },
     }),
