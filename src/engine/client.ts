@@ -8,6 +8,7 @@
  *   await reply.done; // { tokenIds, text, stats, stopped }
  */
 import { EngineError } from './errors.ts';
+import { DEFAULT_EMBED_BATCH_SIZE } from './protocol.ts';
 import type {
   BackendCapabilities,
   BackendChoice,
@@ -51,7 +52,7 @@ export class EngineClient {
   private readonly pending = new Map<RequestId, Pending>();
   private readonly crashListeners = new Set<(error: EngineError) => void>();
 
-  constructor(private readonly createWorker: () => Worker = defaultWorker) {
+  constructor(private readonly createWorker: () => Worker = engineWorker()) {
     this.worker = this.spawn();
   }
 
@@ -114,11 +115,12 @@ export class EngineClient {
       pooling,
       normalize,
       useModelPooling,
-    }: { pooling: Pooling; normalize: boolean; useModelPooling: boolean },
+      batchSize = DEFAULT_EMBED_BATCH_SIZE,
+    }: { pooling: Pooling; normalize: boolean; useModelPooling: boolean; batchSize?: number },
     onProgress: (done: number, total: number) => void,
   ): Running<EmbeddingResult> {
     const running = this.cancellable(
-      { type: 'embed', sentences, pooling, normalize, useModelPooling },
+      { type: 'embed', sentences, pooling, normalize, useModelPooling, batchSize },
       'embedded',
       (event) => {
         if (event.type === 'embed-progress') onProgress(event.done, event.total);
@@ -139,10 +141,19 @@ export class EngineClient {
 
   /** Ends the worker and starts a fresh one, e.g. to change the WASM thread count or after a fatal error. */
   restart(reason: EngineError): void {
+    this.stop(reason);
+    this.worker = this.spawn();
+  }
+
+  /** Ends the worker for good (the benchmark measures each configuration in a fresh one). */
+  terminate(): void {
+    this.stop(new EngineError('cancelled', 'The engine was shut down.'));
+  }
+
+  private stop(reason: EngineError): void {
     this.worker.terminate();
     for (const pending of this.pending.values()) pending.reject(reason);
     this.pending.clear();
-    this.worker = this.spawn();
   }
 
   private cancellable<T extends EngineEvent['type']>(
@@ -208,6 +219,11 @@ export class EngineClient {
   }
 }
 
-function defaultWorker(): Worker {
-  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'glassbox-engine' });
+/**
+ * Starts inference workers. `wasmThreads` pins the WASM thread count (the benchmark compares 1 with all);
+ * it travels in the worker's name because ONNX Runtime reads it once, before the first session.
+ */
+export function engineWorker({ wasmThreads }: { wasmThreads?: number } = {}): () => Worker {
+  const name = wasmThreads ? `glassbox-engine threads=${wasmThreads}` : 'glassbox-engine';
+  return () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name });
 }

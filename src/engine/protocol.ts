@@ -145,6 +145,12 @@ export interface GenerationStats {
   dtype: Dtype;
 }
 
+/**
+ * Sentences the encoder reads per forward pass: larger batches pad every sentence to the longest, smaller
+ * ones pay the per-call overhead more often (see the benchmark's embeddings rows).
+ */
+export const DEFAULT_EMBED_BATCH_SIZE = 16;
+
 /** How many of the likeliest candidates a recorded token step keeps. */
 export const STEP_CANDIDATES = 10;
 
@@ -237,6 +243,8 @@ export type EngineRequest =
       normalize: boolean;
       /** Read the model's own `sentence_embedding` output (pooled and projected in the graph) when it has one. */
       useModelPooling: boolean;
+      /** Sentences per forward pass ({@link DEFAULT_EMBED_BATCH_SIZE} unless the benchmark varies it). */
+      batchSize: number;
     }
   /** The token ids a model's tokenizer makes of `text` (special tokens included, as the model reads it). */
   | { type: 'tokenize'; id: RequestId; host: string; modelId: string; text: string }

@@ -64,7 +64,6 @@ interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
 }
 
-const EMBED_BATCH_SIZE = 16;
 const PROGRESS_INTERVAL_MS = 100;
 
 function post(event: EngineEvent, transfer: Transferable[] = []): void {
@@ -75,8 +74,11 @@ function absolute(url: string): string {
   return new URL(url, self.location.href).href;
 }
 
+/** Set by the client in the worker's name (`threads=1`); otherwise every core, up to 8. */
+const pinnedThreads = Number(/\bthreads=(\d+)/.exec(self.name)?.[1] ?? 0);
+// Without cross-origin isolation there is no SharedArrayBuffer, so WASM runs on one thread.
 const wasmThreads = self.crossOriginIsolated
-  ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8))
+  ? Math.max(1, Math.min(pinnedThreads || navigator.hardwareConcurrency || 1, 8))
   : 1;
 const onnxEnv = env.backends.onnx;
 if (onnxEnv.wasm) {
@@ -567,19 +569,22 @@ async function embed(
   pooling: Pooling,
   normalize: boolean,
   useModelPooling: boolean,
+  batchSize: number,
 ): Promise<void> {
   if (!embeddingSlot) {
     throw new EngineError('no-model-loaded', 'No embedding model is loaded. Pick one in the header first.');
   }
   if (sentences.length === 0) throw new EngineError('bad-request', 'There is no sentence to embed.');
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new EngineError('bad-request', `The batch size must be a whole number from 1, not ${batchSize}.`);
   const slot = embeddingSlot;
   let vectors: Float32Array | null = null;
   let dimensions = 0;
   let modelPooled = false;
-  for (let start = 0; start < sentences.length; start += EMBED_BATCH_SIZE) {
+  for (let start = 0; start < sentences.length; start += batchSize) {
     await nextTask(); // a batch can finish in microtasks: let a cancel request in between batches
     if (cancelled.has(id)) throw new EngineError('cancelled', 'Embedding was cancelled.');
-    const batch = sentences.slice(start, start + EMBED_BATCH_SIZE);
+    const batch = sentences.slice(start, start + batchSize);
     const { inputs, outputs, hidden, dispose } = await encode(slot, batch);
     try {
       const own = useModelPooling ? outputs['sentence_embedding'] : undefined;
@@ -697,6 +702,7 @@ async function handle(request: EngineRequest): Promise<void> {
         request.pooling,
         request.normalize,
         request.useModelPooling,
+        request.batchSize,
       );
     case 'embed-tokens':
       return embedTokens(request.id, request.sentence);

@@ -1,0 +1,190 @@
+/**
+ * The native baseline: one model file in onnxruntime-node with a fixed thread count, fed the very token ids
+ * the app read and wrote in the browser. It runs in a process of its own (one per model file and thread
+ * count), so its peak memory is its own and nothing of the browser's run competes with it.
+ *
+ *   echo '{"kind":"encoder","model":"…/model.onnx","threads":2,…}' | tsx bench/native.ts
+ *   // → one JSON line: NativeResult
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import { normalizeRows, pool } from '../src/engine/pooling.ts';
+import {
+  argmax,
+  createSession,
+  emptyCache,
+  int64Tensor,
+  logitsAt,
+  runDecoderStep,
+  type DecoderShape,
+  type DecoderStepOutput,
+} from '../tools/forge/testing/ort.ts';
+
+/** A prompt as the app computed it: its ids, of which the first `reused` came from the last turn's cache. */
+export interface PromptRun {
+  prompt: number[];
+  reused: number;
+}
+
+export interface DecoderJob {
+  kind: 'decoder';
+  model: string;
+  shape: DecoderShape;
+  threads: number;
+  /** Timed loads, after one warm-up. */
+  runs: number;
+  /** Per run, the warm-up first: the prompt and the tokens the app generated from it. */
+  decode: { prompt: number[]; tokens: number[] }[];
+  prefill: PromptRun[];
+  /** Per run, warm-up first: the prompts of the scripted conversation's turns that are reported. */
+  turns: Record<string, PromptRun[]>;
+}
+
+export interface EncoderJob {
+  kind: 'encoder';
+  model: string;
+  threads: number;
+  /** Token ids per sentence, as the app's tokenizer made them. */
+  sentences: number[][];
+  batchSizes: number[];
+  /** Timed runs per batch size (and loads), after one warm-up. */
+  runs: number;
+}
+
+export interface NativeResult {
+  /** Per figure, one value per timed run (warm-up excluded). */
+  figures: Record<string, number[]>;
+  /** Peak resident memory of this process. */
+  peakBytes: number;
+  /** Reading the file and creating the session, per timed run. */
+  loadMs: number[];
+}
+
+const range = (start: number, length: number) => Array.from({ length }, (_, i) => start + i);
+
+/** Runs `ids` after `cache` (which holds `past` positions); returns the step and the next greedy token. */
+async function extend(
+  session: ort.InferenceSession,
+  shape: DecoderShape,
+  ids: readonly number[],
+  past: number,
+  cache: DecoderStepOutput['cache'],
+) {
+  const step = await runDecoderStep(session, shape, {
+    inputIds: [ids],
+    attentionMask: [range(0, past + ids.length).map(() => 1)],
+    positionIds: [range(past, ids.length)],
+    cache,
+  });
+  return { step, next: argmax(logitsAt(step, 0, ids.length - 1)) };
+}
+
+/** Milliseconds to compute a prompt's new part after its reused part is in the cache (untimed). */
+async function timePrefill(session: ort.InferenceSession, shape: DecoderShape, run: PromptRun) {
+  let cache = emptyCache(shape, 1);
+  const reused = run.prompt.slice(0, run.reused);
+  if (reused.length > 0) cache = (await extend(session, shape, reused, 0, cache)).step.cache;
+  const started = performance.now();
+  await extend(session, shape, run.prompt.slice(run.reused), run.reused, cache);
+  return performance.now() - started;
+}
+
+/** Tokens per second over the app's generated tokens, each fed back as the app's decoder did. */
+async function timeDecode(
+  session: ort.InferenceSession,
+  shape: DecoderShape,
+  prompt: number[],
+  tokens: number[],
+) {
+  let { step } = await extend(session, shape, prompt, 0, emptyCache(shape, 1));
+  const started = performance.now();
+  for (let i = 0; i < tokens.length - 1; i++) {
+    step = (await extend(session, shape, [tokens[i] ?? 0], prompt.length + i, step.cache)).step;
+  }
+  return ((tokens.length - 1) * 1000) / (performance.now() - started);
+}
+
+async function runDecoder(job: DecoderJob, session: ort.InferenceSession): Promise<Record<string, number[]>> {
+  // The first run of each list is the warm-up: timed like the others, not reported.
+  const decode: number[] = [];
+  for (const run of job.decode) decode.push(await timeDecode(session, job.shape, run.prompt, run.tokens));
+  const prefill: number[] = [];
+  for (const run of job.prefill)
+    prefill.push(((run.prompt.length - run.reused) * 1000) / (await timePrefill(session, job.shape, run)));
+  const figures: Record<string, number[]> = { decode: decode.slice(1), prefill: prefill.slice(1) };
+  for (const [name, runs] of Object.entries(job.turns)) {
+    const times: number[] = [];
+    for (const run of runs) times.push(await timePrefill(session, job.shape, run));
+    figures[name] = times.slice(1);
+  }
+  return figures;
+}
+
+/** Pads a batch to its longest sentence, as the app's tokenizer does (pad id 0, right side). */
+function padded(batch: number[][]) {
+  const width = Math.max(...batch.map((ids) => ids.length));
+  const rows = batch.map((ids) => [...ids, ...new Array<number>(width - ids.length).fill(0)]);
+  const mask = batch.map((ids) => range(0, width).map((i) => (i < ids.length ? 1 : 0)));
+  return { rows, mask, width };
+}
+
+async function embedAll(session: ort.InferenceSession, sentences: number[][], batchSize: number) {
+  for (let start = 0; start < sentences.length; start += batchSize) {
+    const batch = sentences.slice(start, start + batchSize);
+    const { rows, mask, width } = padded(batch);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: int64Tensor(rows),
+      attention_mask: int64Tensor(mask),
+    };
+    if (session.inputNames.includes('token_type_ids'))
+      feeds['token_type_ids'] = int64Tensor(rows.map((row) => row.map(() => 0)));
+    const hidden = (await session.run(feeds))['last_hidden_state'];
+    if (!hidden) throw new Error('The encoder returned no last_hidden_state.');
+    const dimensions = hidden.dims.at(-1) ?? 0;
+    // The same pooling and normalization as the app's worker.
+    normalizeRows(
+      pool(hidden.data as Float32Array, mask.flat(), batch.length, width, dimensions, 'mean'),
+      dimensions,
+    );
+  }
+}
+
+async function runEncoder(job: EncoderJob, session: ort.InferenceSession): Promise<Record<string, number[]>> {
+  const figures: Record<string, number[]> = {};
+  for (const batchSize of job.batchSizes) {
+    const rates: number[] = [];
+    for (let run = 0; run <= job.runs; run++) {
+      const started = performance.now();
+      await embedAll(session, job.sentences, batchSize);
+      if (run > 0) rates.push((job.sentences.length * 1000) / (performance.now() - started));
+    }
+    figures[`embeddings (batch ${batchSize})`] = rates;
+  }
+  return figures;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(readFileSync(0, 'utf8')) as DecoderJob | EncoderJob;
+  const loadMs: number[] = [];
+  let session: ort.InferenceSession | null = null;
+  for (let run = 0; run <= job.runs; run++) {
+    await session?.release();
+    const started = performance.now();
+    session = await createSession(new Uint8Array(readFileSync(job.model)), {
+      intraOpNumThreads: job.threads,
+    });
+    loadMs.push(performance.now() - started);
+  }
+  if (!session) throw new Error('no session');
+  const figures = job.kind === 'decoder' ? await runDecoder(job, session) : await runEncoder(job, session);
+  await session.release();
+  const result: NativeResult = {
+    figures,
+    peakBytes: process.resourceUsage().maxRSS * 1024,
+    loadMs: loadMs.slice(1),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+await main();

@@ -1,0 +1,614 @@
+/**
+ * `npm run bench`: Glassbox in headless Chromium against native onnxruntime-node, in one run.
+ *
+ * Forges the benchmark models unless present, builds the app and serves it with COOP/COEP, serves the
+ * models from the mirror (the network), and drives the app's own engine from `/?bench`
+ * (src/app/benchmarkPage.ts) per backend, thread count and dtype. Then replays the very token ids the app
+ * read and wrote in onnxruntime-node (bench/native.ts) with the same files and threads, and writes the
+ * report: bench/results/latest.md and latest.json.
+ *
+ *   npm run bench                     the whole benchmark (about 15 minutes on 2 cores)
+ *   npm run bench -- --runs 5         more timed runs per figure (3 by default, after one warm-up)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { preview } from 'vite';
+import type {
+  BenchmarkPage,
+  DecoderRuns,
+  DecoderWorkload,
+  EncoderRuns,
+} from '../src/app/benchmarkPage.ts';
+import type { Backend, BackendCapabilities, Dtype, ModelSpec } from '../src/engine/protocol.ts';
+import { DTYPE_FILE_SUFFIX } from '../src/engine/protocol.ts';
+import { appDtypeFor, findModel } from '../src/models/catalog.ts';
+import { startMirrorProcess } from '../tools/mirror/testing/process.ts';
+import type { DecoderJob, EncoderJob, NativeResult } from './native.ts';
+import { markdownTable, meetsTarget, summarize, type Measurement, type SummaryRow } from './report.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const MODELS = join(ROOT, 'bench', 'models');
+const RESULTS = join(ROOT, 'bench', 'results');
+/** Each forged model has the shape of a catalog model, whose WASM recommendation the targets apply to. */
+const DECODER = {
+  id: 'glassbox/smollm2-135m-shaped',
+  shapedAfter: 'HuggingFaceTB/SmolLM2-135M-Instruct',
+  dtypes: ['fp32', 'q8', 'q4'] as Dtype[],
+};
+const ENCODER = {
+  id: 'glassbox/minilm-l6-shaped',
+  shapedAfter: 'Xenova/all-MiniLM-L6-v2',
+  dtypes: ['fp32', 'q8'] as Dtype[],
+};
+const WORKLOAD = {
+  decodePromptTokens: 32,
+  decodeTokens: 128,
+  prefillPromptTokens: 512,
+  turns: 10,
+  replyTokens: 8,
+  sentences: 256,
+  sentenceWords: 48,
+  batchSizes: [1, 16, 32],
+};
+const REPORTED_TURNS = [1, WORKLOAD.turns];
+// Chromium as the e2e tests run it: Debian's, quiet, and with WebGPU on where a real adapter exists.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-default-apps',
+  '--enable-unsafe-webgpu',
+];
+
+const say = (line: string) => process.stdout.write(`bench: ${line}\n`);
+
+function runsOption(argv: readonly string[]): number {
+  const at = argv.indexOf('--runs');
+  const runs = at >= 0 ? Number(argv[at + 1]) : 3;
+  if (!Number.isInteger(runs) || runs < 3) throw new Error('--runs needs a whole number of at least 3.');
+  return runs;
+}
+
+function node(args: string[], input?: string): string {
+  return execFileSync(process.execPath, args, {
+    cwd: ROOT,
+    input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: input === undefined ? ['ignore', 'pipe', 'inherit'] : ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+  });
+}
+
+/** The corpus the forge trains its tokenizers on, as words: the prompts and sentences are cut from it. */
+function corpusWords(): string[] {
+  return readFileSync(join(ROOT, 'tools', 'forge', 'corpus', 'English.txt'), 'utf8')
+    .split(/\s+/)
+    .filter(Boolean);
+}
+
+/** `count` texts of `words` words each, from different places of the corpus (wrapping around). */
+function texts(corpus: readonly string[], count: number, words: number, offset: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const start = (offset + i * 997) % corpus.length;
+    return Array.from({ length: words }, (_, w) => corpus[(start + w) % corpus.length]).join(' ');
+  });
+}
+
+/** Gzipped bytes of the scripts index.html loads before the app can start (the wasm and models come later). */
+function initialJsGzipBytes(dist: string): number {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const scripts = [
+    ...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+)"/g),
+  ];
+  return scripts.reduce(
+    (sum, [, src]) => sum + gzipSync(readFileSync(join(dist, (src ?? '').replace(/^\//, '')))).length,
+    0,
+  );
+}
+
+/** Chromium's renderer processes (the page and its workers) on Linux, where /proc tells their peak memory. */
+function rendererPids(): number[] {
+  if (platform() !== 'linux') return [];
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Resets the renderers' peak resident memory (Linux `clear_refs`), so the next reading is this configuration's. */
+function resetPeakMemory(): void {
+  for (const pid of rendererPids()) {
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    } catch {
+      // A renderer that exited meanwhile.
+    }
+  }
+}
+
+/** The largest renderer's peak resident memory since the last reset, in bytes; null where unknown. */
+function peakRendererBytes(): number | null {
+  const peaks = rendererPids().flatMap((pid) => {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return match ? [Number(match[1]) * 1024] : [];
+    } catch {
+      return [];
+    }
+  });
+  return peaks.length > 0 ? Math.max(...peaks) : null;
+}
+
+interface Setup {
+  backend: Backend;
+  threads: number;
+  /** As the report names it: `wasm ×1`, `wasm ×2`, `webgpu`. */
+  label: string;
+}
+
+function setupsFor(capabilities: BackendCapabilities): Setup[] {
+  const all = capabilities.wasmThreads;
+  const setups: Setup[] = [{ backend: 'wasm', threads: 1, label: 'wasm ×1' }];
+  if (all > 1) setups.push({ backend: 'wasm', threads: all, label: `wasm ×${all}` });
+  // SwiftShader is correct but no measure of WebGPU speed.
+  if (capabilities.webgpu && !capabilities.webgpu.isFallback)
+    setups.push({ backend: 'webgpu', threads: 1, label: 'webgpu' });
+  return setups;
+}
+
+interface Collected {
+  measurements: Measurement[];
+  nativeJobs: { setup: Setup; job: DecoderJob | EncoderJob; rows: NativeRows }[];
+}
+/** Where a native job's figures go: per native figure name, the row awaiting it. */
+type NativeRows = Record<string, Measurement>;
+
+function row(
+  setup: Setup,
+  dtype: string,
+  metric: string,
+  unit: string,
+  higherIsBetter: boolean,
+  app: number[],
+): Measurement {
+  return { metric, backend: setup.label, dtype, unit, higherIsBetter, app, native: null };
+}
+
+const timed = <T>(runs: readonly T[]) => runs.slice(1); // the first run is the warm-up
+
+async function call<K extends keyof BenchmarkPage>(
+  page: Page,
+  method: K,
+  argument: Parameters<BenchmarkPage[K]>[0],
+): Promise<Awaited<ReturnType<BenchmarkPage[K]>>> {
+  return page.evaluate(
+    ([name, arg]) => {
+      const hook = window.glassboxBenchmark as unknown as Record<string, (a: unknown) => unknown>;
+      return hook[name]?.(arg);
+    },
+    [method, argument] as const,
+  ) as Promise<Awaited<ReturnType<BenchmarkPage[K]>>>;
+}
+
+function decoderShape(): DecoderJob['shape'] {
+  const config = JSON.parse(
+    readFileSync(join(MODELS, DECODER.id, 'resolve', 'main', 'config.json'), 'utf8'),
+  ) as Record<string, number>;
+  const heads = config['num_attention_heads'] ?? 1;
+  return {
+    numLayers: config['num_hidden_layers'] ?? 0,
+    numKvHeads: config['num_key_value_heads'] ?? heads,
+    headDim: config['head_dim'] ?? (config['hidden_size'] ?? 0) / heads,
+    vocabSize: config['vocab_size'] ?? 0,
+  };
+}
+
+const modelFile = (id: string, dtype: Dtype) =>
+  join(MODELS, id, 'resolve', 'main', 'onnx', `model${DTYPE_FILE_SUFFIX[dtype]}.onnx`);
+
+async function measureDecoder(
+  page: Page,
+  setup: Setup,
+  spec: ModelSpec,
+  runs: number,
+  corpus: string[],
+  collected: Collected,
+): Promise<void> {
+  const workload: DecoderWorkload = {
+    spec,
+    backend: setup.backend,
+    threads: setup.threads,
+    decodeTexts: texts(corpus, runs + 1, WORKLOAD.decodePromptTokens, 11),
+    decodePromptTokens: WORKLOAD.decodePromptTokens,
+    decodeTokens: WORKLOAD.decodeTokens,
+    prefillTexts: texts(corpus, runs + 1, WORKLOAD.prefillPromptTokens, 5003),
+    prefillPromptTokens: WORKLOAD.prefillPromptTokens,
+    conversations: Array.from({ length: runs + 1 }, (_, run) =>
+      texts(corpus, WORKLOAD.turns, 16, 20011 + run * 131),
+    ),
+    replyTokens: WORKLOAD.replyTokens,
+  };
+  resetPeakMemory();
+  const result: DecoderRuns = await call(page, 'decoder', workload);
+  const peak = peakRendererBytes();
+  const { dtype } = spec;
+  const decode = row(
+    setup,
+    dtype,
+    'decode',
+    'tok/s',
+    true,
+    timed(result.decode).map((r) => r.tokensPerSecond),
+  );
+  const prefill = row(
+    setup,
+    dtype,
+    'prefill',
+    'tok/s',
+    true,
+    timed(result.prefill).map((r) => r.tokensPerSecond),
+  );
+  const turns = Object.fromEntries(
+    REPORTED_TURNS.map((turn) => [
+      `ttft turn ${turn}`,
+      row(
+        setup,
+        dtype,
+        `ttft turn ${turn}`,
+        'ms',
+        false,
+        timed(result.conversations).map((c) => c[turn - 1]?.ttftMs ?? NaN),
+      ),
+    ]),
+  );
+  collected.measurements.push(decode, prefill, ...Object.values(turns));
+  const memory = peak === null ? null : row(setup, dtype, 'peak memory (chat)', 'MB', false, [peak / 1e6]);
+  if (memory) collected.measurements.push(memory);
+  const meanPrompt = (list: { prompt: number[] }[]) =>
+    Math.round(list.reduce((sum, r) => sum + r.prompt.length, 0) / list.length);
+  const meanTokens = Math.round(
+    result.decode.reduce((sum, r) => sum + r.tokens.length, 0) / result.decode.length,
+  );
+  say(
+    `${setup.label} ${spec.id} ${dtype}: decode ${decode.app.map((v) => v.toFixed(1)).join(', ')} tok/s ` +
+      `(${meanPrompt(result.decode)}-token prompt, ${meanTokens} new), prefill ${prefill.app.map((v) => v.toFixed(0)).join(', ')} tok/s ` +
+      `(${meanPrompt(result.prefill)} tokens), ttft ${Object.values(turns)
+        .map((t) => t.app.map((v) => v.toFixed(0)).join('/'))
+        .join(' → ')} ms`,
+  );
+  if (setup.backend !== 'wasm') return;
+  const job: DecoderJob = {
+    kind: 'decoder',
+    model: modelFile(spec.id, dtype),
+    shape: decoderShape(),
+    threads: setup.threads,
+    runs,
+    decode: result.decode.map(({ prompt, tokens }) => ({ prompt, tokens })),
+    prefill: result.prefill.map(({ prompt, reused }) => ({ prompt, reused })),
+    turns: Object.fromEntries(
+      REPORTED_TURNS.map((turn) => [
+        `ttft turn ${turn}`,
+        result.conversations.map((c) => ({
+          prompt: c[turn - 1]?.prompt ?? [],
+          reused: c[turn - 1]?.reused ?? 0,
+        })),
+      ]),
+    ),
+  };
+  const rows: NativeRows = { decode, prefill, ...turns };
+  if (memory) rows['peak memory'] = memory;
+  collected.nativeJobs.push({ setup, job, rows });
+}
+
+async function measureEncoder(
+  page: Page,
+  setup: Setup,
+  spec: ModelSpec,
+  runs: number,
+  corpus: string[],
+  collected: Collected,
+): Promise<void> {
+  const sentences = texts(corpus, WORKLOAD.sentences, WORKLOAD.sentenceWords, 307);
+  resetPeakMemory();
+  const result: EncoderRuns = await call(page, 'encoder', {
+    spec,
+    backend: setup.backend,
+    threads: setup.threads,
+    sentences,
+    batchSizes: WORKLOAD.batchSizes,
+    runs: runs + 1,
+  });
+  const peak = peakRendererBytes();
+  const rows: NativeRows = {};
+  for (const batchSize of WORKLOAD.batchSizes) {
+    const metric = `embeddings (batch ${batchSize})`;
+    rows[metric] = row(setup, spec.dtype, metric, 'sentences/s', true, timed(result.rates[batchSize] ?? []));
+  }
+  if (peak !== null)
+    rows['peak memory'] = row(setup, spec.dtype, 'peak memory (embeddings)', 'MB', false, [peak / 1e6]);
+  collected.measurements.push(...Object.values(rows));
+  const meanTokens = result.tokens.reduce((sum, ids) => sum + ids.length, 0) / result.tokens.length;
+  say(
+    `${setup.label} ${spec.id} ${spec.dtype}: ${WORKLOAD.batchSizes.map((b) => `batch ${b} ${rows[`embeddings (batch ${b})`]?.app.map((v) => v.toFixed(0)).join('/')}`).join(', ')} sentences/s (${meanTokens.toFixed(0)} tokens each)`,
+  );
+  if (setup.backend !== 'wasm') return;
+  const job: EncoderJob = {
+    kind: 'encoder',
+    model: modelFile(spec.id, spec.dtype),
+    threads: setup.threads,
+    sentences: result.tokens,
+    batchSizes: WORKLOAD.batchSizes,
+    runs,
+  };
+  collected.nativeJobs.push({ setup, job, rows });
+}
+
+async function measureLoads(page: Page, setup: Setup, spec: ModelSpec, runs: number, collected: Collected) {
+  const result = await call(page, 'loads', {
+    spec,
+    backend: setup.backend,
+    threads: setup.threads,
+    runs: runs + 1,
+  });
+  const what = spec.task === 'text-generation' ? 'chat' : 'embeddings';
+  const network = row(setup, spec.dtype, `load from network (${what})`, 'ms', false, timed(result.network));
+  const storage = row(setup, spec.dtype, `load from storage (${what})`, 'ms', false, timed(result.storage));
+  collected.measurements.push(network, storage);
+  say(
+    `${setup.label} ${spec.id} ${spec.dtype}: load ${network.app.map((v) => v.toFixed(0)).join('/')} ms from the mirror, ${storage.app.map((v) => v.toFixed(0)).join('/')} ms from storage`,
+  );
+  const native = collected.nativeJobs.find(
+    (job) => job.setup === setup && job.job.model === modelFile(spec.id, spec.dtype),
+  );
+  if (native) native.rows['load'] = storage;
+}
+
+/** Main-thread long tasks while the chat panel streams a reply: the whole UI, rendering included. */
+async function measureLongTasks(
+  context: BrowserContext,
+  appUrl: string,
+  mirrorUrl: string,
+  setup: Setup,
+  dtype: Dtype,
+  corpus: string[],
+  collected: Collected,
+): Promise<void> {
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const tasks: { start: number; duration: number }[] = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    (window as unknown as { longTasks: typeof tasks }).longTasks = tasks;
+  });
+  const params = new URLSearchParams({ host: mirrorUrl, model: DECODER.id, dtype, backend: setup.backend });
+  await page.goto(`${appUrl}/?${params.toString()}#/chat`);
+  await page
+    .getByTestId('backend-badge')
+    .and(page.locator(`[data-backend="${setup.backend}"]`))
+    .waitFor({ timeout: 300_000 });
+  await page.getByLabel('Max new tokens').fill(String(WORKLOAD.decodeTokens));
+  const durations: number[] = [];
+  for (let run = 0; run <= 3; run++) {
+    await page
+      .getByRole('textbox', { name: 'Message' })
+      .fill(texts(corpus, 1, 24, 40009 + run * 17)[0] ?? '');
+    const started = await page.evaluate(() => performance.now());
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('assistant-message').nth(run).waitFor({ timeout: 300_000 });
+    const ended = await page.evaluate(() => performance.now());
+    const tasks = await page.evaluate(
+      () => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks,
+    );
+    const during = tasks.filter((task) => task.start >= started && task.start <= ended);
+    if (run > 0) durations.push(Math.max(0, ...during.map((task) => task.duration)));
+  }
+  await page.close();
+  collected.measurements.push(
+    row(setup, dtype, 'longest main-thread task while generating', 'ms', false, durations),
+  );
+  say(
+    `${setup.label} chat panel, ${dtype}: longest main-thread task while generating ${durations.map((d) => d.toFixed(0)).join('/')} ms`,
+  );
+}
+
+function runNative(job: DecoderJob | EncoderJob): NativeResult {
+  const out = node(['--import', 'tsx', join(ROOT, 'bench', 'native.ts')], JSON.stringify(job));
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as NativeResult;
+}
+
+function chromiumVersion(): string {
+  try {
+    return execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The app's WASM dtype for the catalog model a forged one is shaped after. */
+function recommendedOnWasm(model: { shapedAfter: string }): Dtype | null {
+  const entry = findModel(model.shapedAfter);
+  return entry ? appDtypeFor(entry, 'wasm') : null;
+}
+
+function targetLines(rows: readonly SummaryRow[], initialJs: number): string[] {
+  const recommended = { decoder: recommendedOnWasm(DECODER), encoder: recommendedOnWasm(ENCODER) };
+  const speed = rows.filter(
+    (r) =>
+      r.backend.startsWith('wasm') &&
+      ((r.metric === 'decode' && r.dtype === recommended.decoder) ||
+        (r.metric.startsWith('embeddings') && r.dtype === recommended.encoder)),
+  );
+  const misses = speed.filter((r) => meetsTarget(r, 0.95) === false);
+  const lines = [
+    `- In-tab decode (${recommended.decoder}) and embeddings (${recommended.encoder}) ≥ 0.95× native at the dtypes the app recommends on WASM: ${
+      misses.length === 0
+        ? 'met'
+        : `missed by ${misses.map((r) => `${r.metric} ${r.backend} (${r.ratio?.toFixed(2)}×)`).join(', ')}`
+    }.`,
+  ];
+  for (const last of rows.filter((r) => r.metric === `ttft turn ${WORKLOAD.turns}`)) {
+    const first = rows.find(
+      (r) => r.metric === 'ttft turn 1' && r.backend === last.backend && r.dtype === last.dtype,
+    );
+    if (!first) continue;
+    const ratio = last.app / first.app;
+    lines.push(
+      `- TTFT at turn ${WORKLOAD.turns} ≤ 1.2× turn 1 (${last.backend} ${last.dtype}): ${ratio.toFixed(2)}× (${ratio <= 1.2 ? 'met' : 'missed'}).`,
+    );
+  }
+  for (const r of rows.filter((row) => row.metric.startsWith('longest main-thread task'))) {
+    lines.push(
+      `- No main-thread task over 50 ms while generating (${r.backend} ${r.dtype}): longest ${r.app.toFixed(0)} ms (${r.app <= 50 ? 'met' : 'missed'}).`,
+    );
+  }
+  lines.push(
+    `- Initial JS ≤ 250 KB gzip: ${(initialJs / 1000).toFixed(0)} KB (${initialJs <= 250_000 ? 'met' : 'missed'}).`,
+  );
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const runs = runsOption(process.argv.slice(2));
+  const started = Date.now();
+  say('forging the benchmark models (skipped when up to date)');
+  node(['--import', 'tsx', join(ROOT, 'tools', 'forge', 'cli.ts'), 'bench']);
+  say('building the app');
+  node([join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);
+  const initialJs = initialJsGzipBytes(join(ROOT, 'dist'));
+
+  const server = await preview({ root: ROOT, logLevel: 'warn', preview: { port: 4180, host: 'localhost' } });
+  const appUrl = (server.resolvedUrls?.local[0] ?? 'http://localhost:4180/').replace(/\/$/, '');
+  const mirror = await startMirrorProcess([MODELS, '--port', '0', '--host', '127.0.0.1']);
+  const profile = mkdtempSync(join(tmpdir(), 'glassbox-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    serviceWorkers: 'block',
+  });
+  const collected: Collected = { measurements: [], nativeJobs: [] };
+  let capabilities: BackendCapabilities;
+  try {
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/?bench`);
+    await page.waitForFunction(() => window.glassboxBenchmark !== undefined);
+    capabilities = await call(page, 'capabilities', undefined);
+    const setups = setupsFor(capabilities);
+    say(
+      `setups: ${setups.map((s) => s.label).join(', ')}; cross-origin isolated: ${capabilities.crossOriginIsolated}`,
+    );
+    const corpus = corpusWords();
+    const spec = (id: string, dtype: Dtype, task: ModelSpec['task']): ModelSpec => ({
+      host: mirror.url,
+      id,
+      dtype,
+      task,
+    });
+    for (const setup of setups) {
+      for (const dtype of DECODER.dtypes) {
+        const decoder = spec(DECODER.id, dtype, 'text-generation');
+        await measureDecoder(page, setup, decoder, runs, corpus, collected);
+        if (setup.threads === capabilities.wasmThreads || setup.backend === 'webgpu')
+          await measureLoads(page, setup, decoder, runs, collected);
+      }
+      for (const dtype of ENCODER.dtypes) {
+        const encoder = spec(ENCODER.id, dtype, 'feature-extraction');
+        await measureEncoder(page, setup, encoder, runs, corpus, collected);
+        if (setup.threads === capabilities.wasmThreads || setup.backend === 'webgpu')
+          await measureLoads(page, setup, encoder, runs, collected);
+      }
+    }
+    await page.close();
+    const fastest = setups.at(-1) as Setup;
+    await measureLongTasks(
+      context,
+      appUrl,
+      mirror.url,
+      fastest,
+      recommendedOnWasm(DECODER) ?? 'fp32',
+      corpus,
+      collected,
+    );
+  } finally {
+    await context.close();
+    await mirror.stop();
+    await new Promise<void>((done) => server.httpServer.close(() => done()));
+    rmSync(profile, { recursive: true, force: true });
+  }
+
+  say('native baseline: onnxruntime-node on the same files, threads and token ids');
+  for (const { setup, job, rows } of collected.nativeJobs) {
+    const result = runNative(job);
+    for (const [name, values] of Object.entries(result.figures)) {
+      const target = rows[name];
+      if (target) target.native = values;
+    }
+    if (rows['peak memory']) rows['peak memory'].native = [result.peakBytes / 1e6];
+    if (rows['load']) rows['load'].native = result.loadMs;
+    say(
+      `native ${setup.label} ${job.model.replace(`${MODELS}/`, '')}: ${Object.entries(result.figures)
+        .map(([name, values]) => `${name} ${values.map((v) => v.toFixed(1)).join('/')}`)
+        .join(', ')}`,
+    );
+  }
+
+  const rows = collected.measurements.map(summarize);
+  rows.push(
+    summarize({
+      metric: 'initial JS (gzip)',
+      backend: '—',
+      dtype: '—',
+      unit: 'KB',
+      higherIsBetter: false,
+      app: [initialJs / 1000],
+      native: null,
+    }),
+  );
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 1e9),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    browser: chromiumVersion(),
+    capabilities: capabilities!,
+  };
+  const minutes = (Date.now() - started) / 60_000;
+  const markdown = [
+    `# Glassbox benchmark`,
+    '',
+    `${new Date().toISOString().slice(0, 10)} · ${machine.cpu} (${machine.cores} cores, ${machine.memoryGb} GB) · ${machine.browser} · WebGPU: ${capabilities!.webgpu ? `${capabilities!.webgpu.vendor} ${capabilities!.webgpu.architecture}${capabilities!.webgpu.isFallback ? ' (software: not measured)' : ''}` : 'none'} · median of ${runs} runs after a warm-up · ${minutes.toFixed(1)} minutes`,
+    '',
+    markdownTable(rows),
+    '## Targets',
+    '',
+    ...targetLines(rows, initialJs),
+    '',
+  ].join('\n');
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'latest.md'), markdown);
+  writeFileSync(
+    join(RESULTS, 'latest.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), runs, machine, workload: WORKLOAD, rows, raw: collected.measurements }, null, 2)}\n`,
+  );
+  process.stdout.write(`\n${markdown}`);
+  say(`written to bench/results/latest.md and latest.json in ${minutes.toFixed(1)} minutes`);
+}
+
+await main();

@@ -1,0 +1,208 @@
+/**
+ * The page side of `npm run bench` (bench/run.ts), opened as `/?bench`: runs the benchmark's workloads
+ * through the panels' own engine client, worker and model store, and returns every run (the warm-up
+ * first) with the token ids it read and wrote, so that the native baseline can replay the same inputs.
+ *
+ *   await window.glassboxBenchmark.decoder({ spec, backend: 'wasm', threads: 1, … })
+ */
+import { EngineClient, engineWorker } from '../engine/client.ts';
+import type { Backend, ChatMessage, GenerationOptions, ModelSpec } from '../engine/protocol.ts';
+import { ModelStore } from '../models/storage/modelStore.ts';
+
+export interface Configuration {
+  spec: ModelSpec;
+  backend: Backend;
+  /** WASM threads; ignored by WebGPU sessions. */
+  threads: number;
+}
+
+export interface DecoderWorkload extends Configuration {
+  /**
+   * One text per run (warm-up first), each different so that no run reuses another's KV cache; each is cut
+   * to the longest run of its words whose prompt fits `decodePromptTokens` (chat template included).
+   */
+  decodeTexts: string[];
+  decodePromptTokens: number;
+  decodeTokens: number;
+  prefillTexts: string[];
+  prefillPromptTokens: number;
+  /** One scripted conversation per run: the user's messages, turn by turn. */
+  conversations: string[][];
+  replyTokens: number;
+}
+
+/** A prompt as the engine computed it: its ids, of which the first `reused` came from the KV cache. */
+export interface ComputedPrompt {
+  prompt: number[];
+  reused: number;
+}
+
+export interface DecoderRuns {
+  decode: { tokensPerSecond: number; prompt: number[]; tokens: number[] }[];
+  prefill: (ComputedPrompt & { tokensPerSecond: number })[];
+  /** Per run: every turn's time to first token and prompt. */
+  conversations: (ComputedPrompt & { ttftMs: number })[][];
+}
+
+export interface EncoderWorkload extends Configuration {
+  sentences: string[];
+  batchSizes: number[];
+  /** Runs per batch size, the warm-up included. */
+  runs: number;
+}
+
+export interface EncoderRuns {
+  /** Each sentence's token ids, as the model read them. */
+  tokens: number[][];
+  /** Sentences per second, per batch size, per run (warm-up first). */
+  rates: Record<number, number[]>;
+}
+
+export interface BenchmarkPage {
+  capabilities(): ReturnType<EngineClient['probe']>;
+  /** Page-side milliseconds from starting an engine to the model being ready, per run (warm-up first). */
+  loads(configuration: Configuration & { runs: number }): Promise<{ network: number[]; storage: number[] }>;
+  decoder(workload: DecoderWorkload): Promise<DecoderRuns>;
+  encoder(workload: EncoderWorkload): Promise<EncoderRuns>;
+}
+
+declare global {
+  interface Window {
+    glassboxBenchmark?: BenchmarkPage;
+  }
+}
+
+const GREEDY: Omit<GenerationOptions, 'maxNewTokens'> = {
+  greedy: true,
+  temperature: 1,
+  topK: 0,
+  topP: 1,
+  repetitionPenalty: 1,
+  seed: 1,
+};
+
+/** A fresh engine with the model loaded; the caller terminates it. */
+async function engineWith({ spec, backend, threads }: Configuration) {
+  const engine = new EngineClient(engineWorker({ wasmThreads: threads }));
+  const started = performance.now();
+  await engine.load(spec, backend, () => {}).done;
+  return { engine, loadMs: performance.now() - started };
+}
+
+/** The longest start of `text`, in whole words, whose prompt as a lone user message has at most `tokens` tokens. */
+async function promptOf(engine: EngineClient, text: string, tokens: number): Promise<string> {
+  const words = text.split(/\s+/);
+  const fits = async (count: number) =>
+    (await engine.renderPrompt([{ role: 'user', content: words.slice(0, count).join(' ') }], 1)).tokens
+      .length <= tokens;
+  let [low, high] = [1, Math.min(words.length, tokens)];
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (await fits(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return words.slice(0, low).join(' ');
+}
+
+async function reply(engine: EngineClient, messages: ChatMessage[], maxNewTokens: number) {
+  const view = await engine.renderPrompt(messages, maxNewTokens);
+  const generated = await engine.generate(messages, { ...GREEDY, maxNewTokens }, () => {}).done;
+  return { prompt: view.tokens.map((token) => token.id), generated };
+}
+
+async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
+  const { engine } = await engineWith(workload);
+  try {
+    const runs: DecoderRuns = { decode: [], prefill: [], conversations: [] };
+    for (const text of workload.decodeTexts) {
+      const content = await promptOf(engine, text, workload.decodePromptTokens);
+      const { prompt, generated } = await reply(engine, [{ role: 'user', content }], workload.decodeTokens);
+      runs.decode.push({
+        tokensPerSecond: generated.stats.decodeTokensPerSecond,
+        prompt,
+        tokens: generated.tokenIds,
+      });
+    }
+    for (const text of workload.prefillTexts) {
+      const content = await promptOf(engine, text, workload.prefillPromptTokens);
+      const { prompt, generated } = await reply(engine, [{ role: 'user', content }], 1);
+      const { prefillTokensPerSecond, reusedPromptTokens } = generated.stats;
+      runs.prefill.push({ tokensPerSecond: prefillTokensPerSecond, prompt, reused: reusedPromptTokens });
+    }
+    for (const conversation of workload.conversations) {
+      const messages: ChatMessage[] = [];
+      const turns: DecoderRuns['conversations'][number] = [];
+      for (const content of conversation) {
+        messages.push({ role: 'user', content });
+        const { prompt, generated } = await reply(engine, messages, workload.replyTokens);
+        messages.push({ role: 'assistant', content: generated.text });
+        const { timeToFirstTokenMs, reusedPromptTokens } = generated.stats;
+        turns.push({ ttftMs: timeToFirstTokenMs, prompt, reused: reusedPromptTokens });
+      }
+      runs.conversations.push(turns);
+    }
+    return runs;
+  } finally {
+    engine.terminate();
+  }
+}
+
+async function encoder(workload: EncoderWorkload): Promise<EncoderRuns> {
+  const { engine } = await engineWith(workload);
+  try {
+    const { host, id } = workload.spec;
+    const tokens: number[][] = [];
+    for (const sentence of workload.sentences)
+      tokens.push((await engine.tokenize(host, id, sentence)).map((token) => token.id));
+    const rates: EncoderRuns['rates'] = {};
+    for (const batchSize of workload.batchSizes) {
+      const runs: number[] = [];
+      for (let run = 0; run < workload.runs; run++) {
+        const started = performance.now();
+        await engine.embed(
+          workload.sentences,
+          { pooling: 'mean', normalize: true, useModelPooling: false, batchSize },
+          () => {},
+        ).done;
+        runs.push((workload.sentences.length * 1000) / (performance.now() - started));
+      }
+      rates[batchSize] = runs;
+    }
+    return { tokens, rates };
+  } finally {
+    engine.terminate();
+  }
+}
+
+async function loads(configuration: Configuration & { runs: number }) {
+  const store = new ModelStore();
+  const network: number[] = [];
+  const storage: number[] = [];
+  for (let run = 0; run < configuration.runs; run++) {
+    await store.removeAll();
+    const { engine, loadMs } = await engineWith(configuration);
+    engine.terminate();
+    network.push(loadMs);
+  }
+  for (let run = 0; run < configuration.runs; run++) {
+    const { engine, loadMs } = await engineWith(configuration);
+    engine.terminate();
+    storage.push(loadMs);
+  }
+  return { network, storage };
+}
+
+window.glassboxBenchmark = {
+  capabilities: async () => {
+    const engine = new EngineClient(engineWorker());
+    try {
+      return await engine.probe();
+    } finally {
+      engine.terminate();
+    }
+  },
+  loads,
+  decoder,
+  encoder,
+};
+document.title = 'Glassbox benchmark';
