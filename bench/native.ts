@@ -34,10 +34,10 @@ export interface DecoderJob {
   threads: number;
   /** Timed loads, after one warm-up. */
   runs: number;
-  /** Per run, the warm-up first: the prompt and the tokens the app generated from it. */
+  /** Per run: the prompt and the tokens the app generated from it. */
   decode: { prompt: number[]; tokens: number[] }[];
   prefill: PromptRun[];
-  /** Per run, warm-up first: the prompts of the scripted conversation's turns that are reported. */
+  /** Per reported turn of the scripted conversation, per run: its prompt. */
   turns: Record<string, PromptRun[]>;
 }
 
@@ -48,7 +48,7 @@ export interface EncoderJob {
   /** Token ids per sentence, as the app's tokenizer made them. */
   sentences: number[][];
   batchSizes: number[];
-  /** Timed runs per batch size (and loads), after one warm-up. */
+  /** Timed runs per batch size and loads (after one warm-up). */
   runs: number;
 }
 
@@ -105,19 +105,24 @@ async function timeDecode(
   return ((tokens.length - 1) * 1000) / (performance.now() - started);
 }
 
+/** Times `measure` on every input, after an untimed warm-up on the first. */
+async function timedRuns<T>(inputs: readonly T[], measure: (input: T) => Promise<number>): Promise<number[]> {
+  if (inputs[0] !== undefined) await measure(inputs[0]);
+  const values: number[] = [];
+  for (const input of inputs) values.push(await measure(input));
+  return values;
+}
+
 async function runDecoder(job: DecoderJob, session: ort.InferenceSession): Promise<Record<string, number[]>> {
-  // The first run of each list is the warm-up: timed like the others, not reported.
-  const decode: number[] = [];
-  for (const run of job.decode) decode.push(await timeDecode(session, job.shape, run.prompt, run.tokens));
-  const prefill: number[] = [];
-  for (const run of job.prefill)
-    prefill.push(((run.prompt.length - run.reused) * 1000) / (await timePrefill(session, job.shape, run)));
-  const figures: Record<string, number[]> = { decode: decode.slice(1), prefill: prefill.slice(1) };
-  for (const [name, runs] of Object.entries(job.turns)) {
-    const times: number[] = [];
-    for (const run of runs) times.push(await timePrefill(session, job.shape, run));
-    figures[name] = times.slice(1);
-  }
+  const figures: Record<string, number[]> = {
+    decode: await timedRuns(job.decode, (run) => timeDecode(session, job.shape, run.prompt, run.tokens)),
+    prefill: await timedRuns(
+      job.prefill,
+      async (run) => ((run.prompt.length - run.reused) * 1000) / (await timePrefill(session, job.shape, run)),
+    ),
+  };
+  for (const [name, runs] of Object.entries(job.turns))
+    figures[name] = await timedRuns(runs, (run) => timePrefill(session, job.shape, run));
   return figures;
 }
 
@@ -151,13 +156,14 @@ async function embedAll(session: ort.InferenceSession, sentences: number[][], ba
 }
 
 async function runEncoder(job: EncoderJob, session: ort.InferenceSession): Promise<Record<string, number[]>> {
+  await embedAll(session, job.sentences.slice(0, 32), 16); // the warm-up, as in the app
   const figures: Record<string, number[]> = {};
   for (const batchSize of job.batchSizes) {
     const rates: number[] = [];
-    for (let run = 0; run <= job.runs; run++) {
+    for (let run = 0; run < job.runs; run++) {
       const started = performance.now();
       await embedAll(session, job.sentences, batchSize);
-      if (run > 0) rates.push((job.sentences.length * 1000) / (performance.now() - started));
+      rates.push((job.sentences.length * 1000) / (performance.now() - started));
     }
     figures[`embeddings (batch ${batchSize})`] = rates;
   }

@@ -9,6 +9,7 @@
  *
  *   npm run bench                     the whole benchmark (about 15 minutes on 2 cores)
  *   npm run bench -- --runs 5         more timed runs per figure (3 by default, after one warm-up)
+ *   npm run bench -- --dtypes fp32 --threads 2     a partial run: only these dtypes, only WASM ×2
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,15 +19,11 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { preview } from 'vite';
-import type {
-  BenchmarkPage,
-  DecoderRuns,
-  DecoderWorkload,
-  EncoderRuns,
-} from '../src/app/benchmarkPage.ts';
+import type { BenchmarkPage, DecoderRuns, DecoderWorkload, EncoderRuns } from '../src/app/benchmarkPage.ts';
 import type { Backend, BackendCapabilities, Dtype, ModelSpec } from '../src/engine/protocol.ts';
-import { DTYPE_FILE_SUFFIX } from '../src/engine/protocol.ts';
+import { DTYPES, DTYPE_FILE_SUFFIX } from '../src/engine/protocol.ts';
 import { appDtypeFor, findModel } from '../src/models/catalog.ts';
+import { loadCorpus } from '../tools/forge/tokenizers/configs.ts';
 import { startMirrorProcess } from '../tools/mirror/testing/process.ts';
 import type { DecoderJob, EncoderJob, NativeResult } from './native.ts';
 import { markdownTable, meetsTarget, summarize, type Measurement, type SummaryRow } from './report.ts';
@@ -50,9 +47,9 @@ const WORKLOAD = {
   decodeTokens: 128,
   prefillPromptTokens: 512,
   turns: 10,
-  replyTokens: 8,
+  replyTokens: 4,
   sentences: 256,
-  sentenceWords: 48,
+  sentenceWords: 42,
   batchSizes: [1, 16, 32],
 };
 const REPORTED_TURNS = [1, WORKLOAD.turns];
@@ -70,11 +67,28 @@ const CHROMIUM_ARGS = [
 
 const say = (line: string) => process.stdout.write(`bench: ${line}\n`);
 
-function runsOption(argv: readonly string[]): number {
-  const at = argv.indexOf('--runs');
-  const runs = at >= 0 ? Number(argv[at + 1]) : 3;
+interface Options {
+  runs: number;
+  /** Only these dtypes (a partial run), else all. */
+  dtypes: Dtype[] | null;
+  /** Only WASM with this many threads (a partial run), else 1 and all. */
+  threads: number | null;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const value = (name: string) => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? (argv[at + 1] ?? '') : null;
+  };
+  const runs = Number(value('--runs') ?? 3);
   if (!Number.isInteger(runs) || runs < 3) throw new Error('--runs needs a whole number of at least 3.');
-  return runs;
+  const dtypes = value('--dtypes')?.split(',') ?? null;
+  if (dtypes?.some((dtype) => !(DTYPES as readonly string[]).includes(dtype)))
+    throw new Error(`--dtypes takes a comma-separated list of ${DTYPES.join(', ')}.`);
+  const threads = value('--threads') === null ? null : Number(value('--threads'));
+  if (threads !== null && !(Number.isInteger(threads) && threads > 0))
+    throw new Error('--threads needs a whole number of at least 1.');
+  return { runs, dtypes: dtypes as Dtype[] | null, threads };
 }
 
 function node(args: string[], input?: string): string {
@@ -90,9 +104,7 @@ function node(args: string[], input?: string): string {
 
 /** The corpus the forge trains its tokenizers on, as words: the prompts and sentences are cut from it. */
 function corpusWords(): string[] {
-  return readFileSync(join(ROOT, 'tools', 'forge', 'corpus', 'English.txt'), 'utf8')
-    .split(/\s+/)
-    .filter(Boolean);
+  return loadCorpus().split(/\s+/).filter(Boolean);
 }
 
 /** `count` texts of `words` words each, from different places of the corpus (wrapping around). */
@@ -189,8 +201,6 @@ function row(
   return { metric, backend: setup.label, dtype, unit, higherIsBetter, app, native: null };
 }
 
-const timed = <T>(runs: readonly T[]) => runs.slice(1); // the first run is the warm-up
-
 async function call<K extends keyof BenchmarkPage>(
   page: Page,
   method: K,
@@ -233,12 +243,13 @@ async function measureDecoder(
     spec,
     backend: setup.backend,
     threads: setup.threads,
-    decodeTexts: texts(corpus, runs + 1, WORKLOAD.decodePromptTokens, 11),
+    warmUpText: texts(corpus, 1, WORKLOAD.prefillPromptTokens, 3001)[0] ?? '',
+    decodeTexts: texts(corpus, runs, WORKLOAD.decodePromptTokens, 11),
     decodePromptTokens: WORKLOAD.decodePromptTokens,
     decodeTokens: WORKLOAD.decodeTokens,
-    prefillTexts: texts(corpus, runs + 1, WORKLOAD.prefillPromptTokens, 5003),
+    prefillTexts: texts(corpus, runs, WORKLOAD.prefillPromptTokens, 5003),
     prefillPromptTokens: WORKLOAD.prefillPromptTokens,
-    conversations: Array.from({ length: runs + 1 }, (_, run) =>
+    conversations: Array.from({ length: runs }, (_, run) =>
       texts(corpus, WORKLOAD.turns, 16, 20011 + run * 131),
     ),
     replyTokens: WORKLOAD.replyTokens,
@@ -253,7 +264,7 @@ async function measureDecoder(
     'decode',
     'tok/s',
     true,
-    timed(result.decode).map((r) => r.tokensPerSecond),
+    result.decode.map((r) => r.tokensPerSecond),
   );
   const prefill = row(
     setup,
@@ -261,7 +272,7 @@ async function measureDecoder(
     'prefill',
     'tok/s',
     true,
-    timed(result.prefill).map((r) => r.tokensPerSecond),
+    result.prefill.map((r) => r.tokensPerSecond),
   );
   const turns = Object.fromEntries(
     REPORTED_TURNS.map((turn) => [
@@ -272,7 +283,7 @@ async function measureDecoder(
         `ttft turn ${turn}`,
         'ms',
         false,
-        timed(result.conversations).map((c) => c[turn - 1]?.ttftMs ?? NaN),
+        result.conversations.map((c) => c[turn - 1]?.ttftMs ?? NaN),
       ),
     ]),
   );
@@ -289,7 +300,12 @@ async function measureDecoder(
       `(${meanPrompt(result.decode)}-token prompt, ${meanTokens} new), prefill ${prefill.app.map((v) => v.toFixed(0)).join(', ')} tok/s ` +
       `(${meanPrompt(result.prefill)} tokens), ttft ${Object.values(turns)
         .map((t) => t.app.map((v) => v.toFixed(0)).join('/'))
-        .join(' → ')} ms`,
+        .join(' → ')} ms (turn ${WORKLOAD.turns} computes ${result.conversations
+        .map((c) => {
+          const last = c.at(-1);
+          return last ? `${last.prompt.length - last.reused} of ${last.prompt.length}` : '?';
+        })
+        .join(', ')} tokens)`,
   );
   if (setup.backend !== 'wasm') return;
   const job: DecoderJob = {
@@ -331,13 +347,13 @@ async function measureEncoder(
     threads: setup.threads,
     sentences,
     batchSizes: WORKLOAD.batchSizes,
-    runs: runs + 1,
+    runs,
   });
   const peak = peakRendererBytes();
   const rows: NativeRows = {};
   for (const batchSize of WORKLOAD.batchSizes) {
     const metric = `embeddings (batch ${batchSize})`;
-    rows[metric] = row(setup, spec.dtype, metric, 'sentences/s', true, timed(result.rates[batchSize] ?? []));
+    rows[metric] = row(setup, spec.dtype, metric, 'sentences/s', true, result.rates[batchSize] ?? []);
   }
   if (peak !== null)
     rows['peak memory'] = row(setup, spec.dtype, 'peak memory (embeddings)', 'MB', false, [peak / 1e6]);
@@ -363,11 +379,11 @@ async function measureLoads(page: Page, setup: Setup, spec: ModelSpec, runs: num
     spec,
     backend: setup.backend,
     threads: setup.threads,
-    runs: runs + 1,
+    runs,
   });
   const what = spec.task === 'text-generation' ? 'chat' : 'embeddings';
-  const network = row(setup, spec.dtype, `load from network (${what})`, 'ms', false, timed(result.network));
-  const storage = row(setup, spec.dtype, `load from storage (${what})`, 'ms', false, timed(result.storage));
+  const network = row(setup, spec.dtype, `load from network (${what})`, 'ms', false, result.network);
+  const storage = row(setup, spec.dtype, `load from storage (${what})`, 'ms', false, result.storage);
   collected.measurements.push(network, storage);
   say(
     `${setup.label} ${spec.id} ${spec.dtype}: load ${network.app.map((v) => v.toFixed(0)).join('/')} ms from the mirror, ${storage.app.map((v) => v.toFixed(0)).join('/')} ms from storage`,
@@ -484,7 +500,8 @@ function targetLines(rows: readonly SummaryRow[], initialJs: number): string[] {
 }
 
 async function main(): Promise<void> {
-  const runs = runsOption(process.argv.slice(2));
+  const options = parseOptions(process.argv.slice(2));
+  const { runs } = options;
   const started = Date.now();
   say('forging the benchmark models (skipped when up to date)');
   node(['--import', 'tsx', join(ROOT, 'tools', 'forge', 'cli.ts'), 'bench']);
@@ -509,7 +526,10 @@ async function main(): Promise<void> {
     await page.goto(`${appUrl}/?bench`);
     await page.waitForFunction(() => window.glassboxBenchmark !== undefined);
     capabilities = await call(page, 'capabilities', undefined);
-    const setups = setupsFor(capabilities);
+    const setups = setupsFor(capabilities).filter(
+      (setup) => options.threads === null || (setup.backend === 'wasm' && setup.threads === options.threads),
+    );
+    const wanted = (dtypes: Dtype[]) => dtypes.filter((dtype) => options.dtypes?.includes(dtype) ?? true);
     say(
       `setups: ${setups.map((s) => s.label).join(', ')}; cross-origin isolated: ${capabilities.crossOriginIsolated}`,
     );
@@ -521,13 +541,13 @@ async function main(): Promise<void> {
       task,
     });
     for (const setup of setups) {
-      for (const dtype of DECODER.dtypes) {
+      for (const dtype of wanted(DECODER.dtypes)) {
         const decoder = spec(DECODER.id, dtype, 'text-generation');
         await measureDecoder(page, setup, decoder, runs, corpus, collected);
         if (setup.threads === capabilities.wasmThreads || setup.backend === 'webgpu')
           await measureLoads(page, setup, decoder, runs, collected);
       }
-      for (const dtype of ENCODER.dtypes) {
+      for (const dtype of wanted(ENCODER.dtypes)) {
         const encoder = spec(ENCODER.id, dtype, 'feature-extraction');
         await measureEncoder(page, setup, encoder, runs, corpus, collected);
         if (setup.threads === capabilities.wasmThreads || setup.backend === 'webgpu')

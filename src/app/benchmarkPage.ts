@@ -1,7 +1,7 @@
 /**
  * The page side of `npm run bench` (bench/run.ts), opened as `/?bench`: runs the benchmark's workloads
- * through the panels' own engine client, worker and model store, and returns every run (the warm-up
- * first) with the token ids it read and wrote, so that the native baseline can replay the same inputs.
+ * through the panels' own engine client, worker and model store, after a short warm-up, and returns every
+ * timed run with the token ids it read and wrote, so that the native baseline can replay the same inputs.
  *
  *   await window.glassboxBenchmark.decoder({ spec, backend: 'wasm', threads: 1, … })
  */
@@ -17,9 +17,11 @@ export interface Configuration {
 }
 
 export interface DecoderWorkload extends Configuration {
+  /** Cut to a prefill prompt and answered with two tokens before the timed runs. */
+  warmUpText: string;
   /**
-   * One text per run (warm-up first), each different so that no run reuses another's KV cache; each is cut
-   * to the longest run of its words whose prompt fits `decodePromptTokens` (chat template included).
+   * One text per run, each different so that no run reuses another's KV cache; each is cut to the longest
+   * start of its words whose prompt fits `decodePromptTokens` (chat template included).
    */
   decodeTexts: string[];
   decodePromptTokens: number;
@@ -47,20 +49,20 @@ export interface DecoderRuns {
 export interface EncoderWorkload extends Configuration {
   sentences: string[];
   batchSizes: number[];
-  /** Runs per batch size, the warm-up included. */
+  /** Timed runs per batch size (after one warm-up with a few sentences). */
   runs: number;
 }
 
 export interface EncoderRuns {
   /** Each sentence's token ids, as the model read them. */
   tokens: number[][];
-  /** Sentences per second, per batch size, per run (warm-up first). */
+  /** Sentences per second, per batch size, per timed run. */
   rates: Record<number, number[]>;
 }
 
 export interface BenchmarkPage {
   capabilities(): ReturnType<EngineClient['probe']>;
-  /** Page-side milliseconds from starting an engine to the model being ready, per run (warm-up first). */
+  /** Page-side milliseconds from starting an engine to the model being ready, per timed run. */
   loads(configuration: Configuration & { runs: number }): Promise<{ network: number[]; storage: number[] }>;
   decoder(workload: DecoderWorkload): Promise<DecoderRuns>;
   encoder(workload: EncoderWorkload): Promise<EncoderRuns>;
@@ -71,6 +73,9 @@ declare global {
     glassboxBenchmark?: BenchmarkPage;
   }
 }
+
+/** A benchmark's system prompt: short, so that the chat template leaves room for a 32-token prompt. */
+const SYSTEM: ChatMessage = { role: 'system', content: 'Be brief.' };
 
 const GREEDY: Omit<GenerationOptions, 'maxNewTokens'> = {
   greedy: true,
@@ -93,8 +98,8 @@ async function engineWith({ spec, backend, threads }: Configuration) {
 async function promptOf(engine: EngineClient, text: string, tokens: number): Promise<string> {
   const words = text.split(/\s+/);
   const fits = async (count: number) =>
-    (await engine.renderPrompt([{ role: 'user', content: words.slice(0, count).join(' ') }], 1)).tokens
-      .length <= tokens;
+    (await engine.renderPrompt([SYSTEM, { role: 'user', content: words.slice(0, count).join(' ') }], 1))
+      .tokens.length <= tokens;
   let [low, high] = [1, Math.min(words.length, tokens)];
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
@@ -113,10 +118,13 @@ async function reply(engine: EngineClient, messages: ChatMessage[], maxNewTokens
 async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
   const { engine } = await engineWith(workload);
   try {
+    const warmUp = await promptOf(engine, workload.warmUpText, workload.prefillPromptTokens);
+    await reply(engine, [SYSTEM, { role: 'user', content: warmUp }], 2);
     const runs: DecoderRuns = { decode: [], prefill: [], conversations: [] };
     for (const text of workload.decodeTexts) {
       const content = await promptOf(engine, text, workload.decodePromptTokens);
-      const { prompt, generated } = await reply(engine, [{ role: 'user', content }], workload.decodeTokens);
+      const messages: ChatMessage[] = [SYSTEM, { role: 'user', content }];
+      const { prompt, generated } = await reply(engine, messages, workload.decodeTokens);
       runs.decode.push({
         tokensPerSecond: generated.stats.decodeTokensPerSecond,
         prompt,
@@ -125,7 +133,7 @@ async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
     }
     for (const text of workload.prefillTexts) {
       const content = await promptOf(engine, text, workload.prefillPromptTokens);
-      const { prompt, generated } = await reply(engine, [{ role: 'user', content }], 1);
+      const { prompt, generated } = await reply(engine, [SYSTEM, { role: 'user', content }], 1);
       const { prefillTokensPerSecond, reusedPromptTokens } = generated.stats;
       runs.prefill.push({ tokensPerSecond: prefillTokensPerSecond, prompt, reused: reusedPromptTokens });
     }
@@ -154,16 +162,19 @@ async function encoder(workload: EncoderWorkload): Promise<EncoderRuns> {
     const tokens: number[][] = [];
     for (const sentence of workload.sentences)
       tokens.push((await engine.tokenize(host, id, sentence)).map((token) => token.id));
+    const embed = (sentences: string[], batchSize: number) =>
+      engine.embed(
+        sentences,
+        { pooling: 'mean', normalize: true, useModelPooling: false, batchSize },
+        () => {},
+      ).done;
+    await embed(workload.sentences.slice(0, 32), 16); // the warm-up
     const rates: EncoderRuns['rates'] = {};
     for (const batchSize of workload.batchSizes) {
       const runs: number[] = [];
       for (let run = 0; run < workload.runs; run++) {
         const started = performance.now();
-        await engine.embed(
-          workload.sentences,
-          { pooling: 'mean', normalize: true, useModelPooling: false, batchSize },
-          () => {},
-        ).done;
+        await embed(workload.sentences, batchSize);
         runs.push((workload.sentences.length * 1000) / (performance.now() - started));
       }
       rates[batchSize] = runs;
@@ -174,22 +185,23 @@ async function encoder(workload: EncoderWorkload): Promise<EncoderRuns> {
   }
 }
 
+/** Loads with an empty store, then from the store; each list's first load is the warm-up. */
 async function loads(configuration: Configuration & { runs: number }) {
   const store = new ModelStore();
   const network: number[] = [];
   const storage: number[] = [];
-  for (let run = 0; run < configuration.runs; run++) {
+  for (let run = 0; run <= configuration.runs; run++) {
     await store.removeAll();
     const { engine, loadMs } = await engineWith(configuration);
     engine.terminate();
     network.push(loadMs);
   }
-  for (let run = 0; run < configuration.runs; run++) {
+  for (let run = 0; run <= configuration.runs; run++) {
     const { engine, loadMs } = await engineWith(configuration);
     engine.terminate();
     storage.push(loadMs);
   }
-  return { network, storage };
+  return { network: network.slice(1), storage: storage.slice(1) };
 }
 
 window.glassboxBenchmark = {

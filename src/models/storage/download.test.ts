@@ -1,7 +1,12 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { announcedSha256, downloadToStore, type DownloadStore, type PartialWrite } from './download.ts';
+import {
+  BlockBuffer,
+  announcedSha256,
+  downloadToStore,
+  type DownloadStore,
+  type PartialWrite,
+} from './download.ts';
 
 /** An in-memory store with the OPFS store's contract: bytes appended to a partial, then committed or discarded. */
 function memoryStore(initialPartial = new Uint8Array()) {
@@ -37,7 +42,7 @@ function memoryStore(initialPartial = new Uint8Array()) {
 }
 
 const FILE = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 251);
-const FILE_SHA = bytesToHex(sha256(FILE));
+const FILE_SHA = createHash('sha256').update(FILE).digest('hex');
 
 /** A body that delivers `bytes` in chunks, then fails like a dropped connection when `cutAfter` is set. */
 function body(bytes: Uint8Array, cutAfter?: number): ReadableStream<Uint8Array> {
@@ -205,6 +210,25 @@ describe('downloadToStore', () => {
     expect(committed.get('onnx/model.onnx')?.bytes).toEqual(FILE);
   });
 
+  it('does not retry a failed write to the store: it fails with the storage error', async () => {
+    const { store } = memoryStore();
+    const failing: DownloadStore = {
+      partial: async (...args) => {
+        const partial = await store.partial(...args);
+        return {
+          ...partial,
+          writer: async () => ({
+            write: () => Promise.reject(new DOMException('The quota was exceeded.', 'QuotaExceededError')),
+            close: async () => {},
+          }),
+        };
+      },
+    };
+    const { fetchImpl, served } = host([full({}), full({})]);
+    await expect(downloadToStore(failing, target, options(fetchImpl))).rejects.toThrow('quota');
+    expect(served).toHaveLength(1);
+  });
+
   it('answers absent for a file the host does not have', async () => {
     const { store, committed } = memoryStore();
     const { fetchImpl } = host([() => new Response('', { status: 404 })]);
@@ -218,5 +242,16 @@ describe('announcedSha256', () => {
     expect(announcedSha256(new Headers({ 'x-linked-etag': `"${FILE_SHA}"` }))).toBe(FILE_SHA);
     expect(announcedSha256(new Headers({ etag: `"${FILE_SHA.toUpperCase()}"` }))).toBe(FILE_SHA);
     expect(announcedSha256(new Headers({ etag: 'W/"a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"' }))).toBeNull();
+  });
+});
+
+describe('BlockBuffer', () => {
+  it('collects chunks into one block once it is full, in order', () => {
+    const block = new BlockBuffer(4);
+    expect(block.add(Uint8Array.of(1, 2))).toBe(false);
+    expect(block.add(Uint8Array.of(3, 4, 5))).toBe(true);
+    expect(block.take()).toEqual(Uint8Array.of(1, 2, 3, 4, 5));
+    expect(block.size).toBe(0);
+    expect(block.take()).toBeNull();
   });
 });
