@@ -8,7 +8,6 @@
  *   await reply.done; // { tokenIds, text, stats, stopped }
  */
 import { EngineError } from './errors.ts';
-import { DEFAULT_EMBED_BATCH_SIZE } from './protocol.ts';
 import type {
   BackendCapabilities,
   BackendChoice,
@@ -115,8 +114,8 @@ export class EngineClient {
       pooling,
       normalize,
       useModelPooling,
-      batchSize = DEFAULT_EMBED_BATCH_SIZE,
-    }: { pooling: Pooling; normalize: boolean; useModelPooling: boolean; batchSize?: number },
+      batchSize = null,
+    }: { pooling: Pooling; normalize: boolean; useModelPooling: boolean; batchSize?: number | null },
     onProgress: (done: number, total: number) => void,
   ): Running<EmbeddingResult> {
     const running = this.cancellable(

@@ -146,10 +146,12 @@ export interface GenerationStats {
 }
 
 /**
- * Sentences the encoder reads per forward pass: larger batches pad every sentence to the longest, smaller
- * ones pay the per-call overhead more often (see the benchmark's embeddings rows).
+ * Sentences the encoder reads per forward pass, per backend. On WASM one at a time is fastest (the
+ * benchmark's embeddings rows: batch 1 beats 16 and 32 in the tab and natively, since a batch pads every
+ * sentence to its longest and a single sentence already fills the matrix kernels); a GPU needs batches
+ * to fill its cores.
  */
-export const DEFAULT_EMBED_BATCH_SIZE = 16;
+export const EMBED_BATCH_SIZE: Readonly<Record<Backend, number>> = Object.freeze({ wasm: 1, webgpu: 16 });
 
 /** How many of the likeliest candidates a recorded token step keeps. */
 export const STEP_CANDIDATES = 10;
@@ -243,8 +245,8 @@ export type EngineRequest =
       normalize: boolean;
       /** Read the model's own `sentence_embedding` output (pooled and projected in the graph) when it has one. */
       useModelPooling: boolean;
-      /** Sentences per forward pass ({@link DEFAULT_EMBED_BATCH_SIZE} unless the benchmark varies it). */
-      batchSize: number;
+      /** Sentences per forward pass; null: the backend's {@link EMBED_BATCH_SIZE} (the benchmark varies it). */
+      batchSize: number | null;
     }
   /** The token ids a model's tokenizer makes of `text` (special tokens included, as the model reads it). */
   | { type: 'tokenize'; id: RequestId; host: string; modelId: string; text: string }

@@ -34,6 +34,7 @@ import { checkRepository } from './workerCheck.ts';
 import { prepareModel, store, storeFetch } from './workerFiles.ts';
 import {
   DISK_HOST,
+  EMBED_BATCH_SIZE,
   slotForTask,
   type Backend,
   type BackendCapabilities,
@@ -569,15 +570,16 @@ async function embed(
   pooling: Pooling,
   normalize: boolean,
   useModelPooling: boolean,
-  batchSize: number,
+  requestedBatchSize: number | null,
 ): Promise<void> {
   if (!embeddingSlot) {
     throw new EngineError('no-model-loaded', 'No embedding model is loaded. Pick one in the header first.');
   }
   if (sentences.length === 0) throw new EngineError('bad-request', 'There is no sentence to embed.');
+  const slot = embeddingSlot;
+  const batchSize = requestedBatchSize ?? EMBED_BATCH_SIZE[slot.loaded.backend];
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new EngineError('bad-request', `The batch size must be a whole number from 1, not ${batchSize}.`);
-  const slot = embeddingSlot;
   let vectors: Float32Array | null = null;
   let dimensions = 0;
   let modelPooled = false;

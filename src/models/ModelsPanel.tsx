@@ -9,6 +9,7 @@ import {
   DTYPES,
   DTYPE_FILE_SUFFIX,
   type Dtype,
+  type ModelTask,
   type ImportedFile,
   type RepositoryReport,
 } from '../engine/protocol.ts';
@@ -51,14 +52,22 @@ function DeviceCard() {
 function FitNotes({
   sizes,
   recommended,
+  task,
 }: {
   sizes: Partial<Record<Dtype, number | null>>;
   recommended?: Partial<Record<'wasm' | 'webgpu', Dtype | null>>;
+  task: ModelTask;
 }) {
   const capabilities = useAppStore((state) => state.capabilities);
   const free = useStorageStore((state) => freeStorage(state.usage, state.quota));
   if (!capabilities) return null;
-  const fit = assessFit({ sizes, capabilities, freeStorage: free, ...(recommended ? { recommended } : {}) });
+  const fit = assessFit({
+    sizes,
+    capabilities,
+    freeStorage: free,
+    task,
+    ...(recommended ? { recommended } : {}),
+  });
   return (
     <div className="fit" data-testid="fit">
       <p>
@@ -124,7 +133,7 @@ function CatalogEntry({ model }: { model: CatalogModel }) {
           .
         </p>
       </details>
-      <FitNotes sizes={loadableSizes(model)} recommended={recommended} />
+      <FitNotes sizes={loadableSizes(model)} recommended={recommended} task={model.task} />
       {model.dtypes.length > 0 ? (
         <div className="toolbar">
           <label className="inline-field">
@@ -203,7 +212,10 @@ function RepositoryCheck() {
               ? 'Transformers.js can run this architecture.'
               : `This version of Transformers.js has no ${report.modelType} implementation: it will not load.`}
           </p>
-          <FitNotes sizes={Object.fromEntries(report.dtypes.map((entry) => [entry.dtype, entry.bytes]))} />
+          <FitNotes
+            sizes={Object.fromEntries(report.dtypes.map((entry) => [entry.dtype, entry.bytes]))}
+            task={report.task}
+          />
           <ul>
             {report.dtypes.map((entry) => (
               <li key={entry.dtype}>

@@ -5,7 +5,7 @@
  *   assessFit({ sizes: { fp32: 654e6, q4: 200e6 }, capabilities, freeStorage: 5e9 })
  *   // → { backend: 'webgpu', dtype: 'q4', warnings: [] }
  */
-import type { Backend, BackendCapabilities, Dtype } from '../engine/protocol.ts';
+import type { Backend, BackendCapabilities, Dtype, ModelTask } from '../engine/protocol.ts';
 import { WASM_WEIGHT_BUDGET, chooseDtype } from './catalog.ts';
 
 export interface FitInput {
@@ -16,6 +16,8 @@ export interface FitInput {
   freeStorage: number | null;
   /** The catalog's recommendation per backend, when the model is in the catalog. */
   recommended?: Partial<Record<Backend, Dtype | null>>;
+  /** Decides the order of formats where there is no recommendation (see the catalog's WASM order). */
+  task?: ModelTask;
 }
 
 export interface FitAssessment {
@@ -30,11 +32,11 @@ function show(bytes: number): string {
   return bytes >= GB ? `${(bytes / GB).toFixed(2)} GB` : `${Math.ceil(bytes / 1e6)} MB`;
 }
 
-export function assessFit({ sizes, capabilities, freeStorage, recommended }: FitInput): FitAssessment {
+export function assessFit({ sizes, capabilities, freeStorage, recommended, task }: FitInput): FitAssessment {
   const gpu = capabilities.webgpu;
   // A software adapter (SwiftShader) is correct but far slower than WASM: prefer WASM there.
   const backend: Backend = gpu && !gpu.isFallback ? 'webgpu' : 'wasm';
-  const dtype = chooseDtype(backend, sizes, recommended?.[backend] ?? null);
+  const dtype = chooseDtype(backend, sizes, recommended?.[backend] ?? null, task);
   const warnings: string[] = [];
   const size = dtype ? (sizes[dtype] ?? null) : null;
   if (!dtype)

@@ -183,12 +183,15 @@ describe('sizes and recommendations', () => {
     expect(weightFile('q4f16')).toBe('onnx/model_q4f16.onnx');
   });
 
-  it('recommends on WASM the fastest measured format whose files fit the memory budget', () => {
-    const order: readonly Dtype[] = ['fp32', 'q8', 'q4'];
+  it('recommends on WASM the fastest measured format for the task whose files fit the memory budget', () => {
+    const order: Record<CatalogModel['task'], readonly Dtype[]> = {
+      'text-generation': ['fp32', 'q8', 'q4'],
+      'feature-extraction': ['q8', 'fp32', 'q4'],
+    };
     for (const entry of hubModels) {
-      const sizes = order.map((dtype) => entry.sizes[dtype]);
+      const sizes = order[entry.task].map((dtype) => entry.sizes[dtype]);
       if (sizes.some((size) => size === null)) continue; // the rule needs every listed size
-      const expected = order.find((dtype) => {
+      const expected = order[entry.task].find((dtype) => {
         const size = entry.sizes[dtype];
         return size !== undefined && size !== null && size <= WASM_WEIGHT_BUDGET;
       });
@@ -199,6 +202,7 @@ describe('sizes and recommendations', () => {
   it('picks a dtype the engine can load today, or none', () => {
     expect(appDtypeFor(model('onnx-community/Llama-3.2-1B-Instruct'), 'wasm')).toBe('q8');
     expect(appDtypeFor(model('HuggingFaceTB/SmolLM2-135M-Instruct'), 'wasm')).toBe('fp32');
+    expect(appDtypeFor(model('Xenova/all-MiniLM-L6-v2'), 'wasm')).toBe('q8');
     // q4f16 is recommended on WebGPU but the protocol cannot load it yet: fall back to q4.
     expect(appDtypeFor(model('HuggingFaceTB/SmolLM2-1.7B-Instruct'), 'webgpu')).toBe('q4');
     expect(appDtypeFor(model('onnx-community/Qwen3-0.6B-ONNX'), 'webgpu')).toBeNull();

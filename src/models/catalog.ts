@@ -88,19 +88,30 @@ function hub(...shown: readonly HubSize[]): Bytes {
 /**
  * On WASM the weights live in the tab's 32-bit linear memory, at most 4 GiB, which also holds the
  * activations and the KV cache. This project recommends a WASM format only when its files fit in
- * half of that. Within the budget the order is DESIGN.md's measurement (forged SmolLM2-135M-shaped
- * decoder, in-tab WASM): fp32 decodes fastest, q8 (MatMulInteger) next, q4 (MatMulNBits) about 6x
- * slower than fp32. On WebGPU the recommendation is what the model card or the official
- * Transformers.js example loads there (q4f16 for the chat models), with q4 as the fallback when the
- * adapter lacks `shader-f16` (SwiftShader does).
+ * half of that. Within the budget the order is the benchmark's (`npm run bench`, bench/results/latest.md,
+ * SmolLM2-135M- and MiniLM-L6-shaped forged models in the tab on WASM):
+ * - chat decodes one token at a time, where fp32 is as fast as q8 with all threads and faster on one,
+ *   and exact: fp32, then q8;
+ * - embeddings (and long prompts) run whole sentences through the matrices, where q8 is twice as fast
+ *   as fp32: q8, then fp32;
+ * - q4 (MatMulNBits) last: ONNX Runtime Web decodes 7-10x slower with it than with q8.
+ * On WebGPU the recommendation is what the model card or the official Transformers.js example loads
+ * there (q4f16 for the chat models), with q4 as the fallback when the adapter lacks `shader-f16`
+ * (SwiftShader does).
  */
 export const WASM_WEIGHT_BUDGET = 2_000_000_000 as Bytes;
 
-/** WASM's order as above; WebGPU's fallback order when the recommendation is not loadable yet. */
+/** WASM's order per task as above; WebGPU's fallback order when the recommendation is not loadable yet. */
 const APP_DTYPE_ORDER = Object.freeze({
-  wasm: ['fp32', 'q8', 'q4'],
-  webgpu: ['q4', 'fp32', 'q8'],
-} as const satisfies Record<Backend, readonly Dtype[]>);
+  wasm: {
+    'text-generation': ['fp32', 'q8', 'q4'],
+    'feature-extraction': ['q8', 'fp32', 'q4'],
+  },
+  webgpu: {
+    'text-generation': ['q4', 'fp32', 'q8'],
+    'feature-extraction': ['q4', 'fp32', 'q8'],
+  },
+} as const satisfies Record<Backend, Record<ModelTask, readonly Dtype[]>>);
 
 /** How an embedding model's token vectors become one sentence vector, as its model card says. */
 export interface EmbeddingDefaults {
@@ -529,7 +540,7 @@ const HUB_MODELS: readonly CatalogModel[] = [
     contextLength: 256,
     sizes: { fp32: hub('90.4 MB'), fp16: hub('45.3 MB'), q8: hub('23 MB') },
     sizesAt: 'cb3d680',
-    recommended: { wasm: 'fp32', webgpu: 'fp32' },
+    recommended: { wasm: 'q8', webgpu: 'fp32' },
     license: 'apache-2.0',
     openness: {
       architecture: {
@@ -575,7 +586,7 @@ const HUB_MODELS: readonly CatalogModel[] = [
     contextLength: 512,
     sizes: { fp32: hub('133 MB'), fp16: hub('66.7 MB'), q8: hub('34 MB') },
     sizesAt: 'b7ad92a',
-    recommended: { wasm: 'fp32', webgpu: 'fp32' },
+    recommended: { wasm: 'q8', webgpu: 'fp32' },
     license: 'mit',
     openness: {
       architecture: {
@@ -625,7 +636,7 @@ const HUB_MODELS: readonly CatalogModel[] = [
     contextLength: 512,
     sizes: { fp32: hub('470 MB'), fp16: hub('235 MB'), q8: hub('118 MB') },
     sizesAt: 'ae61bf0',
-    recommended: { wasm: 'fp32', webgpu: 'fp32' },
+    recommended: { wasm: 'q8', webgpu: 'fp32' },
     license: 'mit',
     openness: {
       architecture: {
@@ -677,7 +688,7 @@ const HUB_MODELS: readonly CatalogModel[] = [
     contextLength: 2048,
     sizes: { fp32: null, q8: null, q4: null },
     sizesAt: null,
-    recommended: { wasm: 'fp32', webgpu: 'fp32' },
+    recommended: { wasm: 'q8', webgpu: 'fp32' },
     license: 'gemma',
     openness: {
       architecture: {
@@ -730,23 +741,20 @@ export function findModel(id: string): CatalogModel | undefined {
 }
 
 /**
- * The weight format to load on a backend with today's engine: the recommendation when the engine
- * can load it, else the first loadable format in the backend's order that fits its memory, else
- * null (for example Qwen3 0.6B, whose only known file is q4f16).
- */
-/**
  * The dtype to load on `backend` among the published `sizes`: the recommendation when it is loadable,
- * else the first in the backend's order (on WASM: the first that fits its memory budget); null if none.
+ * else the first in the backend's order for the task (on WASM: the first that fits its memory budget);
+ * null if none (for example Qwen3 0.6B, whose only known file is q4f16).
  */
 export function chooseDtype(
   backend: Backend,
   sizes: Readonly<Partial<Record<Dtype, number | null>>>,
   recommended: Dtype | null = null,
+  task: ModelTask = 'text-generation',
 ): Dtype | null {
   const available = DTYPES.filter((dtype) => dtype in sizes);
   if (recommended !== null && available.includes(recommended)) return recommended;
   const fits = (dtype: Dtype) => backend !== 'wasm' || (sizes[dtype] ?? 0) <= WASM_WEIGHT_BUDGET;
-  return APP_DTYPE_ORDER[backend].find((dtype) => available.includes(dtype) && fits(dtype)) ?? null;
+  return APP_DTYPE_ORDER[backend][task].find((dtype) => available.includes(dtype) && fits(dtype)) ?? null;
 }
 
 /** Download size per dtype the app can load (null: size unknown). */
@@ -761,7 +769,7 @@ export function recommendedAppDtype(model: CatalogModel, backend: Backend): Dtyp
 }
 
 export function appDtypeFor(model: CatalogModel, backend: Backend): Dtype | null {
-  return chooseDtype(backend, loadableSizes(model), recommendedAppDtype(model, backend));
+  return chooseDtype(backend, loadableSizes(model), recommendedAppDtype(model, backend), model.task);
 }
 
 /** The host, in Hugging Face layout, where the app serves its own demo models. */
