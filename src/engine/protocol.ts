@@ -146,12 +146,11 @@ export interface GenerationStats {
 }
 
 /**
- * Sentences the encoder reads per forward pass, per backend. On WASM one at a time is fastest (the
- * benchmark's embeddings rows: batch 1 beats 16 and 32 in the tab and natively, since a batch pads every
- * sentence to its longest and a single sentence already fills the matrix kernels); a GPU needs batches
- * to fill its cores.
+ * Sentences the encoder reads per forward pass. The benchmark's embeddings rows chose it on WASM with all
+ * threads at the recommended q8: batches of 16 ran about twice as fast as single sentences, whose small
+ * integer matrix products left the second thread mostly waiting (fp32 alone favours single sentences).
  */
-export const EMBED_BATCH_SIZE: Readonly<Record<Backend, number>> = Object.freeze({ wasm: 1, webgpu: 16 });
+export const EMBED_BATCH_SIZE = 16;
 
 /** How many of the likeliest candidates a recorded token step keeps. */
 export const STEP_CANDIDATES = 10;
@@ -245,7 +244,7 @@ export type EngineRequest =
       normalize: boolean;
       /** Read the model's own `sentence_embedding` output (pooled and projected in the graph) when it has one. */
       useModelPooling: boolean;
-      /** Sentences per forward pass; null: the backend's {@link EMBED_BATCH_SIZE} (the benchmark varies it). */
+      /** Sentences per forward pass; null: {@link EMBED_BATCH_SIZE} (the benchmark varies it). */
       batchSize: number | null;
     }
   /** The token ids a model's tokenizer makes of `text` (special tokens included, as the model reads it). */
