@@ -62,6 +62,8 @@ export interface EncoderRuns {
 
 export interface BenchmarkPage {
   capabilities(): ReturnType<EngineClient['probe']>;
+  /** Puts a model in the device's store (loads it once in a fresh engine), so that no workload downloads. */
+  store(configuration: Configuration): Promise<void>;
   /** Page-side milliseconds from starting an engine to the model being ready, per timed run. */
   loads(configuration: Configuration & { runs: number }): Promise<{ network: number[]; storage: number[] }>;
   decoder(workload: DecoderWorkload): Promise<DecoderRuns>;
@@ -213,6 +215,7 @@ window.glassboxBenchmark = {
       engine.terminate();
     }
   },
+  store: async (configuration) => (await engineWith(configuration)).engine.terminate(),
   loads,
   decoder,
   encoder,
