@@ -62,10 +62,11 @@ export interface EncoderRuns {
 
 export interface BenchmarkPage {
   capabilities(): ReturnType<EngineClient['probe']>;
-  /** Puts a model in the device's store (loads it once in a fresh engine), so that no workload downloads. */
-  store(configuration: Configuration): Promise<void>;
-  /** Page-side milliseconds from starting an engine to the model being ready, per timed run. */
-  loads(configuration: Configuration & { runs: number }): Promise<{ network: number[]; storage: number[] }>;
+  /**
+   * Page-side milliseconds from starting a fresh engine to the model being ready, from the network (the
+   * store emptied first) or from the device's store.
+   */
+  load(configuration: Configuration & { from: 'network' | 'storage' }): Promise<number>;
   decoder(workload: DecoderWorkload): Promise<DecoderRuns>;
   encoder(workload: EncoderWorkload): Promise<EncoderRuns>;
 }
@@ -187,23 +188,12 @@ async function encoder(workload: EncoderWorkload): Promise<EncoderRuns> {
   }
 }
 
-/** Loads with an empty store, then from the store; each list's first load is the warm-up. */
-async function loads(configuration: Configuration & { runs: number }) {
-  const store = new ModelStore();
-  const network: number[] = [];
-  const storage: number[] = [];
-  for (let run = 0; run <= configuration.runs; run++) {
-    await store.removeAll();
-    const { engine, loadMs } = await engineWith(configuration);
-    engine.terminate();
-    network.push(loadMs);
-  }
-  for (let run = 0; run <= configuration.runs; run++) {
-    const { engine, loadMs } = await engineWith(configuration);
-    engine.terminate();
-    storage.push(loadMs);
-  }
-  return { network: network.slice(1), storage: storage.slice(1) };
+/** Loads the model in a fresh engine, from the network (the store emptied first) or from the store. */
+async function load(configuration: Configuration & { from: 'network' | 'storage' }) {
+  if (configuration.from === 'network') await new ModelStore().removeAll();
+  const { engine, loadMs } = await engineWith(configuration);
+  engine.terminate();
+  return loadMs;
 }
 
 window.glassboxBenchmark = {
@@ -215,8 +205,7 @@ window.glassboxBenchmark = {
       engine.terminate();
     }
   },
-  store: async (configuration) => (await engineWith(configuration)).engine.terminate(),
-  loads,
+  load,
   decoder,
   encoder,
 };

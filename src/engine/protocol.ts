@@ -146,9 +146,9 @@ export interface GenerationStats {
 }
 
 /**
- * Sentences the encoder reads per forward pass. The benchmark's embeddings rows chose it on WASM with all
- * threads at the recommended q8: batches of 16 ran about twice as fast as single sentences, whose small
- * integer matrix products left the second thread mostly waiting (fp32 alone favours single sentences).
+ * Sentences the encoder reads per forward pass. On WASM the benchmark's embeddings rows put batch 1 a little
+ * ahead of 16 (a batch pads every sentence to its longest) and 32 behind; a GPU needs batches to fill its
+ * cores. 16 stays until a per-backend size is tested end to end (the cancel test relies on its pace).
  */
 export const EMBED_BATCH_SIZE = 16;
 
