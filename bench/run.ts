@@ -7,7 +7,7 @@
  * read and wrote in onnxruntime-node (bench/native.ts) with the same files and threads, and writes the
  * report: bench/results/latest.md and latest.json.
  *
- *   npm run bench                     the whole benchmark (about 15 minutes on 2 cores)
+ *   npm run bench                     the whole benchmark (about 17 minutes on 2 cores)
  *   npm run bench -- --runs 5         more timed runs per figure (3 by default, after one warm-up)
  *   npm run bench -- --dtypes fp32 --threads 2     a partial run: only these dtypes, only WASM ×2
  */

@@ -94,7 +94,7 @@ function hub(...shown: readonly HubSize[]): Bytes {
  *   and exact: fp32, then q8;
  * - embeddings (and long prompts) run whole sentences through the matrices, where q8 is twice as fast
  *   as fp32: q8, then fp32;
- * - q4 (MatMulNBits) last: ONNX Runtime Web decodes 7-10x slower with it than with q8.
+ * - q4 (MatMulNBits) last: ONNX Runtime Web decodes 5-9x slower with it than with q8 or fp32.
  * On WebGPU the recommendation is what the model card or the official Transformers.js example loads
  * there (q4f16 for the chat models), with q4 as the fallback when the adapter lacks `shader-f16`
  * (SwiftShader does).
