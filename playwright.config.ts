@@ -1,20 +1,9 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from './e2e/chromium.ts';
 import type { BackendOption } from './e2e/fixtures.ts';
 
-// Debian's Chromium, never a Playwright browser download (this machine and CI are offline).
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 
-// Keeps Chromium from calling home: the e2e run asserts that no request leaves localhost.
-const quietChromium = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-default-apps',
-  '--disable-domain-reliability',
-];
 // WebGPU on a CPU-only machine: SwiftShader's software adapter (correct, slow).
 const webgpu = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 
@@ -36,11 +25,14 @@ export default defineConfig<BackendOption>({
   projects: [
     {
       name: 'wasm',
-      use: { backend: 'wasm', launchOptions: { executablePath, args: quietChromium } },
+      use: { backend: 'wasm', launchOptions: { executablePath: CHROMIUM_PATH, args: QUIET_CHROMIUM_ARGS } },
     },
     {
       name: 'webgpu',
-      use: { backend: 'webgpu', launchOptions: { executablePath, args: [...quietChromium, ...webgpu] } },
+      use: {
+        backend: 'webgpu',
+        launchOptions: { executablePath: CHROMIUM_PATH, args: [...QUIET_CHROMIUM_ARGS, ...webgpu] },
+      },
     },
   ],
   webServer: {

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
+import type { ComputedPrompt } from '../src/app/benchmarkPage.ts';
 import { normalizeRows, pool } from '../src/engine/pooling.ts';
 import {
   argmax,
@@ -21,12 +22,6 @@ import {
   type DecoderStepOutput,
 } from '../tools/forge/testing/ort.ts';
 
-/** A prompt as the app computed it: its ids, of which the first `reused` came from the last turn's cache. */
-export interface PromptRun {
-  prompt: number[];
-  reused: number;
-}
-
 export interface DecoderJob {
   kind: 'decoder';
   model: string;
@@ -36,9 +31,9 @@ export interface DecoderJob {
   runs: number;
   /** Per run: the prompt and the tokens the app generated from it. */
   decode: { prompt: number[]; tokens: number[] }[];
-  prefill: PromptRun[];
+  prefill: ComputedPrompt[];
   /** Per reported turn of the scripted conversation, per run: its prompt. */
-  turns: Record<string, PromptRun[]>;
+  turns: Record<string, ComputedPrompt[]>;
 }
 
 export interface EncoderJob {
@@ -81,7 +76,7 @@ async function extend(
 }
 
 /** Milliseconds to compute a prompt's new part after its reused part is in the cache (untimed). */
-async function timePrefill(session: ort.InferenceSession, shape: DecoderShape, run: PromptRun) {
+async function timePrefill(session: ort.InferenceSession, shape: DecoderShape, run: ComputedPrompt) {
   let cache = emptyCache(shape, 1);
   const reused = run.prompt.slice(0, run.reused);
   if (reused.length > 0) cache = (await extend(session, shape, reused, 0, cache)).step.cache;

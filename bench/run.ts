@@ -23,6 +23,7 @@ import type { BenchmarkPage, DecoderRuns, DecoderWorkload, EncoderRuns } from '.
 import type { Backend, BackendCapabilities, Dtype, ModelSpec } from '../src/engine/protocol.ts';
 import { DTYPES, DTYPE_FILE_SUFFIX } from '../src/engine/protocol.ts';
 import { appDtypeFor, findModel } from '../src/models/catalog.ts';
+import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from '../e2e/chromium.ts';
 import { loadCorpus } from '../tools/forge/tokenizers/configs.ts';
 import { startMirrorProcess } from '../tools/mirror/testing/process.ts';
 import type { DecoderJob, EncoderJob, NativeResult } from './native.ts';
@@ -53,17 +54,8 @@ const WORKLOAD = {
   batchSizes: [1, 16, 32],
 };
 const REPORTED_TURNS = [1, WORKLOAD.turns];
-// Chromium as the e2e tests run it: Debian's, quiet, and with WebGPU on where a real adapter exists.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-default-apps',
-  '--enable-unsafe-webgpu',
-];
+// Chromium as the e2e tests run it, with WebGPU on where a real adapter exists.
+const CHROMIUM_ARGS = [...QUIET_CHROMIUM_ARGS, '--enable-unsafe-webgpu'];
 
 const startedAt = Date.now();
 const say = (line: string) =>
@@ -129,28 +121,31 @@ function initialJsGzipBytes(dist: string): number {
   );
 }
 
-/** Chromium's renderer processes (the page and its workers) on Linux, where /proc tells their peak memory. */
-function rendererPids(): number[] {
+/** Pids of the Chromium processes whose command line contains `marker` (Linux; elsewhere none). */
+function chromiumPids(marker: string): number[] {
   if (platform() !== 'linux') return [];
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmdline.includes('chrom') && cmdline.includes(marker);
       } catch {
-        return false;
+        return false; // exited meanwhile
       }
     })
     .map(Number);
 }
 
+/** The renderer processes: the page and its workers. */
+const rendererPids = () => chromiumPids('--type=renderer');
+
 /** CPU seconds used so far by every Chromium process (Linux), or null where /proc does not tell. */
 function chromiumCpuSeconds(): number | null {
   if (platform() !== 'linux') return null;
   let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+  for (const pid of chromiumPids('')) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chrom')) continue;
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
     } catch {
@@ -500,7 +495,7 @@ function runNative(job: DecoderJob | EncoderJob): NativeResult {
 
 function chromiumVersion(): string {
   try {
-    return execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim();
+    return execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).trim();
   } catch {
     return 'unknown';
   }
@@ -563,7 +558,7 @@ async function main(): Promise<void> {
   const mirror = await startMirrorProcess([MODELS, '--port', '0', '--host', '127.0.0.1']);
   const profile = mkdtempSync(join(tmpdir(), 'glassbox-bench-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     headless: true,
     serviceWorkers: 'block',
