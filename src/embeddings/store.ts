@@ -118,7 +118,8 @@ export const SAMPLE_SENTENCES = [
 const asEngineError = (error: unknown) =>
   error instanceof EngineError ? error : new EngineError('internal', String(error));
 
-let running: Running<unknown> | null = null;
+/** The embedding in flight. `cancelled` records the user's click: it wins over a result already on its way. */
+let running: { request: Running<unknown>; cancelled: boolean } | null = null;
 let projectionRun: Running<unknown> | null = null;
 const RUNS_KEPT = 6;
 
@@ -178,6 +179,7 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => {
       };
       const texts = sentences.map((sentence) => documentPrefix + sentence);
       set({ progress: { done: 0, total: sentences.length }, error: null, notice: null });
+      let run: EmbeddingRun;
       try {
         const cached = await cachedVectors(recipe, texts).catch(() => texts.map(() => undefined));
         const missing = texts.flatMap((text, index) => (cached[index] ? [] : [{ text, index }]));
@@ -197,8 +199,10 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => {
             },
             (done) => set({ progress: { done: fromCache + done, total: texts.length } }),
           );
-          running = request;
+          const current = { request, cancelled: false };
+          running = current;
           const result = await request.done;
+          if (current.cancelled) throw new EngineError('cancelled', 'Embedding was cancelled.');
           computed = result.vectors;
           dimensions = result.dimensions;
           modelPooled = result.modelPooled;
@@ -218,7 +222,7 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => {
             entry.index * dimensions,
           ),
         );
-        const run: EmbeddingRun = {
+        run = {
           ...recipe,
           modelPooled,
           dtype: model.spec.dtype,
@@ -231,21 +235,26 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => {
           fromCache,
           documentPrefix,
         };
-        set((state) => ({ result: run, runs: [run, ...state.runs].slice(0, RUNS_KEPT) }));
-        await analyse(run);
       } catch (error) {
         const engineError = asEngineError(error);
         if (engineError.code === 'cancelled')
           set({ notice: 'Embedding was cancelled; nothing was changed.' });
         else set({ error: engineError });
+        return;
       } finally {
+        // The embedding ends here: the analysis that follows shows and cancels its own progress.
         running = null;
         set({ progress: null });
       }
+      const finished = run;
+      set((state) => ({ result: finished, runs: [finished, ...state.runs].slice(0, RUNS_KEPT) }));
+      await analyse(finished);
     },
 
     cancel() {
-      running?.cancel();
+      if (!running) return;
+      running.cancelled = true;
+      running.request.cancel();
     },
 
     pendingImport: null,

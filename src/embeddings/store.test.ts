@@ -1,0 +1,83 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Running } from '../engine/client.ts';
+import type { EmbeddingResult } from '../engine/protocol.ts';
+
+/** The engine's reply to the one embed request of a test, released when the test says so. */
+let reply: { resolve(result: EmbeddingResult): void; cancels: number } | undefined;
+
+vi.mock('../app/engine.ts', () => ({
+  engine: {
+    embed(): Running<EmbeddingResult> {
+      const sent = { resolve: (_result: EmbeddingResult) => {}, cancels: 0 };
+      const done = new Promise<EmbeddingResult>((resolve) => (sent.resolve = resolve));
+      reply = sent;
+      return { id: 1, done, cancel: () => void sent.cancels++ };
+    },
+  },
+}));
+vi.mock('../app/store.ts', () => ({
+  useAppStore: {
+    getState: () => ({
+      slots: {
+        embedding: { loaded: { spec: { id: 'glassbox/tiny-embed', dtype: 'fp32' }, backend: 'wasm' } },
+      },
+    }),
+  },
+}));
+vi.mock('./setStore.ts', () => ({
+  cachedVectors: async (_recipe: unknown, texts: string[]) => texts.map(() => undefined),
+  cacheVectors: async () => {},
+  listSets: async () => [],
+}));
+vi.mock('./analysisClient.ts', () => {
+  const finished = <T>(value: T) => ({ id: 0, done: Promise.resolve(value), cancel: () => {} });
+  return {
+    analysis: {
+      analyse: () => finished({ matrix: new Float32Array(4), clusters: new Int32Array(2) }),
+      project: () => finished({ coordinates: new Float32Array(4), explained: null }),
+    },
+  };
+});
+
+const { useEmbeddingsStore } = await import('./store.ts');
+
+const vectors = (count: number): EmbeddingResult => ({
+  vectors: new Float32Array(count * 2).fill(0.5),
+  dimensions: 2,
+  pooling: 'mean',
+  normalize: true,
+  modelPooled: false,
+});
+
+describe('embeddings store', () => {
+  beforeEach(() => {
+    reply = undefined;
+    useEmbeddingsStore.setState({ text: 'one\ntwo', result: null, runs: [], notice: null });
+  });
+
+  /** Starts an embedding and waits until its request reaches the engine. */
+  async function startEmbedding() {
+    const running = useEmbeddingsStore.getState().embed();
+    const sent = await vi.waitFor(() => reply ?? Promise.reject(new Error('no request yet')));
+    return { running, sent };
+  }
+
+  it('keeps the vectors of a run that is not cancelled', async () => {
+    const { running, sent } = await startEmbedding();
+    sent.resolve(vectors(2));
+    await running;
+    expect(useEmbeddingsStore.getState().result?.sentences).toEqual(['one', 'two']);
+    expect(useEmbeddingsStore.getState().progress).toBeNull();
+  });
+
+  it('a Cancel click wins over a result that was already on its way', async () => {
+    const { running, sent } = await startEmbedding();
+    useEmbeddingsStore.getState().cancel();
+    expect(sent.cancels).toBe(1);
+    sent.resolve(vectors(2)); // the worker had finished before the cancel reached it
+    await running;
+    expect(useEmbeddingsStore.getState().result).toBeNull();
+    expect(useEmbeddingsStore.getState().notice).toMatch(/^Embedding was cancelled/);
+    expect(useEmbeddingsStore.getState().progress).toBeNull();
+  });
+});
