@@ -71,6 +71,16 @@ function post(event: EngineEvent, transfer: Transferable[] = []): void {
   self.postMessage(event, { transfer });
 }
 
+/** `send`, at most once per {@link PROGRESS_INTERVAL_MS} unless forced: progress events that do not flood the page. */
+function throttled<T>(send: (value: T) => void): (value: T, force?: boolean) => void {
+  let last = -Infinity;
+  return (value, force = false) => {
+    if (!force && performance.now() - last < PROGRESS_INTERVAL_MS) return;
+    last = performance.now();
+    send(value);
+  };
+}
+
 function absolute(url: string): string {
   return new URL(url, self.location.href).href;
 }
@@ -197,18 +207,15 @@ async function load(id: RequestId, spec: ModelSpec, choice: BackendChoice): Prom
   const abort = new AbortController();
   aborters.set(id, abort);
   if (cancelled.has(id)) abort.abort(); // cancelled while it waited in the queue
-  let lastReport = 0;
-  const report = (files: FileProgress[], force = false) => {
-    if (!force && performance.now() - lastReport < PROGRESS_INTERVAL_MS) return;
-    lastReport = performance.now();
+  const report = throttled((files: FileProgress[]) =>
     post({
       type: 'load-progress',
       id,
       files,
       loaded: files.reduce((sum, f) => sum + f.loaded, 0),
       total: files.reduce((sum, f) => sum + f.total, 0),
-    });
-  };
+    }),
+  );
   // transformers.js builds file URLs from one global host: set before it plans or reads any file.
   env.remoteHost = spec.host.endsWith('/') ? spec.host : `${spec.host}/`;
   const prepared = await prepareModel(spec, backend, abort.signal, report).finally(() => aborters.delete(id));
@@ -577,12 +584,15 @@ async function embed(
   }
   if (sentences.length === 0) throw new EngineError('bad-request', 'There is no sentence to embed.');
   const slot = embeddingSlot;
-  const batchSize = requestedBatchSize ?? EMBED_BATCH_SIZE;
+  const batchSize = requestedBatchSize ?? EMBED_BATCH_SIZE[slot.loaded.backend];
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new EngineError('bad-request', `The batch size must be a whole number from 1, not ${batchSize}.`);
   let vectors: Float32Array | null = null;
   let dimensions = 0;
   let modelPooled = false;
+  const report = throttled((done: number) =>
+    post({ type: 'embed-progress', id, done, total: sentences.length }),
+  );
   for (let start = 0; start < sentences.length; start += batchSize) {
     await nextTask(); // a batch can finish in microtasks: let a cancel request in between batches
     if (cancelled.has(id)) throw new EngineError('cancelled', 'Embedding was cancelled.');
@@ -610,7 +620,7 @@ async function embed(
     } finally {
       dispose();
     }
-    post({ type: 'embed-progress', id, done: start + batch.length, total: sentences.length });
+    report(start + batch.length);
   }
   const result = { vectors: vectors ?? new Float32Array(), dimensions, pooling, normalize, modelPooled };
   post({ type: 'embedded', id, result }, [result.vectors.buffer]);
