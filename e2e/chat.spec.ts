@@ -1,6 +1,12 @@
 import { expectBackend, openApp, test, expect } from './fixtures.ts';
 import type { Locator } from '@playwright/test';
-import { referenceChatTokenIds, referenceNextTokenCandidates, referencePromptIds } from './reference.ts';
+import {
+  referenceChatTokenIds,
+  referenceNextTokenCandidates,
+  referencePromptAfterWrittenReply,
+  referencePromptIds,
+  referenceReplyTo,
+} from './reference.ts';
 
 const MODEL = 'glassbox/tiny-chat';
 
@@ -38,7 +44,7 @@ test.describe('chat', () => {
     await expect(reply.getByTestId('reply-stats')).toContainText(backend.toUpperCase());
   });
 
-  test('turn 2 reuses the KV cache and equals Node without a cache; after an edit of turn 1 the reply equals Node for the edited chat', async ({
+  test('turn 2 reuses the KV cache of all of turn 1 (its reply kept as written) and equals Node without a cache; after an edit of turn 1 the reply equals Node for the edited chat', async ({
     page,
     backend,
   }) => {
@@ -59,20 +65,20 @@ test.describe('chat', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await expect(replies).toHaveCount(2);
 
-    const secondIds = (await replies.nth(1).getAttribute('data-token-ids'))?.split(',').map(Number);
-    const expected = await referenceChatTokenIds(
+    const firstIds = await tokenIdsOf(replies.first());
+    const turnOne = [{ role: 'user' as const, content: 'Hello there' }];
+    const prompt = await referencePromptAfterWrittenReply(
       MODEL,
-      [
-        { role: 'user', content: 'Hello there' },
-        { role: 'assistant', content: firstReply },
-        { role: 'user', content: 'Tell me more about weights.' },
-      ],
-      maxNewTokens,
+      turnOne,
+      { content: firstReply, tokenIds: firstIds },
+      [{ role: 'user', content: 'Tell me more about weights.' }],
     );
-    expect(secondIds).toEqual(expected);
-    expect(
-      Number(await replies.nth(1).getByTestId('reply-stats').getAttribute('data-reused')),
-    ).toBeGreaterThan(0);
+    expect(await tokenIdsOf(replies.nth(1))).toEqual(await referenceReplyTo(MODEL, prompt, maxNewTokens));
+    // Everything turn 1 computed is reused: its prompt and reply, all but the last token (never fed back).
+    const turnOneLength = (await referencePromptIds(MODEL, turnOne)).length + firstIds.length;
+    expect(Number(await replies.nth(1).getByTestId('reply-stats').getAttribute('data-reused'))).toBe(
+      turnOneLength - 1,
+    );
 
     // Edit turn 1: the history changes, so the cache must not serve the old prompt.
     await page

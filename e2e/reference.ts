@@ -61,6 +61,32 @@ export async function referencePromptIds(id: string, messages: ChatMessage[]): P
   return input_ids.map(Number);
 }
 
+/**
+ * The prompt of the turn after `messages` and a reply whose ids the app kept (`reply.tokenIds`, as generated):
+ * the tokens the model read and wrote in that turn (its end-of-turn token left to the template), then the
+ * template's text after the reply, tokenized. The turn's prompt begins with all that its KV cache holds.
+ */
+export async function referencePromptAfterWrittenReply(
+  id: string,
+  messages: ChatMessage[],
+  reply: { content: string; tokenIds: number[] },
+  next: ChatMessage[],
+): Promise<number[]> {
+  const tokenizer = await AutoTokenizer.from_pretrained(modelDir(id));
+  const { eos_token_id } = await readJson<LlamaConfig>(id, 'config.json');
+  const render = (conversation: ChatMessage[]) =>
+    tokenizer.apply_chat_template(conversation, { add_generation_prompt: true, tokenize: false }) as string;
+  const turn = render(messages) + reply.content;
+  const whole = render([...messages, { role: 'assistant', content: reply.content }, ...next]);
+  if (!whole.startsWith(turn)) throw new Error('The chat template rewrites the reply: nothing to keep.');
+  const written = reply.tokenIds.at(-1) === eos_token_id ? reply.tokenIds.slice(0, -1) : reply.tokenIds;
+  return [
+    ...(await referencePromptIds(id, messages)),
+    ...written,
+    ...tokenizer.encode(whole.slice(turn.length), { add_special_tokens: false }),
+  ];
+}
+
 async function decoderOf(id: string) {
   const config = await readJson<LlamaConfig>(id, 'config.json');
   const shape: DecoderShape = {
@@ -82,7 +108,16 @@ export async function referenceChatTokenIds(
   maxNewTokens: number,
   replyPrefix: number[] = [],
 ): Promise<number[]> {
-  const prompt = await referencePromptIds(id, messages);
+  return referenceReplyTo(id, await referencePromptIds(id, messages), maxNewTokens, replyPrefix);
+}
+
+/** {@link referenceChatTokenIds} for a prompt given as token ids. */
+export async function referenceReplyTo(
+  id: string,
+  prompt: number[],
+  maxNewTokens: number,
+  replyPrefix: number[] = [],
+): Promise<number[]> {
   const { config, shape, session } = await decoderOf(id);
   const generated = await greedyWithoutCache(
     session,

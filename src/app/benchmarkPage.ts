@@ -146,7 +146,7 @@ async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
       for (const content of conversation) {
         messages.push({ role: 'user', content });
         const { prompt, generated } = await reply(engine, messages, workload.replyTokens);
-        messages.push({ role: 'assistant', content: generated.text });
+        messages.push({ role: 'assistant', content: generated.text, tokenIds: generated.tokenIds });
         const { timeToFirstTokenMs, reusedPromptTokens } = generated.stats;
         turns.push({ ttftMs: timeToFirstTokenMs, prompt, reused: reusedPromptTokens });
       }

@@ -19,8 +19,6 @@ import { DEFAULT_GENERATION, clampSetting, type NumericSetting } from './samplin
 import { switchVersion, withNewVersion } from './versions.ts';
 
 export interface ChatTurn extends ChatMessage {
-  /** Generated token ids of an assistant turn, as the model produced them. */
-  tokenIds?: number[];
   /** Per token of `tokenIds`: the candidates it was chosen from (recorded when token probabilities are on). */
   steps?: TokenStep[];
   stats?: GenerationStats;
@@ -92,12 +90,17 @@ interface ChatState {
 
 let running: Running<unknown> | null = null;
 
-/** The messages a request sends: the system prompt (when set) and the turns, without display-only fields. */
+/**
+ * The messages a request sends: the system prompt (when set) and the turns, with the ids each reply was
+ * written in (the prompt keeps them) and without display-only fields.
+ */
 export function requestMessages(systemPrompt: string, turns: readonly ChatMessage[]): ChatMessage[] {
   const system = systemPrompt.trim();
   return [
     ...(system ? [{ role: 'system' as const, content: system }] : []),
-    ...turns.map(({ role, content }) => ({ role, content })),
+    ...turns.map(({ role, content, tokenIds }) =>
+      tokenIds ? { role, content, tokenIds } : { role, content },
+    ),
   ];
 }
 

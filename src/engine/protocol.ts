@@ -111,6 +111,11 @@ export interface ImportedFile {
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /**
+   * A reply's token ids as the model wrote them (end-of-turn token included). The prompt keeps them
+   * where they decode to `content`, so the next turn reuses the KV cache of the whole reply (workerPrompt.ts).
+   */
+  tokenIds?: number[];
 }
 
 export interface GenerationOptions {

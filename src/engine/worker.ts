@@ -32,6 +32,7 @@ import { restrictToTopKTopP, summarize, type DistributionSummary } from './distr
 import { reuseFor, type TurnCache } from './workerCache.ts';
 import { checkRepository } from './workerCheck.ts';
 import { prepareModel, store, storeFetch } from './workerFiles.ts';
+import { promptIds } from './workerPrompt.ts';
 import {
   DISK_HOST,
   EMBED_BATCH_SIZE,
@@ -387,25 +388,16 @@ function contextLengthOf(config: Record<string, unknown>): number {
   return 2048;
 }
 
-function templateIds(tokenizer: PreTrainedTokenizer, messages: ChatMessage[]): number[] {
-  const { input_ids } = tokenizer.apply_chat_template(messages, {
-    add_generation_prompt: true,
-    return_dict: true,
-    return_tensor: false,
-  }) as unknown as { input_ids: number[] };
-  return input_ids;
-}
-
 /** The messages that fit the context (oldest turns dropped first, system prompt kept) and their token ids. */
 function fitPrompt(slot: ChatSlot, messages: ChatMessage[], maxNewTokens: number) {
   const contextLength = contextLengthOf(slot.loaded.config);
   const reserve = Math.min(maxNewTokens, Math.floor(contextLength / 2));
-  const fitted = fitToContext(messages, (candidate) => templateIds(slot.tokenizer, candidate).length, {
+  const fitted = fitToContext(messages, (candidate) => promptIds(slot.tokenizer, candidate).length, {
     contextLength,
     reserve,
   });
   return {
-    ids: templateIds(slot.tokenizer, fitted.messages),
+    ids: promptIds(slot.tokenizer, fitted.messages),
     dropped: fitted.dropped,
     overflows: fitted.overflows,
     contextLength,
