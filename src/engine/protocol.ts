@@ -151,11 +151,11 @@ export interface GenerationStats {
 }
 
 /**
- * Sentences the encoder reads per forward pass. On WASM the benchmark put one at a time ahead of 16 and 32
- * (q8: 69, 57 and 45 sentences/s; a batch also pads every sentence to its longest). A GPU needs batches to
- * fill its cores.
+ * Sentences the encoder reads per forward pass. On WASM, 16 held 50-59 sentences/s (q8, 2 threads) over
+ * repeated rounds in one page, while one at a time swung from 17 to 54 and 32 was slower; a GPU needs
+ * batches to fill its cores.
  */
-export const EMBED_BATCH_SIZE: Record<Backend, number> = { wasm: 1, webgpu: 16 };
+export const EMBED_BATCH_SIZE = 16;
 
 /** How many of the likeliest candidates a recorded token step keeps. */
 export const STEP_CANDIDATES = 10;
@@ -249,7 +249,7 @@ export type EngineRequest =
       normalize: boolean;
       /** Read the model's own `sentence_embedding` output (pooled and projected in the graph) when it has one. */
       useModelPooling: boolean;
-      /** Sentences per forward pass; null: the backend's {@link EMBED_BATCH_SIZE} (the benchmark varies it). */
+      /** Sentences per forward pass; null: {@link EMBED_BATCH_SIZE} (the benchmark varies it). */
       batchSize: number | null;
     }
   /** The token ids a model's tokenizer makes of `text` (special tokens included, as the model reads it). */

@@ -576,7 +576,7 @@ async function embed(
   }
   if (sentences.length === 0) throw new EngineError('bad-request', 'There is no sentence to embed.');
   const slot = embeddingSlot;
-  const batchSize = requestedBatchSize ?? EMBED_BATCH_SIZE[slot.loaded.backend];
+  const batchSize = requestedBatchSize ?? EMBED_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new EngineError('bad-request', `The batch size must be a whole number from 1, not ${batchSize}.`);
   let vectors: Float32Array | null = null;
