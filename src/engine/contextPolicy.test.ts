@@ -30,6 +30,15 @@ describe('fitToContext', () => {
     expect(fitted.tokens).toBe(18);
   });
 
+  it('counts the messages it returns last, so the caller can keep their tokens', () => {
+    const counted: ChatMessage[][] = [];
+    const fitted = fitToContext(conversation, (messages) => (counted.push(messages), count(messages)), {
+      contextLength: 30,
+      reserve: 10,
+    });
+    expect(counted.at(-1)).toEqual(fitted.messages);
+  });
+
   it('says so when not even the system prompt and the newest turn fit', () => {
     const fitted = fitToContext(conversation, count, { contextLength: 8, reserve: 4 });
     expect(fitted.messages.map((message) => message.content)).toEqual(['SSSS', 'u3']);

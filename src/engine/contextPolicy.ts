@@ -17,6 +17,7 @@ export interface FittedConversation {
   overflows: boolean;
 }
 
+/** The last call of `countTokens` is for the messages returned. */
 export function fitToContext(
   messages: readonly ChatMessage[],
   countTokens: (messages: ChatMessage[]) => number,

@@ -392,12 +392,14 @@ function contextLengthOf(config: Record<string, unknown>): number {
 function fitPrompt(slot: ChatSlot, messages: ChatMessage[], maxNewTokens: number) {
   const contextLength = contextLengthOf(slot.loaded.config);
   const reserve = Math.min(maxNewTokens, Math.floor(contextLength / 2));
-  const fitted = fitToContext(messages, (candidate) => promptIds(slot.tokenizer, candidate).length, {
+  let ids: number[] = [];
+  // fitToContext counts the messages it returns last: their ids are the prompt.
+  const fitted = fitToContext(messages, (candidate) => (ids = promptIds(slot.tokenizer, candidate)).length, {
     contextLength,
     reserve,
   });
   return {
-    ids: promptIds(slot.tokenizer, fitted.messages),
+    ids,
     dropped: fitted.dropped,
     overflows: fitted.overflows,
     contextLength,
