@@ -156,43 +156,66 @@ function chromiumCpuSeconds(): number | null {
 }
 
 /**
- * Waits until Chromium is idle (under 5 % of a core over half a second, 30 s at most). An engine that was
- * just terminated takes seconds to let go of its threads and gigabytes of memory, and the runs that
- * followed one were up to half as fast without this.
+ * Waits until Chromium is idle: under 5 % of a core and its renderers' memory steady (within 16 MB) over
+ * half a second, 30 s at most. An engine that was just terminated takes seconds to let go of its threads
+ * and gigabytes of memory: the runs that followed one were up to half as fast without this.
  */
 async function settle(): Promise<void> {
   const deadline = Date.now() + 30_000;
-  let last = chromiumCpuSeconds();
-  while (last !== null && Date.now() < deadline) {
+  const reading = () => ({ cpu: chromiumCpuSeconds(), memory: rendererResidentBytes() });
+  let last = reading();
+  while (last.cpu !== null && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const now = chromiumCpuSeconds() ?? 0;
-    if (now - last < 0.025) return;
+    const now = reading();
+    if ((now.cpu ?? 0) - last.cpu < 0.025 && Math.abs(now.memory - last.memory) < 16e6) return;
     last = now;
   }
 }
 
-/** Resets the renderers' peak resident memory (Linux `clear_refs`), so the next reading is this configuration's. */
-function resetPeakMemory(): void {
-  for (const pid of rendererPids()) {
+/** A field of `/proc/<pid>/status` in bytes (`VmRSS`, `VmHWM`); null once the process is gone. */
+function statusBytes(pid: number, field: string): number | null {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The renderers' resident memory together, in bytes (0 where /proc does not tell). */
+function rendererResidentBytes(pids: number[] = rendererPids()): number {
+  return pids.reduce((sum, pid) => sum + (statusBytes(pid, 'VmRSS') ?? 0), 0);
+}
+
+const RSS_SAMPLE_MS = 100;
+
+/**
+ * Watches the renderers' resident memory (the page and its workers) for one configuration: resets their
+ * peak (Linux `clear_refs`) and samples their RSS every 100 ms, and `stop()` gives the larger of the two
+ * readings. The kernel's peak alone once read 266 MB for a run holding a 250 MB model, right after a
+ * 2 GB engine had been let go; the samples guard against that. Both would count memory that an engine
+ * before left in the renderer: measure in a fresh one.
+ */
+function watchRendererMemory(): { stop(): number | null } {
+  const pids = rendererPids();
+  for (const pid of pids) {
     try {
       writeFileSync(`/proc/${pid}/clear_refs`, '5');
     } catch {
       // A renderer that exited meanwhile.
     }
   }
-}
-
-/** The largest renderer's peak resident memory since the last reset, in bytes; null where unknown. */
-function peakRendererBytes(): number | null {
-  const peaks = rendererPids().flatMap((pid) => {
-    try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return match ? [Number(match[1]) * 1024] : [];
-    } catch {
-      return [];
-    }
-  });
-  return peaks.length > 0 ? Math.max(...peaks) : null;
+  let sampled = 0;
+  const timer = setInterval(() => {
+    for (const pid of pids) sampled = Math.max(sampled, statusBytes(pid, 'VmRSS') ?? 0);
+  }, RSS_SAMPLE_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      const peaks = pids.flatMap((pid) => statusBytes(pid, 'VmHWM') ?? []);
+      return peaks.length > 0 || sampled > 0 ? Math.max(sampled, ...peaks) : null;
+    },
+  };
 }
 
 interface Setup {
@@ -293,9 +316,9 @@ async function measureDecoder(
     replyTokens: WORKLOAD.replyTokens,
   };
   await settle();
-  resetPeakMemory();
+  const rendererMemory = watchRendererMemory();
   const result: DecoderRuns = await call(page, 'decoder', workload);
-  const peak = peakRendererBytes();
+  const peak = rendererMemory.stop();
   const { dtype } = spec;
   const decode = row(
     setup,
@@ -380,7 +403,7 @@ async function measureEncoder(
 ): Promise<void> {
   const sentences = texts(corpus, WORKLOAD.sentences, WORKLOAD.sentenceWords, 307);
   await settle();
-  resetPeakMemory();
+  const rendererMemory = watchRendererMemory();
   const result: EncoderRuns = await call(page, 'encoder', {
     spec,
     backend: setup.backend,
@@ -389,7 +412,7 @@ async function measureEncoder(
     batchSizes: WORKLOAD.batchSizes,
     runs,
   });
-  const peak = peakRendererBytes();
+  const peak = rendererMemory.stop();
   const rows: NativeRows = {};
   for (const batchSize of WORKLOAD.batchSizes) {
     const metric = `embeddings (batch ${batchSize})`;
@@ -557,18 +580,34 @@ async function main(): Promise<void> {
   const appUrl = (server.resolvedUrls?.local[0] ?? 'http://localhost:4180/').replace(/\/$/, '');
   const mirror = await startMirrorProcess([MODELS, '--port', '0', '--host', '127.0.0.1']);
   const profile = mkdtempSync(join(tmpdir(), 'glassbox-bench-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    serviceWorkers: 'block',
-  });
+  const launch = () =>
+    chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      serviceWorkers: 'block',
+    });
+  let context = await launch();
+  const benchPage = async () => {
+    const opened = await context.newPage();
+    await opened.goto(`${appUrl}/?bench`);
+    await opened.waitForFunction(() => window.glassboxBenchmark !== undefined);
+    return opened;
+  };
+  /**
+   * The bench page in a fresh Chromium (the model store stays on disk in the profile). A renderer keeps
+   * much of a let-go engine's memory for as long as it lives: the next configuration's peak counted it
+   * (q8 read 2.7 GB after fp32, 1.3 GB alone).
+   */
+  const freshPage = async () => {
+    await context.close();
+    context = await launch();
+    return benchPage();
+  };
   const collected: Collected = { measurements: [], nativeJobs: [] };
   let capabilities: BackendCapabilities;
   try {
-    const page = await context.newPage();
-    await page.goto(`${appUrl}/?bench`);
-    await page.waitForFunction(() => window.glassboxBenchmark !== undefined);
+    let page = await benchPage();
     capabilities = await call(page, 'capabilities', undefined);
     const setups = setupsFor(capabilities).filter(
       (setup) => options.threads === null || (setup.backend === 'wasm' && setup.threads === options.threads),
@@ -594,7 +633,7 @@ async function main(): Promise<void> {
         wanted(setup.full ? all : all.filter((d) => PARTIAL_SETUP_DTYPES.includes(d)));
       for (const dtype of dtypes(DECODER.dtypes))
         await measureDecoder(
-          page,
+          (page = await freshPage()),
           setup,
           spec(DECODER.id, dtype, 'text-generation'),
           runs,
@@ -604,7 +643,7 @@ async function main(): Promise<void> {
       if (!setup.full) continue;
       for (const dtype of dtypes(ENCODER.dtypes))
         await measureEncoder(
-          page,
+          (page = await freshPage()),
           setup,
           spec(ENCODER.id, dtype, 'feature-extraction'),
           runs,
@@ -614,6 +653,7 @@ async function main(): Promise<void> {
     }
     // Loads last: deleting and rewriting hundreds of MB leaves the browser busy for seconds afterwards,
     // which the timed runs after them showed.
+    page = await freshPage();
     for (const setup of setups.filter((s) => s.full)) {
       for (const dtype of wanted(DECODER.dtypes))
         await measureLoads(page, setup, spec(DECODER.id, dtype, 'text-generation'), runs, collected);
