@@ -82,4 +82,17 @@ describe('promptIds', () => {
     ];
     expect(promptIds(tokenizer, foreign)).toEqual(templateIds(tokenizer, foreign));
   });
+
+  it('re-tokenizes a reply where the template refuses the conversation before it', () => {
+    const strict = Object.create(tokenizer) as PreTrainedTokenizer;
+    strict.apply_chat_template = ((conversation: ChatMessage[], options: object) => {
+      if (conversation.at(-1)?.role !== 'user') throw new Error('Conversation roles must alternate');
+      return tokenizer.apply_chat_template(conversation, options);
+    }) as PreTrainedTokenizer['apply_chat_template'];
+    const messages: ChatMessage[] = [
+      { role: 'assistant', content: replyText, tokenIds: characterByCharacter(replyText) },
+      followUp,
+    ];
+    expect(promptIds(strict, messages)).toEqual(templateIds(tokenizer, messages));
+  });
 });

@@ -39,6 +39,15 @@ function templateText(tokenizer: PromptTokenizer, messages: readonly ChatMessage
   }) as string;
 }
 
+/** The template's text, or null where the template refuses the messages (some insist that roles alternate). */
+function renderedOrNull(tokenizer: PromptTokenizer, messages: readonly ChatMessage[]): string | null {
+  try {
+    return templateText(tokenizer, messages);
+  } catch {
+    return null;
+  }
+}
+
 /** A reply's written ids without its end-of-turn tokens, if they decode to exactly its text. */
 function writtenReply(tokenizer: PromptTokenizer, message: ChatMessage): number[] | null {
   if (message.role !== 'assistant' || !message.content || !message.tokenIds?.length) return null;
@@ -65,7 +74,8 @@ export function promptIds(tokenizer: PromptTokenizer, messages: readonly ChatMes
     const written = writtenReply(tokenizer, message);
     if (!written) return;
     // The reply was written right after this: the conversation before it, with the generation prompt.
-    const before = templateText(tokenizer, messages.slice(0, index));
+    const before = renderedOrNull(tokenizer, messages.slice(0, index));
+    if (before === null) return;
     const start = before.length;
     if (start < cursor || !text.startsWith(before) || !text.startsWith(message.content, start)) return;
     ids.push(...encode(text.slice(cursor, start)), ...written);
