@@ -7,7 +7,7 @@
  * read and wrote in onnxruntime-node (bench/native.ts) with the same files and threads, and writes the
  * report: bench/results/latest.md and latest.json.
  *
- *   npm run bench                     the whole benchmark (about 17 minutes on 2 cores)
+ *   npm run bench                     the whole benchmark (about 14 minutes on 2 cores)
  *   npm run bench -- --runs 5         more timed runs per figure (3 by default, after one warm-up)
  *   npm run bench -- --dtypes fp32 --threads 2     a partial run: only these dtypes, only WASM ×2
  */
@@ -623,43 +623,33 @@ async function main(): Promise<void> {
       dtype,
       task,
     });
+    const decoders = (dtypes: Dtype[]) => dtypes.map((dtype) => spec(DECODER.id, dtype, 'text-generation'));
+    const encoders = (dtypes: Dtype[]) =>
+      dtypes.map((dtype) => spec(ENCODER.id, dtype, 'feature-extraction'));
+    const models = [...decoders(wanted(DECODER.dtypes)), ...encoders(wanted(ENCODER.dtypes))];
     say('storing the models in the browser (downloads are not timed here)');
-    const store = (model: ModelSpec) =>
-      call(page, 'load', { spec: model, backend: 'wasm', threads: 1, from: 'storage' });
-    for (const dtype of wanted(DECODER.dtypes)) await store(spec(DECODER.id, dtype, 'text-generation'));
-    for (const dtype of wanted(ENCODER.dtypes)) await store(spec(ENCODER.id, dtype, 'feature-extraction'));
+    for (const model of models)
+      await call(page, 'load', { spec: model, backend: 'wasm', threads: 1, from: 'storage' });
     for (const setup of setups) {
       const dtypes = (all: Dtype[]) =>
         wanted(setup.full ? all : all.filter((d) => PARTIAL_SETUP_DTYPES.includes(d)));
-      for (const dtype of dtypes(DECODER.dtypes))
-        await measureDecoder(
-          (page = await freshPage()),
-          setup,
-          spec(DECODER.id, dtype, 'text-generation'),
-          runs,
-          corpus,
-          collected,
-        );
-      if (!setup.full) continue;
-      for (const dtype of dtypes(ENCODER.dtypes))
-        await measureEncoder(
-          (page = await freshPage()),
-          setup,
-          spec(ENCODER.id, dtype, 'feature-extraction'),
-          runs,
-          corpus,
-          collected,
-        );
+      const measured = [
+        ...decoders(dtypes(DECODER.dtypes)).map((model) => ({ model, measure: measureDecoder })),
+        ...(setup.full ? encoders(dtypes(ENCODER.dtypes)) : []).map((model) => ({
+          model,
+          measure: measureEncoder,
+        })),
+      ];
+      for (const { model, measure } of measured) {
+        page = await freshPage();
+        await measure(page, setup, model, runs, corpus, collected);
+      }
     }
     // Loads last: deleting and rewriting hundreds of MB leaves the browser busy for seconds afterwards,
     // which the timed runs after them showed.
     page = await freshPage();
-    for (const setup of setups.filter((s) => s.full)) {
-      for (const dtype of wanted(DECODER.dtypes))
-        await measureLoads(page, setup, spec(DECODER.id, dtype, 'text-generation'), runs, collected);
-      for (const dtype of wanted(ENCODER.dtypes))
-        await measureLoads(page, setup, spec(ENCODER.id, dtype, 'feature-extraction'), runs, collected);
-    }
+    for (const setup of setups.filter((s) => s.full))
+      for (const model of models) await measureLoads(page, setup, model, runs, collected);
     await page.close();
     const fastest = setups.at(-1) as Setup;
     await measureLongTasks(

@@ -72,11 +72,13 @@ export function PromptView({ draft }: { draft: string }) {
             {view.text}
           </pre>
           <h4>Its {view.tokens.length} tokens</h4>
-          <p className="muted">
-            Earlier replies keep the tokens the model wrote them in, where the tokenizer would split their
-            text differently: the model reads back exactly what it wrote, and the next reply reuses the cached
-            work.
-          </p>
+          {turns.some((turn) => turn.tokenIds?.length) && (
+            <p className="muted">
+              Earlier replies keep the tokens the model wrote them in, where the tokenizer would split their
+              text differently: the model reads back exactly what it wrote, and the next reply reuses the
+              cached work.
+            </p>
+          )}
           <p className="prompt-tokens" aria-label="Prompt tokens">
             {view.tokens.map((token, index) => (
               <span

@@ -80,4 +80,13 @@ describe('embeddings store', () => {
     expect(useEmbeddingsStore.getState().notice).toMatch(/^Embedding was cancelled/);
     expect(useEmbeddingsStore.getState().progress).toBeNull();
   });
+
+  it('a Cancel click during the cache lookup stops the run before the engine is asked', async () => {
+    const running = useEmbeddingsStore.getState().embed();
+    useEmbeddingsStore.getState().cancel(); // the lookup is still pending
+    await running;
+    expect(reply).toBeUndefined();
+    expect(useEmbeddingsStore.getState().result).toBeNull();
+    expect(useEmbeddingsStore.getState().notice).toMatch(/^Embedding was cancelled/);
+  });
 });

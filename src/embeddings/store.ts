@@ -118,8 +118,11 @@ export const SAMPLE_SENTENCES = [
 const asEngineError = (error: unknown) =>
   error instanceof EngineError ? error : new EngineError('internal', String(error));
 
-/** The embedding in flight. `cancelled` records the user's click: it wins over a result already on its way. */
-let running: { request: Running<unknown>; cancelled: boolean } | null = null;
+/**
+ * The embedding in flight, from the cache lookup on. `cancelled` records the user's click: it wins over a
+ * result already on its way, and stops a run before it reaches the engine.
+ */
+let running: { request: Running<unknown> | null; cancelled: boolean } | null = null;
 let projectionRun: Running<unknown> | null = null;
 const RUNS_KEPT = 6;
 
@@ -179,9 +182,15 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => {
       };
       const texts = sentences.map((sentence) => documentPrefix + sentence);
       set({ progress: { done: 0, total: sentences.length }, error: null, notice: null });
+      const current: NonNullable<typeof running> = { request: null, cancelled: false };
+      running = current;
+      const stopIfCancelled = () => {
+        if (current.cancelled) throw new EngineError('cancelled', 'Embedding was cancelled.');
+      };
       let run: EmbeddingRun;
       try {
         const cached = await cachedVectors(recipe, texts).catch(() => texts.map(() => undefined));
+        stopIfCancelled();
         const missing = texts.flatMap((text, index) => (cached[index] ? [] : [{ text, index }]));
         const fromCache = texts.length - missing.length;
         let dimensions = cached.find(Boolean)?.length ?? 0;
@@ -199,10 +208,9 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => {
             },
             (done) => set({ progress: { done: fromCache + done, total: texts.length } }),
           );
-          const current = { request, cancelled: false };
-          running = current;
+          current.request = request;
           const result = await request.done;
-          if (current.cancelled) throw new EngineError('cancelled', 'Embedding was cancelled.');
+          stopIfCancelled();
           computed = result.vectors;
           dimensions = result.dimensions;
           modelPooled = result.modelPooled;
@@ -254,7 +262,7 @@ export const useEmbeddingsStore = create<EmbeddingsState>()((set, get) => {
     cancel() {
       if (!running) return;
       running.cancelled = true;
-      running.request.cancel();
+      running.request?.cancel();
     },
 
     pendingImport: null,
