@@ -9,6 +9,7 @@
  */
 import type { NetworkInterfaceInfo } from 'node:os';
 import type { ModelSummary } from './catalog.ts';
+import { httpUrl, isWildcardHost } from './listen.ts';
 
 export interface StudentUrl {
   readonly url: string;
@@ -16,7 +17,6 @@ export interface StudentUrl {
   readonly label: string;
 }
 
-const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 const LOOPBACKS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
@@ -29,18 +29,17 @@ export function studentUrls(
   port: number,
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
 ): StudentUrl[] {
-  if (!WILDCARDS.has(host)) {
-    const shown = host.includes(':') ? `[${host}]` : host;
-    return [{ url: `http://${shown}:${port}`, label: LOOPBACKS.has(host) ? 'this laptop only' : 'as asked' }];
+  if (!isWildcardHost(host)) {
+    return [{ url: httpUrl(host, port), label: LOOPBACKS.has(host) ? 'this laptop only' : 'as asked' }];
   }
   const urls: StudentUrl[] = [];
   for (const [name, infos] of Object.entries(interfaces)) {
     for (const info of infos ?? []) {
       if (info.family === 'IPv4' && !info.internal)
-        urls.push({ url: `http://${info.address}:${port}`, label: name });
+        urls.push({ url: httpUrl(info.address, port), label: name });
     }
   }
-  urls.push({ url: `http://localhost:${port}`, label: 'this laptop only' });
+  urls.push({ url: httpUrl('localhost', port), label: 'this laptop only' });
   return urls;
 }
 
