@@ -8,19 +8,18 @@
  * @example
  *   PRESETS['tiny-chat'].repo;               // → 'glassbox/tiny-chat'
  *   PRESET_GROUPS.demo;                     // → ['tiny-chat', 'tiny-embed']
- *   DTYPE_FILES.q4;                         // → 'model_q4.onnx'
+ *   presetNameOf(PRESETS['tiny-chat']);     // → 'tiny-chat'
  */
+import type { WeightFormat } from '../../src/core/weightFiles.ts';
 import { DEFAULT_DECODER_INIT, type DecoderConfig } from './decoder.ts';
 import { DEFAULT_ENCODER_INIT, type EncoderConfig } from './encoder.ts';
 
-/** Dtypes the forge writes, with the file name Transformers.js 4.3.1 looks for under onnx/. */
-export const DTYPE_FILES = Object.freeze({
-  fp32: 'model.onnx',
-  q8: 'model_quantized.onnx',
-  q4: 'model_q4.onnx',
-} as const);
-export type ForgedDtype = keyof typeof DTYPE_FILES;
-export const ALL_DTYPES: readonly ForgedDtype[] = Object.freeze(['fp32', 'q8', 'q4'] as const);
+/**
+ * Dtypes the forge writes. Each is a weight format of src/core/weightFiles.ts, which names its file
+ * (`weightFile(dtype)`), so the forge writes the files the app looks for.
+ */
+export const ALL_DTYPES = Object.freeze(['fp32', 'q8', 'q4'] as const satisfies readonly WeightFormat[]);
+export type ForgedDtype = (typeof ALL_DTYPES)[number];
 
 interface PresetCommon {
   /** Hugging Face repository id the folder is served as. */
@@ -172,4 +171,9 @@ export function getPreset(name: string): Preset {
   if (!(name in PRESETS))
     throw new Error(`Unknown preset "${name}". Known presets: ${PRESET_NAMES.join(', ')}.`);
   return PRESETS[name as PresetName];
+}
+
+/** The preset's name, as its repository names it (`glassbox/tiny-chat` → `tiny-chat`). */
+export function presetNameOf(preset: Preset): string {
+  return preset.repo.split('/')[1] ?? preset.repo;
 }

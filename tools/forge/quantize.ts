@@ -13,6 +13,9 @@
  * onnxruntime's quantizer runs first, turns it into an initializer, so it is quantized too while
  * the Gather embedding stays fp32.
  *
+ * The app dequantizes these weights with its own code in src/lib/onnx/tensorData.ts. The two are kept
+ * separate on purpose, so that each checks the other in the tests.
+ *
  * @example
  *   const q4 = quantizeModel(buildDecoder(config, 1), 'q4');
  *   q4.graph.nodes.filter((n) => n.opType === 'MatMulNBits').length; // → 7 per layer + lm_head

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { elementsOf, headerLength, parseHeader } from '../../src/lib/safetensors.ts';
+import { buildPresetModel, parameterCount } from './buildModel.ts';
 import { getPreset } from './presets.ts';
 import { safetensorsOf } from './safetensors.ts';
-import { buildPresetModel, parameterCount } from './writeModel.ts';
 
 describe.each(['tiny-chat', 'tiny-embed'])('model.safetensors of forged %s', (name) => {
   const preset = getPreset(name);

@@ -2,6 +2,8 @@
  * The fp32 parameters of a forged model as `model.safetensors`, in Hugging Face names and layouts, as a
  * real repository ships them next to its ONNX exports: MatMul weights (stored [in, out] for ONNX) go back
  * to torch's Linear layout [out, in]; constants and non-parameter buffers (cos/sin tables) stay out.
+ * Kept separate on purpose from the app's reader, src/lib/safetensors.ts, so that each checks the other
+ * in the tests.
  *
  *   const bytes = safetensorsOf(buildPresetModel(getPreset('tiny-chat')));
  *   // 8-byte header length, a JSON header padded to 8 bytes, then the values in header order

@@ -7,9 +7,9 @@
  */
 import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
+import { buildPresetDtype, buildPresetModel } from './buildModel.ts';
 import { encodeModel } from './onnx/proto.ts';
 import { ALL_DTYPES, PRESETS } from './presets.ts';
-import { buildPresetDtype, buildPresetModel } from './writeModel.ts';
 import { createSession, emptyCache, int64Tensor, maxAbsDifference, runDecoderStep } from './testing/ort.ts';
 
 /** Absolute: the two runtimes share kernels but not threading or SIMD summation order. */

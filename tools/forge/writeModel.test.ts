@@ -7,15 +7,18 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, normalize, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { AutoModelForCausalLM, AutoTokenizer, env, pipeline, type Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weightFile } from '../../src/core/weightFiles.ts';
+import { buildPresetModel } from './buildModel.ts';
 import { encodeModel } from './onnx/proto.ts';
-import { DTYPE_FILES, PRESETS } from './presets.ts';
+import { ALL_DTYPES, PRESETS } from './presets.ts';
 import { quantizeModel } from './quantize.ts';
+import { isUpToDate, STAMP_FILE } from './stamp.ts';
 import { createSession, greedyWithCache, meanPooled } from './testing/ort.ts';
-import { buildPresetModel, hubFolder, isUpToDate, STAMP_FILE, writeModelFolder } from './writeModel.ts';
+import { hubFolder, writeModelFolder } from './writeModel.ts';
 
 // Local folders only: a test must never reach the network.
 env.allowRemoteModels = false;
@@ -60,7 +63,7 @@ describe('forged model folders', () => {
         'model.safetensors',
         'tokenizer.json',
         'tokenizer_config.json',
-        ...Object.values(DTYPE_FILES).map((f) => join('onnx', f)),
+        ...ALL_DTYPES.map((dtype) => normalize(weightFile(dtype))),
       ].sort(),
     );
     expect(readTree(embedFolder).has('onnx/model_quantized.onnx')).toBe(true);

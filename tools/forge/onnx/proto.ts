@@ -7,6 +7,9 @@
  * (`model.onnx_data`), laid out as onnx's `convert_model_to_external_data` does: `location`,
  * `offset` and `length` entries on each tensor, `data_location = EXTERNAL`.
  *
+ * The app reads ONNX with its own decoder in src/lib/onnx. The two are kept separate on purpose, so
+ * that each checks the other in the tests instead of sharing a mistake.
+ *
  * @example
  *   const { onnx, externalData } = encodeModel(model);
  *   // onnx: Uint8Array starting 0x08 0x08 (ir_version 8); externalData: null for models under ~1.9 GB

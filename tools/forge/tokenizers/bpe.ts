@@ -5,6 +5,9 @@
  * symbols (GPT-2 bytes-to-unicode alphabet, sorted by code point as the HF trainer does), then one
  * token per learned merge, then synthetic merges if the corpus runs out (see merge-engine.ts).
  *
+ * The app has no tokenizer reader in src/lib: it reads tokenizer.json through Transformers.js, which the
+ * tests use to load this trainer's output, so the trainer and the reader check each other.
+ *
  * Example:
  *   const bpe = trainByteLevelBpe({ corpus: loadCorpus(), vocabSize: 49152,
  *     specialTokens: ['<|endoftext|>', '<|im_start|>', '<|im_end|>'], seed: 1 });

@@ -8,6 +8,9 @@
  * Having both forms of every character means any word made of known characters tokenizes
  * without [UNK]; a word with an unknown character becomes [UNK] as a whole, as in BERT.
  *
+ * The app has no tokenizer reader in src/lib: it reads tokenizer.json through Transformers.js, which the
+ * tests use to load this trainer's output, so the trainer and the reader check each other.
+ *
  * Example:
  *   const wp = trainWordPiece({ corpus: loadCorpus(), vocabSize: 30522, seed: 1 });
  *   writeFileSync('tokenizer.json', JSON.stringify(wp.tokenizerJson));

@@ -1,0 +1,81 @@
+/**
+ * config.json and generation_config.json of a preset, with the keys transformers writes for the
+ * architecture the preset copies, so Transformers.js configures the model as it would a real one.
+ */
+import { presetNameOf, type Preset } from './presets.ts';
+
+/** config.json with the keys transformers writes for LlamaForCausalLM / BertModel. */
+export function configJson(preset: Preset): Record<string, unknown> {
+  const forged = {
+    preset: presetNameOf(preset),
+    seed: preset.seed,
+    note: 'random weights: shows the machinery, not language',
+  };
+  if (preset.kind === 'decoder') {
+    const m = preset.model;
+    return {
+      architectures: ['LlamaForCausalLM'],
+      attention_bias: false,
+      attention_dropout: 0.0,
+      bos_token_id: preset.tokens.bos,
+      eos_token_id: preset.tokens.eos,
+      head_dim: m.headDim,
+      hidden_act: 'silu',
+      hidden_size: m.hiddenSize,
+      initializer_range: m.init.embeddingStd,
+      intermediate_size: m.intermediateSize,
+      max_position_embeddings: m.maxPositionEmbeddings,
+      mlp_bias: false,
+      model_type: 'llama',
+      num_attention_heads: m.numHeads,
+      num_hidden_layers: m.numLayers,
+      num_key_value_heads: m.numKvHeads,
+      pad_token_id: preset.tokens.pad,
+      pretraining_tp: 1,
+      rms_norm_eps: m.rmsNormEps,
+      rope_scaling: null,
+      rope_theta: m.ropeTheta,
+      tie_word_embeddings: m.tieWordEmbeddings,
+      torch_dtype: 'float32',
+      transformers_version: '4.46.0',
+      use_cache: true,
+      vocab_size: m.vocabSize,
+      glassbox_forged: forged,
+    };
+  }
+  const m = preset.model;
+  return {
+    architectures: ['BertModel'],
+    attention_probs_dropout_prob: 0.1,
+    classifier_dropout: null,
+    hidden_act: 'gelu',
+    hidden_dropout_prob: 0.1,
+    hidden_size: m.hiddenSize,
+    initializer_range: 0.02,
+    intermediate_size: m.intermediateSize,
+    layer_norm_eps: m.layerNormEps,
+    max_position_embeddings: m.maxPositionEmbeddings,
+    model_type: 'bert',
+    num_attention_heads: m.numHeads,
+    num_hidden_layers: m.numLayers,
+    pad_token_id: preset.tokens.pad,
+    position_embedding_type: 'absolute',
+    torch_dtype: 'float32',
+    transformers_version: '4.46.0',
+    type_vocab_size: m.typeVocabSize,
+    use_cache: true,
+    vocab_size: m.vocabSize,
+    glassbox_forged: forged,
+  };
+}
+
+/** generation_config.json: special ids only; no sampling defaults, so greedy stays greedy. */
+export function generationConfigJson(preset: Preset): Record<string, unknown> | null {
+  if (preset.kind !== 'decoder') return null;
+  return {
+    bos_token_id: preset.tokens.bos,
+    eos_token_id: preset.tokens.eos,
+    pad_token_id: preset.tokens.pad,
+    transformers_version: '4.46.0',
+  };
+}
