@@ -20,9 +20,10 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { preview } from 'vite';
 import type { BenchmarkPage, DecoderRuns, DecoderWorkload, EncoderRuns } from '../src/app/benchmarkPage.ts';
-import type { Backend, BackendCapabilities, Dtype, ModelSpec } from '../src/engine/protocol.ts';
-import { DTYPES, DTYPE_FILE_SUFFIX } from '../src/engine/protocol.ts';
-import { appDtypeFor, findModel } from '../src/models/catalog.ts';
+import { DTYPES, type Backend, type Dtype, type ModelSpec } from '../src/core/model.ts';
+import { weightFile } from '../src/core/weightFiles.ts';
+import type { BackendCapabilities } from '../src/engine/protocol.ts';
+import { appDtypeFor, findModel } from '../src/hub/catalog.ts';
 import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from '../e2e/chromium.ts';
 import { loadCorpus } from '../tools/forge/tokenizers/configs.ts';
 import { startMirrorProcess } from '../tools/mirror/testing/process.ts';
@@ -290,7 +291,7 @@ function decoderShape(): DecoderJob['shape'] {
 }
 
 const modelFile = (id: string, dtype: Dtype) =>
-  join(MODELS, id, 'resolve', 'main', 'onnx', `model${DTYPE_FILE_SUFFIX[dtype]}.onnx`);
+  join(MODELS, id, 'resolve', 'main', weightFile(dtype));
 
 async function measureDecoder(
   page: Page,

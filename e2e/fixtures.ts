@@ -3,7 +3,7 @@
  * workers or service worker sent a request beyond localhost.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import type { Backend } from '../src/engine/protocol.ts';
+import type { Backend } from '../src/core/model.ts';
 
 export interface BackendOption {
   backend: Backend;

@@ -5,10 +5,11 @@ import type { Page } from '@playwright/test';
 import { expectBackend, openApp, test, expect } from './fixtures.ts';
 import { startLoggingMirror, type MirrorProcess } from '../tools/mirror/testing/process.ts';
 import { modelDir } from './reference.ts';
+import { weightFile } from '../src/core/weightFiles.ts';
 
 const MODEL = 'glassbox/tiny-chat';
 
-const WEIGHTS = 'glassbox/tiny-chat/resolve/main/onnx/model.onnx';
+const WEIGHTS = `glassbox/tiny-chat/resolve/main/${weightFile('fp32')}`;
 
 test.describe('models from a mirror, on the device, and from disk', () => {
   // The download machinery is backend-independent; the wasm project covers it.

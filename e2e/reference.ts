@@ -18,8 +18,9 @@ import {
   runDecoderStep,
   type DecoderShape,
 } from '../tools/forge/testing/ort.ts';
-import type { ChatMessage, Dtype } from '../src/engine/protocol.ts';
-import { DTYPE_FILE_SUFFIX } from '../src/engine/protocol.ts';
+import type { Dtype } from '../src/core/model.ts';
+import type { ChatMessage } from '../src/engine/protocol.ts';
+import { weightFile } from '../src/core/weightFiles.ts';
 
 env.allowRemoteModels = false;
 
@@ -34,7 +35,7 @@ async function readJson<T>(id: string, file: string): Promise<T> {
 
 async function onnxBytes(id: string, dtype: Dtype): Promise<Uint8Array> {
   return new Uint8Array(
-    await readFile(path.join(modelDir(id), `onnx/model${DTYPE_FILE_SUFFIX[dtype]}.onnx`)),
+    await readFile(path.join(modelDir(id), weightFile(dtype))),
   );
 }
 

@@ -3,15 +3,15 @@ import { ChatPanel } from '../chat/ChatPanel.tsx';
 import { EmbeddingsPanel } from '../embeddings/EmbeddingsPanel.tsx';
 import { InspectorPanel } from '../inspector/InspectorPanel.tsx';
 import { ModelsPanel } from '../models/ModelsPanel.tsx';
-import { StoragePanel } from '../models/StoragePanel.tsx';
-import { DEFAULT_CHAT_MODEL_ID } from '../models/catalog.ts';
-import { NetworkPanel } from '../privacy/NetworkPanel.tsx';
-import { useLedgerStore } from '../privacy/ledgerStore.ts';
-import { UpdateBanner } from '../pwa/PwaBanners.tsx';
+import { StoragePanel } from '../storage/StoragePanel.tsx';
+import { DEFAULT_CHAT_MODEL_ID } from '../hub/catalog.ts';
+import { NetworkPanel } from '../network/NetworkPanel.tsx';
+import { useLedgerStore } from '../pwa/ledgerStore.ts';
+import { UpdateBanner } from './PwaBanners.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Header } from './Header.tsx';
 import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
-import { useAppStore } from './store.ts';
+import { useAppStore } from '../session/store.ts';
 import { whenLedgerReady } from '../pwa/register.ts';
 
 const PANEL_LABELS: Record<Panel, string> = {

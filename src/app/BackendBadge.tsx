@@ -1,5 +1,5 @@
 import type { LoadedModel } from '../engine/protocol.ts';
-import { useAppStore } from './store.ts';
+import { useAppStore } from '../session/store.ts';
 
 /** Names the backend a loaded model actually runs on, with its thread count or GPU adapter. */
 export function BackendBadge({ model }: { model: LoadedModel | null }) {

@@ -1,11 +1,11 @@
-import type { BackendChoice, Dtype, ModelSlot } from '../engine/protocol.ts';
-import { DTYPES } from '../engine/protocol.ts';
-import { CATALOG } from '../models/catalog.ts';
-import { NetworkIndicator } from '../privacy/NetworkPanel.tsx';
-import { InstallButton } from '../pwa/PwaBanners.tsx';
+import type { BackendChoice, Dtype, ModelSlot } from '../core/model.ts';
+import { DTYPES } from '../core/model.ts';
+import { CATALOG } from '../hub/catalog.ts';
+import { NetworkIndicator } from '../network/NetworkPanel.tsx';
+import { InstallButton } from './PwaBanners.tsx';
 import { BackendBadge } from './BackendBadge.tsx';
 import type { Panel } from './deepLink.ts';
-import { useAppStore } from './store.ts';
+import { useAppStore } from '../session/store.ts';
 
 const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
   chat: 'chat',

@@ -1,4 +1,4 @@
-import { usePwaStore } from './register.ts';
+import { usePwaStore } from '../pwa/register.ts';
 
 /** "A new version is ready": the update waits until the reader accepts it (conversations are kept). */
 export function UpdateBanner() {

@@ -6,8 +6,9 @@
  *   await window.glassboxBenchmark.decoder({ spec, backend: 'wasm', threads: 1, … })
  */
 import { EngineClient, engineWorker } from '../engine/client.ts';
-import type { Backend, ChatMessage, GenerationOptions, ModelSpec } from '../engine/protocol.ts';
-import { ModelStore } from '../models/storage/modelStore.ts';
+import type { Backend, ModelSpec } from '../core/model.ts';
+import type { ChatMessage, GenerationOptions } from '../engine/protocol.ts';
+import { modelStore } from '../hub/modelStore.ts';
 
 export interface Configuration {
   spec: ModelSpec;
@@ -190,7 +191,7 @@ async function encoder(workload: EncoderWorkload): Promise<EncoderRuns> {
 
 /** Loads the model in a fresh engine, from the network (the store emptied first) or from the store. */
 async function load(configuration: Configuration & { from: 'network' | 'storage' }) {
-  if (configuration.from === 'network') await new ModelStore().removeAll();
+  if (configuration.from === 'network') await modelStore.removeAll();
   const { engine, loadMs } = await engineWith(configuration);
   engine.terminate();
   return loadMs;

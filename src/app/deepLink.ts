@@ -6,7 +6,7 @@
  *   parseDeepLink('?model=glassbox/tiny-chat&dtype=q8', '#/inspector')
  *   // → { link: { model: 'glassbox/tiny-chat', dtype: 'q8', panel: 'inspector' }, problems: [] }
  */
-import { DTYPES, type BackendChoice, type Dtype } from '../engine/protocol.ts';
+import { DTYPES, type BackendChoice, type Dtype } from '../core/model.ts';
 
 export const PANELS = Object.freeze([
   'chat',

@@ -1,7 +1,7 @@
-import { ErrorMessage } from '../app/ErrorMessage.tsx';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useAppStore } from '../app/store.ts';
-import { ModelGate } from '../app/ModelGate.tsx';
+import { useAppStore } from '../session/store.ts';
+import { ModelGate } from '../session/ModelGate.tsx';
 import { formatMs } from '../lib/format.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import { Conversations } from './Conversations.tsx';
@@ -9,7 +9,9 @@ import { PromptView } from './PromptView.tsx';
 import { ProbabilitySettings, ReplyTokens } from './TokenView.tsx';
 import { versionInfo } from './versions.ts';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
-import { useChatStore, type ChatTurn } from './store.ts';
+import type { ChatTurn } from './types.ts';
+import { selectGenerating } from './selectors.ts';
+import { useChatStore } from './store.ts';
 
 function ReplyStats({ turn }: { turn: ChatTurn }) {
   const stats = turn.stats;
@@ -44,7 +46,7 @@ function ReplyStats({ turn }: { turn: ChatTurn }) {
 
 function UserTurn({ turn, index }: { turn: ChatTurn; index: number }) {
   const [draft, setDraft] = useState<string | null>(null);
-  const busy = useChatStore((state) => state.streaming !== null);
+  const busy = useChatStore(selectGenerating);
   if (draft !== null) {
     return (
       <article className="turn turn-user" aria-label="user message">
@@ -111,7 +113,7 @@ function ReplyText({ content, showSource }: { content: string; showSource: boole
 
 /** "‹ 2 of 3 ›": the versions of a reply made by regenerating or branching. */
 function Versions({ turn, index }: { turn: ChatTurn; index: number }) {
-  const busy = useChatStore((state) => state.streaming !== null);
+  const busy = useChatStore(selectGenerating);
   const { version, count } = versionInfo(turn);
   if (count < 2) return null;
   const show = (next: number) => useChatStore.getState().showVersion(index, next);
@@ -141,7 +143,7 @@ function Versions({ turn, index }: { turn: ChatTurn; index: number }) {
 }
 
 function AssistantTurn({ turn, index, isLast }: { turn: ChatTurn; index: number; isLast: boolean }) {
-  const busy = useChatStore((state) => state.streaming !== null);
+  const busy = useChatStore(selectGenerating);
   const showProbabilities = useChatStore((state) => state.showProbabilities);
   const [copied, setCopied] = useState(false);
   const [showSource, setShowSource] = useState(false);
@@ -272,7 +274,7 @@ function SamplingSettings() {
 
 export function ChatPanel() {
   const turns = useChatStore((state) => state.turns);
-  const generating = useChatStore((state) => state.streaming !== null);
+  const generating = useChatStore(selectGenerating);
   const error = useChatStore((state) => state.error);
   const { send, stop, newChat } = useChatStore.getState();
   const ready = useAppStore((state) => state.slots.chat.loaded !== null);
@@ -323,7 +325,7 @@ export function ChatPanel() {
         )}
         <StreamingReply />
       </div>
-      <ErrorMessage message={error?.message} />
+      <ErrorMessage message={error} />
       <PromptView draft={draft} />
       <form className="composer" onSubmit={submit}>
         <label className="visually-hidden" htmlFor="chat-input">

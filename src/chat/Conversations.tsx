@@ -1,7 +1,8 @@
-import { ErrorMessage } from '../app/ErrorMessage.tsx';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 import { downloadJson, downloadText } from '../lib/download.ts';
 import { toConversationFile, toMarkdown } from './conversationFile.ts';
+import { conversationOf } from './selectors.ts';
 import { useChatStore } from './store.ts';
 
 function fileName(title: string, extension: string): string {
@@ -46,7 +47,7 @@ export function Conversations() {
         <button
           type="button"
           onClick={() => {
-            const conversation = chat.currentConversation();
+            const conversation = conversationOf(useChatStore.getState());
             downloadJson(fileName(conversation.title, 'json'), toConversationFile(conversation));
           }}
         >
@@ -55,7 +56,7 @@ export function Conversations() {
         <button
           type="button"
           onClick={() => {
-            const conversation = chat.currentConversation();
+            const conversation = conversationOf(useChatStore.getState());
             downloadText(fileName(conversation.title, 'md'), toMarkdown(conversation), 'text/markdown');
           }}
         >

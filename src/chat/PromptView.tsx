@@ -1,9 +1,10 @@
-import { ErrorMessage } from '../app/ErrorMessage.tsx';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useEffect, useState } from 'react';
-import { engine } from '../app/engine.ts';
-import { useAppStore } from '../app/store.ts';
+import { engine } from '../session/engine.ts';
+import { useAppStore } from '../session/store.ts';
 import type { PromptView as View } from '../engine/protocol.ts';
-import { requestMessages, useChatStore } from './store.ts';
+import { requestMessages } from './selectors.ts';
+import { useChatStore } from './store.ts';
 
 const RENDER_DELAY_MS = 250;
 

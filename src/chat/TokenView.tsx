@@ -3,8 +3,11 @@
  * the ten candidates it was drawn from, each of which can continue the reply instead (a branch).
  */
 import { useState } from 'react';
-import { STEP_CANDIDATES, type TokenStep } from '../engine/protocol.ts';
-import { useChatStore, type ChatTurn, type TokenColouring } from './store.ts';
+import { STEP_CANDIDATES } from '../core/settings.ts';
+import type { TokenStep } from '../engine/protocol.ts';
+import type { ChatTurn, TokenColouring } from './types.ts';
+import { selectGenerating } from './selectors.ts';
+import { useChatStore } from './store.ts';
 
 /** Entropy at which a token counts as a wild guess for the colour scale: spread over 64+ equally likely tokens. */
 const ENTROPY_SCALE_BITS = 6;
@@ -24,7 +27,7 @@ function colourOf(step: TokenStep, colouring: TokenColouring): string | undefine
 }
 
 function Candidates({ turn, index, position }: { turn: ChatTurn; index: number; position: number }) {
-  const busy = useChatStore((state) => state.streaming !== null);
+  const busy = useChatStore(selectGenerating);
   const step = turn.steps?.[position];
   if (!step) return null;
   const chosenInTop = step.candidates.some((candidate) => candidate.id === step.id);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { Conversation } from './types.ts';
 import {
   ConversationFileError,
   parseConversationFile,
   titleFrom,
   toConversationFile,
   toMarkdown,
-  type Conversation,
 } from './conversationFile.ts';
 import { DEFAULT_GENERATION } from './sampling.ts';
 

@@ -6,19 +6,7 @@
  */
 import type { ChatMessage, GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
 import { DEFAULT_GENERATION } from './sampling.ts';
-import type { ChatTurn } from './store.ts';
-
-export interface Conversation {
-  id: string;
-  title: string;
-  createdAt: number;
-  updatedAt: number;
-  /** The model that wrote the replies, `org/name` (dtype in the stats). */
-  model: string | null;
-  systemPrompt: string;
-  settings: GenerationOptions;
-  turns: ChatTurn[];
-}
+import type { ChatTurn, Conversation } from './types.ts';
 
 export const CONVERSATION_FORMAT = 'glassbox-conversation';
 

@@ -2,7 +2,7 @@
  * Conversations in IndexedDB (through idb): one record per conversation, newest first.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Conversation } from './conversationFile.ts';
+import type { Conversation } from './types.ts';
 
 interface ChatDatabase extends DBSchema {
   conversations: { key: string; value: Conversation; indexes: { updatedAt: number } };

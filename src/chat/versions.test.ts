@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatTurn } from './store.ts';
+import type { ChatTurn } from './types.ts';
 import { switchVersion, versionInfo, withNewVersion } from './versions.ts';
 
 const user = (content: string): ChatTurn => ({ role: 'user', content });

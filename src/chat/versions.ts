@@ -8,7 +8,7 @@
  *   const tail = withNewVersion(turns.slice(3), reply); // the reply shown as version 2 of 2
  *   switchVersion([...turns.slice(0, 3), ...tail], 3, 0) // the original reply and its follow-ups again
  */
-import type { ChatTurn } from './store.ts';
+import type { ChatTurn } from './types.ts';
 
 /** Every version of the tail starting at its first turn, in the order they were made. */
 function versionsOf(tail: readonly ChatTurn[]): ChatTurn[][] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { taskFromConfig } from './resolve.ts';
+import { taskFromConfig } from './model.ts';
 
 describe('taskFromConfig', () => {
   it('treats causal language models as chat models', () => {

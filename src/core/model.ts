@@ -39,6 +39,25 @@ export interface ModelSpec {
   dtype: Dtype;
 }
 
+export interface FileProgress {
+  file: string;
+  loaded: number;
+  total: number;
+  done: boolean;
+  bytesPerSecond: number;
+  /** Already on the device: nothing downloaded. */
+  fromStore: boolean;
+  /** Times the download resumed after a dropped connection or server error. */
+  resumes?: number;
+}
+
+/** A model load's progress: every file's, and the sums. */
+export interface LoadProgress {
+  files: FileProgress[];
+  loaded: number;
+  total: number;
+}
+
 /** Which slot a task's model is held in. */
 export function slotForTask(task: ModelTask): ModelSlot {
   return task === 'text-generation' ? 'chat' : 'embedding';

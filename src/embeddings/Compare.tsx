@@ -5,7 +5,8 @@
  */
 import { useMemo, useState } from 'react';
 import { cosine, row } from './similarity.ts';
-import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
+import type { EmbeddingRun } from './types.ts';
+import { useEmbeddingsStore } from './store.ts';
 
 export const describeRun = (run: EmbeddingRun) =>
   `${run.model} · ${run.dtype} · ${run.backend.toUpperCase()} · ${run.modelPooled ? 'own pooling' : run.pooling}${run.normalize ? ' · normalized' : ''}`;

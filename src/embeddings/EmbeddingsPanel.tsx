@@ -1,6 +1,6 @@
-import { Disclosure } from '../app/Disclosure.tsx';
-import { ErrorMessage } from '../app/ErrorMessage.tsx';
-import { ModelGate } from '../app/ModelGate.tsx';
+import { Disclosure } from '../ui/Disclosure.tsx';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { ModelGate } from '../session/ModelGate.tsx';
 import { Compare, describeRun } from './Compare.tsx';
 import { Exports } from './Exports.tsx';
 import { Heatmap } from './Heatmap.tsx';
@@ -8,10 +8,11 @@ import { PoolingView } from './PoolingView.tsx';
 import { ScatterMap } from './ScatterMap.tsx';
 import { Neighbours, Search } from './SearchAndNeighbours.tsx';
 import { SetEditor } from './SetEditor.tsx';
+import { selectCurrentRun } from './selectors.ts';
 import { useEmbeddingsStore } from './store.ts';
 
 export function EmbeddingsPanel() {
-  const result = useEmbeddingsStore((state) => state.result);
+  const result = useEmbeddingsStore(selectCurrentRun);
   const error = useEmbeddingsStore((state) => state.error);
   const notice = useEmbeddingsStore((state) => state.notice);
 
@@ -19,7 +20,7 @@ export function EmbeddingsPanel() {
     <section className="panel embeddings-panel" aria-label="Embeddings">
       <ModelGate slot="embedding" />
       <SetEditor />
-      <ErrorMessage message={error?.message} />
+      <ErrorMessage message={error} />
       {notice && (
         <p className="muted" role="status">
           {notice}

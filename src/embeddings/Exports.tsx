@@ -2,7 +2,8 @@
 import { downloadText } from '../lib/download.ts';
 import { mapTsv, metadataTsv, npy, vectorsTsv } from './exportFormats.ts';
 import { vectorsFile } from './exportVectors.ts';
-import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
+import type { EmbeddingRun } from './types.ts';
+import { useEmbeddingsStore } from './store.ts';
 
 const TSV = 'text/tab-separated-values';
 

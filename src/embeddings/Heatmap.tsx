@@ -6,8 +6,9 @@ import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import { orderByGroup } from './analysis.ts';
 import { HEATMAP_LIMIT } from './analysisProtocol.ts';
 import { divergingRgb } from '../lib/colour.ts';
-import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
-import { useCanvas } from '../app/useCanvas.ts';
+import type { EmbeddingRun } from './types.ts';
+import { useEmbeddingsStore } from './store.ts';
+import { useCanvas } from '../ui/useCanvas.ts';
 
 type Order = 'input' | 'label' | 'cluster';
 const MAX_SIDE = 560;

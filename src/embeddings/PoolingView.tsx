@@ -4,13 +4,14 @@
  * coloured cells, one per dimension.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { engine } from '../app/engine.ts';
-import { ErrorMessage } from '../app/ErrorMessage.tsx';
+import { engine } from '../session/engine.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { normalizeRows, pool } from '../engine/pooling.ts';
 import type { TokenVectors } from '../engine/protocol.ts';
 import { divergingRgb } from '../lib/colour.ts';
-import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
-import { useCanvas } from '../app/useCanvas.ts';
+import type { EmbeddingRun } from './types.ts';
+import { useEmbeddingsStore } from './store.ts';
+import { useCanvas } from '../ui/useCanvas.ts';
 
 const ROW_HEIGHT = 14;
 const LABEL_WIDTH = 150;

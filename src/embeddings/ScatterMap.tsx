@@ -6,8 +6,9 @@
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import { PROJECTIONS, type Projection } from './analysisProtocol.ts';
 import { categoriesOf, categoryColour } from './colours.ts';
-import { useEmbeddingsStore, type EmbeddingRun } from './store.ts';
-import { useCanvas } from '../app/useCanvas.ts';
+import type { EmbeddingRun } from './types.ts';
+import { useEmbeddingsStore } from './store.ts';
+import { useCanvas } from '../ui/useCanvas.ts';
 
 const HEIGHT = 420;
 const fixedHeight = () => HEIGHT;

@@ -1,8 +1,8 @@
 /**
- * Requests to the analysis worker, which keeps the heavy maths of the embeddings views (cosine matrix,
- * clusters, PCA, UMAP) off the UI thread. Vectors travel as row-major Float32Arrays.
+ * The analysis worker's API: the heavy maths of the embeddings views (cosine matrix, clusters, PCA, UMAP),
+ * kept off the UI thread. Vectors travel as row-major Float32Arrays; calls go through lib/workerRpc.ts.
  */
-import type { EngineErrorData, RequestId } from '../engine/protocol.ts';
+import type { Method } from '../lib/workerRpc.ts';
 
 export const PROJECTIONS = Object.freeze(['pca', 'umap'] as const);
 export type Projection = (typeof PROJECTIONS)[number];
@@ -16,15 +16,28 @@ export interface VectorSet {
   dimensions: number;
 }
 
-export type AnalysisRequest =
-  /** The cosine matrix (up to HEATMAP_LIMIT rows) and k-means clusters. */
-  | { type: 'analyse'; id: RequestId; set: VectorSet }
-  | { type: 'project'; id: RequestId; set: VectorSet; method: Projection; seed: number }
-  | { type: 'cancel'; id: RequestId; target: RequestId };
+export interface Analysed {
+  /** Cosine matrix `[count, count]`, null past {@link HEATMAP_LIMIT}. */
+  matrix: Float32Array | null;
+  clusters: Int32Array;
+}
 
-export type AnalysisEvent =
-  | { type: 'analysed'; id: RequestId; matrix: Float32Array | null; clusters: Int32Array }
-  | { type: 'project-progress'; id: RequestId; phase: string; done: number; total: number }
-  /** Row-major `[count, 2]`; `explained` is each PCA axis's share of the variance (null for UMAP). */
-  | { type: 'projected'; id: RequestId; coordinates: Float32Array; explained: number[] | null }
-  | { type: 'error'; id: RequestId; error: EngineErrorData };
+export interface Projected {
+  /** Row-major `[count, 2]`. */
+  coordinates: Float32Array;
+  /** Each PCA axis's share of the variance (null for UMAP). */
+  explained: number[] | null;
+}
+
+export interface ProjectProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export type AnalysisApi = {
+  /** The cosine matrix (up to HEATMAP_LIMIT rows) and k-means clusters. */
+  analyse: Method<{ set: VectorSet }, Analysed>;
+  /** A 2D layout; UMAP reports its epochs and stops between them when cancelled. */
+  project: Method<{ set: VectorSet; method: Projection; seed: number }, Projected, ProjectProgress>;
+};

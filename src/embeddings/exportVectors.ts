@@ -3,7 +3,7 @@
  * `vectors` as one array of numbers per sentence.
  */
 import { row } from './similarity.ts';
-import type { EmbeddingRun } from './store.ts';
+import type { EmbeddingRun } from './types.ts';
 
 export interface VectorsFile {
   model: string;

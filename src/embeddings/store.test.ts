@@ -1,21 +1,21 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Running } from '../engine/client.ts';
+import type { Running } from '../lib/workerRpc.ts';
 import type { EmbeddingResult } from '../engine/protocol.ts';
 
 /** The engine's reply to the one embed request of a test, released when the test says so. */
 let reply: { resolve(result: EmbeddingResult): void; cancels: number } | undefined;
 
-vi.mock('../app/engine.ts', () => ({
+vi.mock('../session/engine.ts', () => ({
   engine: {
     embed(): Running<EmbeddingResult> {
       const sent = { resolve: (_result: EmbeddingResult) => {}, cancels: 0 };
       const done = new Promise<EmbeddingResult>((resolve) => (sent.resolve = resolve));
       reply = sent;
-      return { id: 1, done, cancel: () => void sent.cancels++ };
+      return { done, cancel: () => void sent.cancels++ };
     },
   },
 }));
-vi.mock('../app/store.ts', () => ({
+vi.mock('../session/store.ts', () => ({
   useAppStore: {
     getState: () => ({
       slots: {
@@ -30,16 +30,21 @@ vi.mock('./setStore.ts', () => ({
   listSets: async () => [],
 }));
 vi.mock('./analysisClient.ts', () => {
-  const finished = <T>(value: T) => ({ id: 0, done: Promise.resolve(value), cancel: () => {} });
+  const finished = <T>(value: T) => ({ done: Promise.resolve(value), cancel: () => {} });
   return {
     analysis: {
-      analyse: () => finished({ matrix: new Float32Array(4), clusters: new Int32Array(2) }),
-      project: () => finished({ coordinates: new Float32Array(4), explained: null }),
+      call: (method: string) =>
+        finished(
+          method === 'analyse'
+            ? { matrix: new Float32Array(4), clusters: new Int32Array(2) }
+            : { coordinates: new Float32Array(4), explained: null },
+        ),
     },
   };
 });
 
 const { useEmbeddingsStore } = await import('./store.ts');
+const { selectCurrentRun } = await import('./selectors.ts');
 
 const vectors = (count: number): EmbeddingResult => ({
   vectors: new Float32Array(count * 2).fill(0.5),
@@ -52,7 +57,7 @@ const vectors = (count: number): EmbeddingResult => ({
 describe('embeddings store', () => {
   beforeEach(() => {
     reply = undefined;
-    useEmbeddingsStore.setState({ text: 'one\ntwo', result: null, runs: [], notice: null });
+    useEmbeddingsStore.setState({ text: 'one\ntwo', runs: [], notice: null });
   });
 
   /** Starts an embedding and waits until its request reaches the engine. */
@@ -66,7 +71,7 @@ describe('embeddings store', () => {
     const { running, sent } = await startEmbedding();
     sent.resolve(vectors(2));
     await running;
-    expect(useEmbeddingsStore.getState().result?.sentences).toEqual(['one', 'two']);
+    expect(selectCurrentRun(useEmbeddingsStore.getState())?.sentences).toEqual(['one', 'two']);
     expect(useEmbeddingsStore.getState().progress).toBeNull();
   });
 
@@ -76,7 +81,7 @@ describe('embeddings store', () => {
     expect(sent.cancels).toBe(1);
     sent.resolve(vectors(2)); // the worker had finished before the cancel reached it
     await running;
-    expect(useEmbeddingsStore.getState().result).toBeNull();
+    expect(selectCurrentRun(useEmbeddingsStore.getState())).toBeNull();
     expect(useEmbeddingsStore.getState().notice).toMatch(/^Embedding was cancelled/);
     expect(useEmbeddingsStore.getState().progress).toBeNull();
   });
@@ -86,7 +91,7 @@ describe('embeddings store', () => {
     useEmbeddingsStore.getState().cancel(); // the lookup is still pending
     await running;
     expect(reply).toBeUndefined();
-    expect(useEmbeddingsStore.getState().result).toBeNull();
+    expect(selectCurrentRun(useEmbeddingsStore.getState())).toBeNull();
     expect(useEmbeddingsStore.getState().notice).toMatch(/^Embedding was cancelled/);
   });
 });

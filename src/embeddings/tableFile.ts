@@ -7,6 +7,7 @@
  *   datasetRows(table, 0, 1) // → { sentences: ['Hi, you'], labels: ['greeting'] }
  */
 import Papa from 'papaparse';
+import { EmbeddingsError } from './errors.ts';
 
 export interface Table {
   /** Column names: the header row, or "Column 1", "Column 2", … when the file has none. */
@@ -14,8 +15,11 @@ export interface Table {
   rows: string[][];
 }
 
-export class TableFileError extends Error {
-  override readonly name = 'TableFileError';
+/** A file that holds no usable sentences: the embeddings area's 'bad-file' error. */
+export class TableFileError extends EmbeddingsError {
+  constructor(message: string) {
+    super('bad-file', message);
+  }
 }
 
 const isDelimited = (fileName: string) => /\.(csv|tsv|tab)$/i.test(fileName);

@@ -1,77 +1,114 @@
 /**
- * Engine errors: a code from a closed set and a message that says what happened and what to do.
- * They cross the worker boundary as plain data (`EngineErrorData`) and are rebuilt here on arrival.
+ * Engine errors: a code from a closed set (the hub's codes, which cross unchanged, and the engine's own)
+ * and a message that says what happened and what to do. They cross the worker boundary as data and are
+ * rebuilt on the page (`EngineError.fromData`).
+ *
+ *   classifyError(new Error('Could not locate file: "…/onnx/model.onnx"'), { modelId: 'org/m', host })
+ *   // → EngineError 'not-found': 'A file of "org/m" is missing on … Check the model id and the host URL. (…)'
  */
-import type { EngineErrorCode, EngineErrorData } from './protocol.ts';
+import { HUB_ERROR_CODES, HubError } from '../hub/errors.ts';
+import { CodedError, isAbort, messageOf, rawMessage, type ErrorData } from '../lib/errors.ts';
 
-export class EngineError extends Error {
+export const ENGINE_ERROR_CODES = Object.freeze([
+  ...HUB_ERROR_CODES,
+  'unsupported-model',
+  'backend-unavailable',
+  'wasm-init-failed',
+  'gpu-device-lost',
+  'out-of-memory',
+  'no-model-loaded',
+  'bad-request',
+  'worker-crashed',
+  'internal',
+] as const);
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
+
+export class EngineError extends CodedError<EngineErrorCode> {
   override readonly name = 'EngineError';
-  constructor(
-    readonly code: EngineErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 
-  static fromData(data: EngineErrorData): EngineError {
-    return new EngineError(data.code, data.message);
-  }
-
-  toData(): EngineErrorData {
-    return { code: this.code, message: this.message };
+  /** Rebuilds an error that crossed the worker boundary; an unknown code (a newer worker) reads as internal. */
+  static fromData(data: ErrorData): EngineError {
+    const code = (ENGINE_ERROR_CODES as readonly string[]).includes(data.code)
+      ? (data.code as EngineErrorCode)
+      : 'internal';
+    return new EngineError(code, data.message);
   }
 }
 
+/** Errors after which the worker's runtime is unusable (a failed WASM start fails forever in that worker). */
+export const FATAL_ENGINE_ERRORS: ReadonlySet<EngineErrorCode> = new Set([
+  'wasm-init-failed',
+  'gpu-device-lost',
+]);
+
+/** The raw failures of Transformers.js, ONNX Runtime and the browser, recognised by their text. */
+const RULES: readonly {
+  pattern: RegExp;
+  code: EngineErrorCode;
+  explain(context: { model: string; host: string }): string;
+}[] = [
+  {
+    pattern: /could not locate file|\b404\b|not found|invalid model id/i,
+    code: 'not-found',
+    explain: ({ model, host }) =>
+      `A file of ${model} is missing on ${host}. Check the model id and the host URL.`,
+  },
+  {
+    pattern: /failed to fetch|networkerror|load failed|network/i,
+    code: 'network',
+    explain: ({ host }) => `Could not reach ${host}. Check the connection or the host URL.`,
+  },
+  {
+    pattern: /unsupported model type|unknown model class|not supported.*architecture/i,
+    code: 'unsupported-model',
+    explain: ({ model }) => `${model} uses an architecture this version of Transformers.js cannot run.`,
+  },
+  {
+    pattern: /initwasm|wasm.*(abort|failed)|aborted\(/i,
+    code: 'wasm-init-failed',
+    explain: () => 'The WebAssembly runtime failed to start. The engine restarts; try again.',
+  },
+  {
+    pattern: /device (was )?lost|gpudevicelost/i,
+    code: 'gpu-device-lost',
+    explain: () => 'The GPU device was lost. The engine restarts; try again.',
+  },
+  {
+    pattern: /out of memory|allocation failed|rangeerror: array buffer allocation|std::bad_alloc/i,
+    code: 'out-of-memory',
+    explain: ({ model }) => `Not enough memory to run ${model}. Try a smaller model or a quantized dtype.`,
+  },
+  {
+    pattern: /no available backend|webgpu is not supported|backend not found/i,
+    code: 'backend-unavailable',
+    explain: () => 'The requested backend is not available in this browser. Choose WASM or Auto.',
+  },
+  {
+    pattern: /quotaexceedederror|quota (has been |was )?exceeded/i,
+    code: 'insufficient-storage',
+    explain: () =>
+      'This site has used all the storage the browser grants it. Delete stored models on the Storage page, then try again.',
+  },
+];
+
 /**
- * Maps a runtime failure (from transformers.js, onnxruntime-web or fetch) to a coded error.
- * The raw message is kept after the explanation so nothing is hidden from a curious user.
+ * Maps any failure in the engine worker to a coded error. Ours (and the hub's) keep their code and
+ * sentence; a runtime's raw message is kept after the explanation, so nothing is hidden from the curious.
  */
 export function classifyError(
   error: unknown,
   context: { modelId?: string; host?: string } = {},
 ): EngineError {
   if (error instanceof EngineError) return error;
-  const raw = error instanceof Error ? error.message : String(error);
-  const model = context.modelId ? `"${context.modelId}"` : 'the model';
-  const rules: [RegExp, EngineErrorCode, string][] = [
-    [
-      /could not locate file|404|not found|invalid model id/i,
-      'model-not-found',
-      `A file of ${model} is missing on ${context.host ?? 'the host'}. Check the model id and the host URL.`,
-    ],
-    [
-      /failed to fetch|networkerror|load failed|network/i,
-      'network',
-      `Could not reach ${context.host ?? 'the model host'}. Check the connection or the host URL.`,
-    ],
-    [
-      /unsupported model type|unknown model class|not supported.*architecture/i,
-      'unsupported-model',
-      `${model} uses an architecture this version of Transformers.js cannot run.`,
-    ],
-    [
-      /initwasm|wasm.*(abort|failed)|aborted\(/i,
-      'wasm-init-failed',
-      'The WebAssembly runtime failed to start. The engine restarts; try again.',
-    ],
-    [
-      /device (was )?lost|gpudevicelost/i,
-      'gpu-device-lost',
-      'The GPU device was lost. The engine restarts; try again.',
-    ],
-    [
-      /out of memory|allocation failed|rangeerror: array buffer allocation|std::bad_alloc/i,
-      'out-of-memory',
-      `Not enough memory to run ${model}. Try a smaller model or a quantized dtype.`,
-    ],
-    [
-      /no available backend|webgpu is not supported|backend not found/i,
-      'backend-unavailable',
-      'The requested backend is not available in this browser.',
-    ],
-  ];
-  for (const [pattern, code, explanation] of rules) {
-    if (pattern.test(raw)) return new EngineError(code, `${explanation} (${raw})`);
-  }
-  return new EngineError('internal', raw || 'Unexpected engine failure.');
+  if (error instanceof HubError) return new EngineError(error.code, error.message, { cause: error });
+  if (isAbort(error)) return new EngineError('cancelled', 'It was cancelled.', { cause: error });
+  const raw = `${error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : ''}${rawMessage(error)}`;
+  const names = {
+    model: context.modelId ? `"${context.modelId}"` : 'the model',
+    host: context.host ?? 'the model host',
+  };
+  const rule = RULES.find(({ pattern }) => pattern.test(raw));
+  if (rule)
+    return new EngineError(rule.code, `${rule.explain(names)} (${rawMessage(error)})`, { cause: error });
+  return new EngineError('internal', messageOf(error), { cause: error });
 }

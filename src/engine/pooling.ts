@@ -5,7 +5,7 @@
  *
  *   pool(hidden, [1, 1, 0], 1, 3, 2, 'last_token') // → the second token's vector
  */
-import type { Pooling } from './protocol.ts';
+import type { Pooling } from '../core/model.ts';
 
 /** `hidden` is row-major `[batch, tokens, dimensions]`, `mask` is `[batch, tokens]` (1 real, 0 padding). */
 export function pool(

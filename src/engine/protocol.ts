@@ -1,40 +1,21 @@
 /**
- * The one protocol between the UI thread and the inference worker.
+ * The engine's API: what the page may ask of the inference worker, what each call answers and what it
+ * reports meanwhile. Calls travel through lib/workerRpc.ts (ids, progress, cancel, errors, crashes).
  *
- * Every request carries an `id`; every event answering it carries the same `id`
- * (comlink-style pairing). Long requests stream progress events and end with
- * exactly one terminal event (`loaded`, `generated`, `embedded`) or an `error`.
- *
- * This module holds types and tiny pure helpers only: the UI imports it, so it
- * must never import transformers.js or onnxruntime-web.
+ * Types and constants only: the page imports this module, so it must never import transformers.js or
+ * onnxruntime-web. The app's vocabulary (models, weight files, hosts, settings) lives in src/core.
  */
-
-export type RequestId = number;
-
-/** The backends the app can run on; `auto` picks WebGPU when an adapter exists, else WASM. */
-export const BACKENDS = Object.freeze(['wasm', 'webgpu'] as const);
-export type Backend = (typeof BACKENDS)[number];
-export type BackendChoice = 'auto' | Backend;
-
-/** Weight formats, named as Transformers.js names them; each maps to one ONNX file. */
-export const DTYPES = Object.freeze(['fp32', 'q8', 'q4'] as const);
-export type Dtype = (typeof DTYPES)[number];
-
-export type ModelTask = 'text-generation' | 'feature-extraction';
-export type ModelSlot = 'chat' | 'embedding';
-
-export const POOLINGS = Object.freeze(['mean', 'cls', 'last_token'] as const);
-export type Pooling = (typeof POOLINGS)[number];
-
-/** A model as the worker needs it: where it lives and which weights to load. */
-export interface ModelSpec {
-  /** Base URL of a host in Hugging Face layout: files at `<host>/<id>/resolve/main/<file>`. */
-  host: string;
-  /** Repository id, `org/name`. */
-  id: string;
-  task: ModelTask;
-  dtype: Dtype;
-}
+import type {
+  Backend,
+  BackendChoice,
+  Dtype,
+  LoadProgress,
+  ModelSlot,
+  ModelSpec,
+  ModelTask,
+  Pooling,
+} from '../core/model.ts';
+import type { Method } from '../lib/workerRpc.ts';
 
 export interface WebGpuAdapterInfo {
   vendor: string;
@@ -74,18 +55,6 @@ export interface RepositoryReport {
   config: Record<string, unknown>;
 }
 
-export interface FileProgress {
-  file: string;
-  loaded: number;
-  total: number;
-  done: boolean;
-  bytesPerSecond: number;
-  /** Already on the device: nothing downloaded. */
-  fromStore: boolean;
-  /** Times the download resumed after a dropped connection or server error. */
-  resumes?: number;
-}
-
 export interface LoadedModel {
   spec: ModelSpec;
   slot: ModelSlot;
@@ -108,12 +77,19 @@ export interface ImportedFile {
   file: File;
 }
 
+/** Where a model folder imported from disk now lives: it loads like any model from there. */
+export interface ImportedModel {
+  host: string;
+  modelId: string;
+  task: ModelTask;
+}
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
   /**
    * A reply's token ids as the model wrote them (end-of-turn token included). The prompt keeps them
-   * where they decode to `content`, so the next turn reuses the KV cache of the whole reply (workerPrompt.ts).
+   * where they decode to `content`, so the next turn reuses the KV cache of the whole reply (tasks/prompt.ts).
    */
   tokenIds?: number[];
 }
@@ -150,15 +126,11 @@ export interface GenerationStats {
   dtype: Dtype;
 }
 
-/**
- * Sentences the encoder reads per forward pass. On WASM, 16 held 50-59 sentences/s (q8, 2 threads) over
- * repeated rounds in one page, while one at a time swung from 17 to 54 and 32 was slower; a GPU needs
- * batches to fill its cores.
- */
-export const EMBED_BATCH_SIZE = 16;
-
-/** How many of the likeliest candidates a recorded token step keeps. */
-export const STEP_CANDIDATES = 10;
+/** A token with the text it decodes to on its own (special tokens included). */
+export interface TokenText {
+  id: number;
+  text: string;
+}
 
 /**
  * One generated token and the distribution it was drawn from: the softmax after the repetition penalty,
@@ -170,14 +142,14 @@ export interface TokenStep {
   prob: number;
   /** Entropy of the whole distribution in bits: 0 when the model was certain. */
   entropyBits: number;
-  /** The likeliest tokens that could be picked, most likely first ({@link STEP_CANDIDATES} at most). */
+  /** The likeliest tokens that could be picked, most likely first (`STEP_CANDIDATES` at most). */
   candidates: { id: number; text: string; prob: number }[];
 }
 
 /** Exactly what the model reads: the chat template's text, its tokens, and the context budget. */
 export interface PromptView {
   text: string;
-  tokens: { id: number; text: string }[];
+  tokens: TokenText[];
   contextLength: number;
   /** Tokens kept free for the reply (max new tokens). */
   reserved: number;
@@ -185,6 +157,42 @@ export interface PromptView {
   droppedMessages: number;
   /** Even the system prompt and the newest message do not fit. */
   overflows: boolean;
+}
+
+/** Streamed text: a token's ids and the text it completes (maybe empty mid-word). */
+export interface TokenEvent {
+  tokenIds: number[];
+  text: string;
+}
+
+export interface GenerateRequest {
+  messages: ChatMessage[];
+  options: GenerationOptions;
+  /** Reply tokens fixed in advance (a branch from an earlier reply): generation continues after them. */
+  prefix: number[];
+  /** Record each token's distribution (a {@link TokenStep}); off, generation pays nothing for it. */
+  recordSteps: boolean;
+}
+
+export interface GeneratedReply {
+  /** The whole reply: the prefix, then the generated tokens. */
+  tokenIds: number[];
+  text: string;
+  /** One per generated token (after the prefix), when recorded. */
+  steps: TokenStep[] | null;
+  /** Cancelled: the reply ends after the token that was being generated. */
+  stopped: boolean;
+  stats: GenerationStats;
+}
+
+export interface EmbedRequest {
+  sentences: string[];
+  pooling: Pooling;
+  normalize: boolean;
+  /** Read the model's own `sentence_embedding` output (pooled and projected in the graph) when it has one. */
+  useModelPooling: boolean;
+  /** Sentences per forward pass; null: `EMBED_BATCH_SIZE` (the benchmark varies it). */
+  batchSize: number | null;
 }
 
 export interface EmbeddingResult {
@@ -199,113 +207,31 @@ export interface EmbeddingResult {
 
 /** A sentence's tokens and their vectors, before pooling. */
 export interface TokenVectors {
-  tokens: { id: number; text: string }[];
+  tokens: TokenText[];
   /** Row-major `[tokens.length, dimensions]`. */
   vectors: Float32Array;
   dimensions: number;
 }
 
-export const ENGINE_ERROR_CODES = Object.freeze([
-  'model-not-found',
-  'network',
-  'unsupported-model',
-  'backend-unavailable',
-  'wasm-init-failed',
-  'gpu-device-lost',
-  'out-of-memory',
-  'no-model-loaded',
-  'bad-request',
-  'cancelled',
-  'corrupt-file',
-  'insufficient-storage',
-  'worker-crashed',
-  'internal',
-] as const);
-export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
-
-export interface EngineErrorData {
-  code: EngineErrorCode;
-  message: string;
-}
-
-export type EngineRequest =
-  | { type: 'probe'; id: RequestId }
-  | { type: 'load'; id: RequestId; spec: ModelSpec; backend: BackendChoice }
-  | {
-      type: 'generate';
-      id: RequestId;
-      messages: ChatMessage[];
-      options: GenerationOptions;
-      /** Reply tokens fixed in advance (a branch from an earlier reply): generation continues after them. */
-      prefix: number[];
-      /** Record each token's distribution (a {@link TokenStep}); off, generation pays nothing for it. */
-      recordSteps: boolean;
-    }
-  | {
-      type: 'embed';
-      id: RequestId;
-      sentences: string[];
-      pooling: Pooling;
-      normalize: boolean;
-      /** Read the model's own `sentence_embedding` output (pooled and projected in the graph) when it has one. */
-      useModelPooling: boolean;
-      /** Sentences per forward pass; null: {@link EMBED_BATCH_SIZE} (the benchmark varies it). */
-      batchSize: number | null;
-    }
-  /** The token ids a model's tokenizer makes of `text` (special tokens included, as the model reads it). */
-  | { type: 'tokenize'; id: RequestId; host: string; modelId: string; text: string }
+/**
+ * The engine worker's methods. Every call can be cancelled: a load stops downloading (the bytes received
+ * are kept), a reply ends after the current token (and still answers, `stopped`), an embedding stops
+ * between batches.
+ */
+export type EngineApi = {
+  probe: Method<null, BackendCapabilities>;
+  /** Downloads what is missing into the device's store, then loads the model into its slot. */
+  load: Method<{ spec: ModelSpec; backend: BackendChoice }, LoadedModel, LoadProgress>;
+  generate: Method<GenerateRequest, GeneratedReply, TokenEvent>;
+  embed: Method<EmbedRequest, EmbeddingResult, { done: number; total: number }>;
   /** One sentence's token vectors (the last hidden state), to show how pooling makes a sentence vector. */
-  | { type: 'embed-tokens'; id: RequestId; sentence: string }
-  | { type: 'check'; id: RequestId; host: string; modelId: string }
-  /** The prompt a generate request with these messages would send, without generating. */
-  | { type: 'render'; id: RequestId; messages: ChatMessage[]; maxNewTokens: number }
+  embedTokens: Method<{ sentence: string }, TokenVectors>;
+  /** The tokens a model's tokenizer makes of `text` (special tokens included, as the model reads it). */
+  tokenize: Method<{ host: string; modelId: string; text: string }, TokenText[]>;
+  /** The prompt a generate call with these messages would send, without generating. */
+  render: Method<{ messages: ChatMessage[]; maxNewTokens: number }, PromptView>;
+  /** What a repository offers (files, dtypes, sizes, whether it can run), before downloading anything. */
+  check: Method<{ host: string; modelId: string }, RepositoryReport>;
   /** Copies a model folder from disk into the store under `modelId`; then it loads like any model. */
-  | { type: 'import'; id: RequestId; modelId: string; files: ImportedFile[] }
-  /** Stops the request `target`: generation ends after the current token. */
-  | { type: 'cancel'; id: RequestId; target: RequestId };
-
-export type EngineEvent =
-  | { type: 'probed'; id: RequestId; capabilities: BackendCapabilities }
-  | { type: 'load-progress'; id: RequestId; files: FileProgress[]; loaded: number; total: number }
-  | { type: 'loaded'; id: RequestId; model: LoadedModel }
-  /** Streamed text; a branch's prefix comes first, as one event. Recorded steps come with `generated`. */
-  | { type: 'token'; id: RequestId; tokenIds: number[]; text: string }
-  | {
-      type: 'generated';
-      id: RequestId;
-      /** The whole reply: the prefix, then the generated tokens. */
-      tokenIds: number[];
-      text: string;
-      /** One per generated token (after the prefix), when recorded. */
-      steps: TokenStep[] | null;
-      stopped: boolean;
-      stats: GenerationStats;
-    }
-  | { type: 'embed-progress'; id: RequestId; done: number; total: number }
-  | { type: 'embedded'; id: RequestId; result: EmbeddingResult }
-  | { type: 'token-vectors'; id: RequestId; result: TokenVectors }
-  | { type: 'tokenized'; id: RequestId; tokens: { id: number; text: string }[] }
-  | { type: 'checked'; id: RequestId; report: RepositoryReport }
-  | { type: 'rendered'; id: RequestId; view: PromptView }
-  | { type: 'imported'; id: RequestId; host: string; modelId: string; task: ModelTask }
-  | { type: 'error'; id: RequestId; error: EngineErrorData };
-
-/** Which loaded model a task runs in: chat and embedding models are held side by side. */
-export function slotForTask(task: ModelTask): ModelSlot {
-  return task === 'text-generation' ? 'chat' : 'embedding';
-}
-
-/** Transformers.js file suffix per dtype: `onnx/model{suffix}.onnx`. */
-export const DTYPE_FILE_SUFFIX: Readonly<Record<Dtype, string>> = Object.freeze({
-  fp32: '',
-  q8: '_quantized',
-  q4: '_q4',
-});
-
-/** Host of models imported from disk: never fetched from (the `.invalid` TLD cannot resolve). */
-export const DISK_HOST = 'https://disk.glassbox.invalid';
-
-/** URL of one file of a model on a host in Hugging Face layout. */
-export function modelFileUrl(host: string, id: string, file: string, revision = 'main'): string {
-  return `${host.replace(/\/+$/, '')}/${id}/resolve/${revision}/${file}`;
-}
+  importFolder: Method<{ modelId: string; files: ImportedFile[] }, ImportedModel>;
+};

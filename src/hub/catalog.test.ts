@@ -1,20 +1,18 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../tools/forge/presets.ts';
-import { BACKENDS, DTYPES, POOLINGS, type Dtype } from '../engine/protocol.ts';
+import { BACKENDS, DTYPES, POOLINGS, type Dtype } from '../core/model.ts';
+import { WEIGHT_FORMATS, type WeightFormat } from '../core/weightFiles.ts';
 import {
   CATALOG,
   DEFAULT_CHAT_MODEL_ID,
   DEFAULT_EMBEDDING_MODEL_ID,
-  DEMO_MODELS,
   WASM_WEIGHT_BUDGET,
-  WEIGHT_FILE_SUFFIXES,
   appDtypeFor,
   findModel,
-  weightFile,
-  type CatalogModel,
-  type WeightDtype,
 } from './catalog.ts';
+import type { CatalogModel } from './catalogEntry.ts';
+import { DEMO_MODELS } from './catalogModels.ts';
 import {
   DISCLOSURES,
   LICENSES,
@@ -22,7 +20,7 @@ import {
   OPENNESS_LEVELS,
   opennessLevel,
   type OpennessCard,
-} from './openness.ts';
+} from '../core/openness.ts';
 
 const hubModels = CATALOG.filter((model) => !model.forged);
 const isHttps = (text: string) => /^https:\/\/[^\s/]+\.[^\s/]+\//.test(text);
@@ -30,7 +28,7 @@ const isHttps = (text: string) => /^https:\/\/[^\s/]+\.[^\s/]+\//.test(text);
 const isRepoPath = (text: string) => existsSync(new URL(`../../${text}`, import.meta.url));
 const citable = (model: CatalogModel, source: string) =>
   isHttps(source) || (model.forged && isRepoPath(source));
-const weightKeys = (model: CatalogModel) => Object.keys(model.sizes) as WeightDtype[];
+const weightKeys = (model: CatalogModel) => Object.keys(model.sizes) as WeightFormat[];
 
 function model(id: string): CatalogModel {
   const found = findModel(id);
@@ -65,20 +63,20 @@ describe('catalog integrity', () => {
         if (value === null || value === undefined) continue;
         expect(Number.isInteger(value) && value > 0, `${entry.id}: ${value}`).toBe(true);
       }
-      for (const key of weightKeys(entry)) expect(Object.keys(WEIGHT_FILE_SUFFIXES), entry.id).toContain(key);
+      for (const key of weightKeys(entry)) expect(Object.keys(WEIGHT_FORMATS), entry.id).toContain(key);
       // A size is only as good as the listing it was read from.
       const anySize = Object.values(entry.sizes).some((size) => size !== null);
       expect(entry.sizesAt !== null, `${entry.id}: sizes need the revision they were read at`).toBe(anySize);
     }
   });
 
-  it('gives every Hub model a license with a name and an https link, and the forged ones none yet', () => {
+  it('gives every model a license with a name and an https link; the forged ones carry the project’s own, Apache-2.0', () => {
     for (const entry of hubModels) {
       expect(entry.license, entry.id).not.toBeNull();
       expect(entry.license?.name.trim(), entry.id).not.toBe('');
       expect(isHttps(entry.license?.url ?? ''), `${entry.id}: ${entry.license?.url}`).toBe(true);
     }
-    for (const entry of DEMO_MODELS) expect(entry.license, entry.id).toBeNull();
+    for (const entry of DEMO_MODELS) expect(entry.license, entry.id).toBe(LICENSES['apache-2.0']);
   });
 
   it('cites a source for every openness fact that is not unknown, and none for unknown ones', () => {
@@ -175,12 +173,6 @@ describe('sizes and recommendations', () => {
     expect(model('HuggingFaceTB/SmolLM2-1.7B-Instruct').sizes.fp32).toBe(6_850_166_000);
     expect(model('HuggingFaceTB/SmolLM2-135M-Instruct').sizes.q4).toBe(200_000_000);
     expect(model('Xenova/all-MiniLM-L6-v2').sizes.fp32).toBe(90_400_000);
-  });
-
-  it('names each format’s file as Transformers.js looks it up', () => {
-    expect(weightFile('fp32')).toBe('onnx/model.onnx');
-    expect(weightFile('q8')).toBe('onnx/model_quantized.onnx');
-    expect(weightFile('q4f16')).toBe('onnx/model_q4f16.onnx');
   });
 
   it('recommends on WASM the fastest measured format for the task whose files fit the memory budget', () => {

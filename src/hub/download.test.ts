@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  BlockBuffer,
-  announcedSha256,
-  downloadToStore,
-  type DownloadStore,
-  type PartialWrite,
-} from './download.ts';
+import { BlockBuffer, downloadToStore, type DownloadStore, type PartialWrite } from './download.ts';
 
 /** An in-memory store with the OPFS store's contract: bytes appended to a partial, then committed or discarded. */
 function memoryStore(initialPartial = new Uint8Array()) {
@@ -92,7 +86,6 @@ const partialFrom = (from: number) =>
   });
 
 const target = {
-  url: 'http://mirror/org/m/resolve/main/onnx/model.onnx',
   host: 'http://mirror',
   id: 'org/m',
   path: 'onnx/model.onnx',
@@ -234,14 +227,6 @@ describe('downloadToStore', () => {
     const { fetchImpl } = host([() => new Response('', { status: 404 })]);
     await expect(downloadToStore(store, target, options(fetchImpl))).resolves.toBe('absent');
     expect(committed.size).toBe(0);
-  });
-});
-
-describe('announcedSha256', () => {
-  it('reads the Hub’s X-Linked-ETag, or a 64-hex ETag, and ignores git blob ids', () => {
-    expect(announcedSha256(new Headers({ 'x-linked-etag': `"${FILE_SHA}"` }))).toBe(FILE_SHA);
-    expect(announcedSha256(new Headers({ etag: `"${FILE_SHA.toUpperCase()}"` }))).toBe(FILE_SHA);
-    expect(announcedSha256(new Headers({ etag: 'W/"a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"' }))).toBeNull();
   });
 });
 

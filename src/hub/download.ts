@@ -6,12 +6,14 @@
  * - the finished file is checked against its expected size and sha256 (from the Hub's tree listing,
  *   or its `X-Linked-ETag` header) before it counts as stored; a file that fails is deleted.
  *
- *   await downloadToStore(store, { url, host, id, path: 'onnx/model.onnx', expectedSize: 541_000_000 },
+ *   await downloadToStore(store, { host, id, path: 'onnx/model.onnx', expectedSize: 541_000_000 },
  *     { signal, onProgress: (p) => console.log(p.loaded, p.total, p.bytesPerSecond) });
  */
 import { createSHA256, type IHasher } from 'hash-wasm';
-import { EngineError } from '../../engine/errors.ts';
-import { offlineRefusalMessage, refusedByOfflineSwitch } from '../../pwa/protocol.ts';
+import { DOWNLOAD_ATTEMPTS, DOWNLOAD_BACKOFF_MS, WRITE_BLOCK_BYTES } from '../core/settings.ts';
+import { rawMessage } from '../lib/errors.ts';
+import { HubError } from './errors.ts';
+import { ModelHost, announcedSha256, announcedSize } from './host.ts';
 
 /** What a download needs of the store (the OPFS `ModelStore` in the app, an in-memory one in tests). */
 export interface DownloadStore {
@@ -27,7 +29,6 @@ export interface PartialWrite {
 }
 
 export interface DownloadTarget {
-  url: string;
   host: string;
   id: string;
   path: string;
@@ -46,29 +47,11 @@ export interface DownloadProgress {
 export interface DownloadOptions {
   signal: AbortSignal;
   onProgress: (progress: DownloadProgress) => void;
+  /** How requests reach the host (tests script one). */
   fetch?: typeof fetch;
   maxAttempts?: number;
   /** First backoff delay; doubles each retry. */
   backoffMs?: number;
-}
-
-const SHA256_HEX = /^"?([0-9a-f]{64})"?$/i;
-
-/** The sha256 a Hub-like host announces for a file (`X-Linked-ETag` for LFS files, else a 64-hex `ETag`). */
-export function announcedSha256(headers: Headers): string | null {
-  for (const name of ['x-linked-etag', 'etag']) {
-    const match = SHA256_HEX.exec((headers.get(name) ?? '').replace(/^W\//, ''));
-    if (match?.[1]) return match[1].toLowerCase();
-  }
-  return null;
-}
-
-/** Total size from `Content-Range: bytes a-b/total`, else `Content-Length` plus the resumed offset. */
-function announcedTotal(response: Response, offset: number): number | null {
-  const range = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
-  if (range?.[1]) return Number(range[1]);
-  const length = response.headers.get('x-linked-size') ?? response.headers.get('content-length');
-  return length === null ? null : Number(length) + (response.status === 206 ? offset : 0);
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
@@ -101,8 +84,6 @@ async function hashExisting(file: Blob, hasher: IHasher): Promise<void> {
   const reader = file.stream().getReader();
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) hasher.update(chunk.value);
 }
-
-const WRITE_BLOCK_BYTES = 4 * 1024 * 1024;
 
 /** A failed write to the store: not a dropped connection, so not retried (and the hash is no longer valid). */
 class StorageWriteError extends Error {
@@ -142,8 +123,16 @@ export class BlockBuffer {
 export async function downloadToStore(
   store: DownloadStore,
   target: DownloadTarget,
-  { signal, onProgress, fetch: fetchImpl = fetch, maxAttempts = 6, backoffMs = 500 }: DownloadOptions,
+  {
+    signal,
+    onProgress,
+    fetch: fetchImpl,
+    maxAttempts = DOWNLOAD_ATTEMPTS,
+    backoffMs = DOWNLOAD_BACKOFF_MS,
+  }: DownloadOptions,
 ): Promise<'stored' | 'absent'> {
+  const host = new ModelHost(target.host, fetchImpl);
+  const url = host.fileUrl(target.id, target.path);
   const partial = await store.partial(target.host, target.id, target.path);
   // WebAssembly SHA-256: a JavaScript one hashed at 70 MB/s in Chromium's worker, most of a download's time.
   const hasher = (await createSHA256()).init();
@@ -158,7 +147,7 @@ export async function downloadToStore(
   const retry = async (reason: string): Promise<void> => {
     failures += 1;
     if (failures >= maxAttempts) {
-      throw new EngineError(
+      throw new HubError(
         'network',
         `Downloading ${target.path} failed ${failures} times (${reason}). Try again later.`,
       );
@@ -171,14 +160,14 @@ export async function downloadToStore(
     signal.throwIfAborted();
     let response: Response;
     try {
-      response = await fetchImpl(target.url, {
+      response = await host.request(url, {
         headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
         cache: 'no-store',
         signal,
       });
     } catch (error) {
-      if (signal.aborted) throw error;
-      await retry(String(error));
+      if (signal.aborted || !(error instanceof HubError) || error.code !== 'network') throw error;
+      await retry(rawMessage(error.cause ?? error));
       continue;
     }
     if (response.status === 404) {
@@ -186,14 +175,16 @@ export async function downloadToStore(
       return 'absent';
     }
     if (response.status === 416 && total !== null && offset >= total) break; // already complete
-    if (refusedByOfflineSwitch(response)) throw new EngineError('network', offlineRefusalMessage(target.url));
     if (response.status >= 500 || response.status === 429) {
       await retry(`the host answered ${response.status}`);
       continue;
     }
     if (!response.ok || !response.body) {
       await partial.discard();
-      throw new EngineError('network', `${target.url} answered ${response.status} ${response.statusText}.`);
+      throw new HubError(
+        'bad-answer',
+        `${url} answered ${response.status} ${response.statusText}. Try again later, or check the host.`,
+      );
     }
     if (offset > 0 && response.status !== 206) {
       // The host ignored the Range request: start the file again.
@@ -201,7 +192,7 @@ export async function downloadToStore(
       hasher.init();
     }
     expectedSha256 ??= announcedSha256(response.headers);
-    total ??= announcedTotal(response, offset);
+    total ??= announcedSize(response, offset);
 
     const writer = await partial.writer(offset > 0);
     const reader = response.body.getReader();
@@ -252,7 +243,7 @@ export async function downloadToStore(
         : null;
   if (problem) {
     await partial.discard();
-    throw new EngineError(
+    throw new HubError(
       'corrupt-file',
       `${target.id}/${target.path} arrived damaged: ${problem}. It was not stored; try again or check the host.`,
     );

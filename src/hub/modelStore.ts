@@ -276,3 +276,6 @@ export class PartialFile {
     return this.onCommit(size, sha256);
   }
 }
+
+/** This context's handle on the store: the page and each worker hold their own, over the same files. */
+export const modelStore = new ModelStore();

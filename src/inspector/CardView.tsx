@@ -1,9 +1,9 @@
 /** Openness: the license, the model card (README.md, sanitized) and the catalog's openness card. */
 import { useMemo } from 'react';
 import { renderMarkdown } from '../lib/markdown.ts';
-import { findModel } from '../models/catalog.ts';
-import { OPENNESS_LEVELS } from '../models/openness.ts';
-import { OpennessTable } from '../models/OpennessTable.tsx';
+import { findModel } from '../hub/catalog.ts';
+import { OPENNESS_LEVELS } from '../core/openness.ts';
+import { OpennessTable } from '../ui/OpennessTable.tsx';
 import type { OpenedModel } from './protocol.ts';
 
 /** The card's YAML front matter (between `---` lines) and the text after it. */
@@ -38,7 +38,7 @@ export function CardView({ model }: { model: OpenedModel }) {
       {entry && (
         <details>
           <summary>Openness card: {OPENNESS_LEVELS[entry.opennessLevel]}</summary>
-          <OpennessTable model={entry} />
+          <OpennessTable label={entry.label} openness={entry.openness} />
         </details>
       )}
       {card ? (

@@ -4,10 +4,13 @@
  * before anything is downloaded.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { ErrorMessage } from '../app/ErrorMessage.tsx';
-import { useAppStore } from '../app/store.ts';
-import { DTYPES, type Dtype, type LoadedModel, type ModelSlot } from '../engine/protocol.ts';
+import { DTYPES, type Dtype } from '../core/model.ts';
+import type { LoadedModel } from '../engine/protocol.ts';
 import { formatBytes } from '../lib/format.ts';
+import { hostFor, selectFocusedModel, selectLoaded } from '../session/selectors.ts';
+import { useAppStore } from '../session/store.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { ModelIdInput } from '../ui/ModelIdInput.tsx';
 import { CardView } from './CardView.tsx';
 import { GraphView } from './GraphView.tsx';
 import { HeadersView } from './HeadersView.tsx';
@@ -33,26 +36,18 @@ const targetOf = (model: LoadedModel): InspectTarget => ({
 });
 
 function OtherModel() {
-  const hostFor = useAppStore((state) => state.hostFor);
   const { open, readHeaders } = useInspectorStore.getState();
+  const hostOf = (id: string) => hostFor(useAppStore.getState(), id);
   const [modelId, setModelId] = useState('');
   const [dtype, setDtype] = useState<Dtype>('q4');
   const id = modelId.trim();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (id) void open({ host: hostFor(id), modelId: id, dtype }, { pinned: true });
+    if (id) void open({ host: hostOf(id), modelId: id, dtype }, { pinned: true });
   };
   return (
     <form className="toolbar" onSubmit={submit} aria-label="Open another model">
-      <label className="inline-field">
-        Model id
-        <input
-          value={modelId}
-          onChange={(event) => setModelId(event.target.value)}
-          placeholder="org/name"
-          spellCheck={false}
-        />
-      </label>
+      <ModelIdInput value={modelId} onChange={setModelId} />
       <label className="inline-field">
         Weights to open
         <select value={dtype} onChange={(event) => setDtype(event.target.value as Dtype)}>
@@ -64,7 +59,7 @@ function OtherModel() {
       <button type="submit" disabled={!id}>
         Open without loading
       </button>
-      <button type="button" disabled={!id} onClick={() => void readHeaders(hostFor(id), id)}>
+      <button type="button" disabled={!id} onClick={() => void readHeaders(hostOf(id), id)}>
         Read safetensors headers
       </button>
     </form>
@@ -72,9 +67,9 @@ function OtherModel() {
 }
 
 export function InspectorPanel() {
-  const focusSlot = useAppStore((state) => state.focusSlot);
-  const chat = useAppStore((state) => state.slots.chat.loaded);
-  const embedding = useAppStore((state) => state.slots.embedding.loaded);
+  const chat = useAppStore(selectLoaded('chat'));
+  const embedding = useAppStore(selectLoaded('embedding'));
+  const focused = useAppStore(selectFocusedModel);
   const setFocusSlot = useAppStore((state) => state.setFocusSlot);
   const target = useInspectorStore((state) => state.target);
   const opened = useInspectorStore((state) => state.opened);
@@ -84,8 +79,6 @@ export function InspectorPanel() {
   const cancelOpen = useInspectorStore((state) => state.cancelOpen);
   const pinned = useInspectorStore((state) => state.pinned);
   const [tab, setTab] = useState<Tab>('overview');
-  const loaded: Record<ModelSlot, LoadedModel | null> = { chat, embedding };
-  const focused = loaded[focusSlot] ?? chat ?? embedding;
 
   // A newly loaded (or newly focused) model opens here, unless the reader opened another one by id.
   useEffect(() => {

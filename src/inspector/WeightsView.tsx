@@ -3,7 +3,7 @@
  * a zoomable heatmap, and for quantized weights the way back from packed bytes to real values.
  */
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
-import { useCanvas } from '../app/useCanvas.ts';
+import { useCanvas } from '../ui/useCanvas.ts';
 import { divergingRgb } from '../lib/colour.ts';
 import { formatBytes } from '../lib/format.ts';
 import type { OnnxInitializer } from '../lib/onnx/summary.ts';

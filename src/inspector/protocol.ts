@@ -1,13 +1,15 @@
 /**
- * Requests to the inspector worker, which reads a model's files (from the device's store when they are
- * there, else from its host) and answers with structure, statistics and slices, never whole tensors.
+ * The inspector worker's API: it reads a model's files (from the device's store when they are there,
+ * else from its host) and answers with structure, statistics and slices, never whole tensors. Calls go
+ * through lib/workerRpc.ts.
  */
-import type { Dtype, EngineErrorData, RequestId } from '../engine/protocol.ts';
+import type { Dtype } from '../core/model.ts';
 import type { GraphOutline } from '../lib/onnx/outline.ts';
 import type { TensorStats, Window } from '../lib/onnx/stats.ts';
 import type { OnnxSummary } from '../lib/onnx/summary.ts';
 import type { QuantizedBlock } from '../lib/onnx/tensorData.ts';
 import type { SafetensorsReport } from '../lib/safetensors.ts';
+import type { Method } from '../lib/workerRpc.ts';
 
 /** A model to open: loaded or not, on the device or only on its host. */
 export interface InspectTarget {
@@ -64,20 +66,24 @@ export interface TensorReport {
   error: { against: string; maxAbs: number; rms: number; relativeRms: number } | null;
 }
 
-export type InspectorRequest =
-  | { type: 'open'; id: RequestId; target: InspectTarget }
-  /** Statistics of the open model's tensor; `window` zooms the heatmap, `column`/`block` pick the block shown. */
-  | { type: 'tensor'; id: RequestId; name: string; window: Window | null; column: number; block: number }
-  | { type: 'vocab'; id: RequestId; query: string; limit: number }
-  /** A repository's safetensors headers, read with Range requests: no weights are downloaded. */
-  | { type: 'headers'; id: RequestId; host: string; modelId: string }
-  /** Stops reading the model file being opened. */
-  | { type: 'cancel'; id: RequestId };
+/** The progress of reading a model file (bytes). */
+export interface ReadProgress {
+  loaded: number;
+  total: number;
+}
 
-export type InspectorEvent =
-  | { type: 'read-progress'; id: RequestId; loaded: number; total: number }
-  | { type: 'opened'; id: RequestId; model: OpenedModel }
-  | { type: 'tensor-report'; id: RequestId; report: TensorReport }
-  | { type: 'vocab-page'; id: RequestId; entries: { id: number; token: string }[]; matches: number }
-  | { type: 'headers-read'; id: RequestId; report: SafetensorsReport }
-  | { type: 'error'; id: RequestId; error: EngineErrorData };
+export interface VocabularyPage {
+  entries: { id: number; token: string }[];
+  /** How many tokens match in all (the page holds the first `limit`). */
+  matches: number;
+}
+
+export type InspectorApi = {
+  /** Reads a model's graph file (and its config, tokenizer and card); opening another stops it. */
+  open: Method<{ target: InspectTarget }, OpenedModel, ReadProgress>;
+  /** Statistics of the open model's tensor; `window` zooms the heatmap, `column`/`block` pick the block shown. */
+  tensor: Method<{ name: string; window: Window | null; column: number; block: number }, TensorReport>;
+  vocab: Method<{ query: string; limit: number }, VocabularyPage>;
+  /** A repository's safetensors headers, read with Range requests: no weights are downloaded. */
+  headers: Method<{ host: string; modelId: string }, SafetensorsReport>;
+};

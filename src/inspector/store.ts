@@ -3,48 +3,28 @@
  * the tensor, vocabulary search and safetensors headers being looked at.
  */
 import { create } from 'zustand';
-import { engine } from '../app/engine.ts';
-import type { EngineErrorData } from '../engine/protocol.ts';
+import { messageOf } from '../lib/errors.ts';
 import type { Window } from '../lib/onnx/stats.ts';
 import type { SafetensorsReport } from '../lib/safetensors.ts';
-import type {
-  InspectTarget,
-  InspectorEvent,
-  InspectorRequest,
-  OpenedModel,
-  TensorReport,
-} from './protocol.ts';
+import { WorkerClient, type Running } from '../lib/workerRpc.ts';
+import { engine } from '../session/engine.ts';
+import { InspectorError } from './errors.ts';
+import type { InspectTarget, InspectorApi, OpenedModel, TensorReport } from './protocol.ts';
 
-type EventOf<T extends InspectorEvent['type']> = Extract<InspectorEvent, { type: T }>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+const inspector = new WorkerClient<InspectorApi, InspectorError>(
+  () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'glassbox-inspector' }),
+  {
+    fromData: InspectorError.fromData,
+    crashed: (reason) =>
+      new InspectorError(
+        'worker-crashed',
+        `The inspector stopped while it worked (${reason}). Nothing else was affected: open the model again.`,
+      ),
+  },
+);
 
-let worker: Worker | null = null;
-let nextId = 1;
-const listeners = new Map<number, (event: InspectorEvent) => void>();
-
-/** One request to the inspector worker: its progress events, then its answer or its error. */
-function request<T extends InspectorEvent['type']>(
-  message: DistributiveOmit<InspectorRequest, 'id'>,
-  answer: T,
-  onProgress: (event: InspectorEvent) => void = () => {},
-): Promise<EventOf<T>> {
-  worker ??= Object.assign(
-    new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'glassbox-inspector' }),
-    {
-      onmessage: (event: MessageEvent<InspectorEvent>) => listeners.get(event.data.id)?.(event.data),
-    },
-  );
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    listeners.set(id, (event) => {
-      if (event.type === 'error' || event.type === answer) listeners.delete(id);
-      if (event.type === 'error') reject(new Error((event.error as EngineErrorData).message));
-      else if (event.type === answer) resolve(event as EventOf<T>);
-      else onProgress(event);
-    });
-    worker?.postMessage({ ...message, id } as InspectorRequest);
-  });
-}
+/** The model file being read, so that Cancel can stop it. */
+let opening: Running<OpenedModel> | null = null;
 
 export interface TensorView {
   name: string;
@@ -100,19 +80,22 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
       vocab: null,
       tokenized: null,
     });
+    const request = inspector.call('open', { target }, (reading) => {
+      if (sameTarget(get().target, target)) set({ reading });
+    });
+    opening = request;
     try {
-      const { model } = await request({ type: 'open', target }, 'opened', (event) => {
-        if (event.type === 'read-progress' && sameTarget(get().target, target))
-          set({ reading: { loaded: event.loaded, total: event.total } });
-      });
+      const model = await request.done;
       if (sameTarget(get().target, target)) set({ opened: model, reading: null });
     } catch (error) {
-      if (sameTarget(get().target, target)) set({ error: (error as Error).message, reading: null });
+      if (sameTarget(get().target, target)) set({ error: messageOf(error), reading: null });
+    } finally {
+      if (opening === request) opening = null;
     }
   },
 
   cancelOpen() {
-    worker?.postMessage({ type: 'cancel', id: nextId++ } satisfies InspectorRequest);
+    opening?.cancel();
     set({ target: null, opened: null, reading: null, error: null, pinned: false });
   },
 
@@ -131,13 +114,15 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
     };
     set({ tensor: view });
     try {
-      const { report } = await request(
-        { type: 'tensor', name, window: view.window, column: view.column, block: view.block },
-        'tensor-report',
-      );
+      const report = await inspector.call('tensor', {
+        name,
+        window: view.window,
+        column: view.column,
+        block: view.block,
+      }).done;
       if (get().tensor === view) set({ tensor: { ...view, report } });
     } catch (error) {
-      if (get().tensor === view) set({ tensor: { ...view, error: (error as Error).message } });
+      if (get().tensor === view) set({ tensor: { ...view, error: messageOf(error) } });
     }
   },
 
@@ -145,10 +130,10 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
 
   async searchVocab(query) {
     try {
-      const page = await request({ type: 'vocab', query, limit: 120 }, 'vocab-page');
+      const page = await inspector.call('vocab', { query, limit: 120 }).done;
       set({ vocab: { query, entries: page.entries, matches: page.matches } });
     } catch (error) {
-      set({ error: (error as Error).message });
+      set({ error: messageOf(error) });
     }
   },
 
@@ -161,7 +146,7 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
       const tokens = await engine.tokenize(target.host, target.modelId, text);
       if (sameTarget(get().target, target)) set({ tokenized: { text, tokens } });
     } catch (error) {
-      set({ error: (error as Error).message });
+      set({ error: messageOf(error) });
     }
   },
 
@@ -170,10 +155,21 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
   async readHeaders(host, modelId) {
     set({ headers: { modelId, report: null, error: null } });
     try {
-      const { report } = await request({ type: 'headers', host, modelId }, 'headers-read');
+      const report = await inspector.call('headers', { host, modelId }).done;
       set({ headers: { modelId, report, error: null } });
     } catch (error) {
-      set({ headers: { modelId, report: null, error: (error as Error).message } });
+      set({ headers: { modelId, report: null, error: messageOf(error) } });
     }
   },
 }));
+
+// A crashed worker forgot the open model: the panel says so and offers to open it again.
+inspector.onCrash((error) =>
+  useInspectorStore.setState({
+    opened: null,
+    reading: null,
+    tensor: null,
+    vocab: null,
+    error: error.message,
+  }),
+);

@@ -5,8 +5,9 @@
  *   assessFit({ sizes: { fp32: 654e6, q4: 200e6 }, capabilities, freeStorage: 5e9 })
  *   // → { backend: 'webgpu', dtype: 'q4', warnings: [] }
  */
-import type { Backend, BackendCapabilities, Dtype, ModelTask } from '../engine/protocol.ts';
-import { WASM_WEIGHT_BUDGET, chooseDtype } from './catalog.ts';
+import type { Backend, Dtype, ModelTask } from '../core/model.ts';
+import type { BackendCapabilities } from '../engine/protocol.ts';
+import { WASM_WEIGHT_BUDGET, chooseDtype } from '../hub/catalog.ts';
 
 export interface FitInput {
   /** Download size per loadable dtype (null: size unknown). */

@@ -5,8 +5,8 @@
 import { useMemo, useState } from 'react';
 import { downloadJson } from '../lib/download.ts';
 import { formatBytes } from '../lib/format.ts';
-import type { RequestPurpose } from '../pwa/protocol.ts';
-import { sinceModelReady, useLedgerStore } from './ledgerStore.ts';
+import type { RequestPurpose } from '../core/ledger.ts';
+import { sinceModelReady, useLedgerStore } from '../pwa/ledgerStore.ts';
 
 const PURPOSES: Record<RequestPurpose | 'all', string> = {
   all: 'all',

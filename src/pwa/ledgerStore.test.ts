@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../pwa/protocol.ts';
+import type { LedgerEntry } from '../core/ledger.ts';
 import { sinceModelReady } from './ledgerStore.ts';
 
 const entry = (time: number, outcome: LedgerEntry['outcome'], bytesSent: number): LedgerEntry => ({

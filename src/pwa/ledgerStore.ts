@@ -5,7 +5,8 @@
  *   const { requests, bytesSent } = sinceModelReady(useLedgerStore.getState());
  */
 import { create } from 'zustand';
-import { LEDGER_LIMIT, type FromWorker, type LedgerEntry, type ToWorker } from '../pwa/protocol.ts';
+import { LEDGER_LIMIT, type LedgerEntry } from '../core/ledger.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
 
 interface LedgerState {
   entries: LedgerEntry[];

@@ -7,7 +7,7 @@
  */
 import { registerSW } from 'virtual:pwa-register';
 import { create } from 'zustand';
-import { postToServiceWorker, useLedgerStore } from '../privacy/ledgerStore.ts';
+import { postToServiceWorker, useLedgerStore } from './ledgerStore.ts';
 import type { FromWorker } from './protocol.ts';
 import { originOf } from './policy.ts';
 

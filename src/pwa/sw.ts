@@ -17,10 +17,9 @@ import {
   REFUSED_HEADER,
   offlineRefusalMessage,
   purposeOf,
-  type FromWorker,
   type LedgerEntry,
-  type ToWorker,
-} from './protocol.ts';
+} from '../core/ledger.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: { url: string; revision: string | null }[] };
 

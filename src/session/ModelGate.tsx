@@ -1,8 +1,8 @@
-import { ErrorMessage } from './ErrorMessage.tsx';
-import type { ModelSlot } from '../engine/protocol.ts';
-import { DEFAULT_CHAT_MODEL_ID, DEFAULT_EMBEDDING_MODEL_ID, findModel } from '../models/catalog.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import type { ModelSlot } from '../core/model.ts';
+import { DEFAULT_CHAT_MODEL_ID, DEFAULT_EMBEDDING_MODEL_ID, findModel } from '../hub/catalog.ts';
 import { formatBytes, formatMs } from '../lib/format.ts';
-import { LoadProgress } from './LoadProgress.tsx';
+import { LoadProgress } from '../ui/LoadProgress.tsx';
 import { useAppStore } from './store.ts';
 
 const DEFAULT_FOR_SLOT: Record<ModelSlot, string> = {
@@ -34,7 +34,7 @@ export function ModelGate({ slot }: { slot: ModelSlot }) {
           in {formatMs(state.loaded.loadMs)}.
         </p>
       )}
-      <ErrorMessage message={state.error?.message} />
+      <ErrorMessage message={state.error} />
       {!state.loaded && !state.loading && fallback && (
         <p>
           No {slot} model is loaded.{' '}

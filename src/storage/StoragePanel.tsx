@@ -1,9 +1,9 @@
-import { ErrorMessage } from '../app/ErrorMessage.tsx';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useEffect } from 'react';
-import { useAppStore } from '../app/store.ts';
-import { DISK_HOST } from '../engine/protocol.ts';
+import { useAppStore } from '../session/store.ts';
+import { DISK_HOST } from '../core/hosts.ts';
 import { formatBytes } from '../lib/format.ts';
-import { useStorageStore } from './storageStore.ts';
+import { useStorageStore } from './store.ts';
 
 /** Models on this device: sizes, last use, delete; the browser's quota and whether storage is persistent. */
 export function StoragePanel() {

@@ -2,9 +2,8 @@
  * The storage page's store: what the model store holds, the browser's quota, and persistence.
  */
 import { create } from 'zustand';
-import { ModelStore, type StoredModel } from './storage/modelStore.ts';
-
-export const modelStore = new ModelStore();
+import { modelStore, type StoredModel } from '../hub/modelStore.ts';
+import { messageOf } from '../lib/errors.ts';
 
 interface StorageState {
   models: StoredModel[];
@@ -35,7 +34,7 @@ export const useStorageStore = create<StorageState>()((set, get) => ({
       ]);
       set({ models, usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted, error: null });
     } catch (error) {
-      set({ error: `Could not read this device's storage: ${String(error)}` });
+      set({ error: `Could not read this device's storage. ${messageOf(error)}` });
     }
   },
 

@@ -1,6 +1,5 @@
 import { formatBytes, formatMs } from '../lib/format.ts';
-import type { FileProgress } from '../engine/protocol.ts';
-import type { LoadProgress as Progress } from './store.ts';
+import type { FileProgress, LoadProgress as Progress, ModelSpec } from '../core/model.ts';
 
 function fileStatus(file: FileProgress): string {
   if (file.done) return file.fromStore ? 'on this device' : 'downloaded';
@@ -17,7 +16,13 @@ function fileStatus(file: FileProgress): string {
 }
 
 /** Total and per-file download progress of a model load: bytes, speed, time left, and Cancel. */
-export function LoadProgress({ progress, onCancel }: { progress: Progress; onCancel: () => void }) {
+export function LoadProgress({
+  progress,
+  onCancel,
+}: {
+  progress: Progress & { spec: ModelSpec };
+  onCancel: () => void;
+}) {
   const percent = progress.total > 0 ? Math.round((progress.loaded / progress.total) * 100) : 0;
   const speed = progress.files.reduce((sum, file) => sum + (file.done ? 0 : file.bytesPerSecond), 0);
   const left = speed > 0 ? ` · ${formatMs(((progress.total - progress.loaded) / speed) * 1000)} left` : '';

@@ -1,13 +1,12 @@
-import { OPENNESS_ASPECTS, type OpennessAspect } from './openness.ts';
-import type { CatalogModel } from './catalog.ts';
+import { OPENNESS_ASPECTS, type OpennessAspect, type OpennessCard } from '../core/openness.ts';
 
 /** The openness card's facts: what is published about a model, each with its source. */
-export function OpennessTable({ model }: { model: CatalogModel }) {
+export function OpennessTable({ label, openness }: { label: string; openness: OpennessCard }) {
   return (
-    <table className="kv" aria-label={`Openness of ${model.label}`}>
+    <table className="kv" aria-label={`Openness of ${label}`}>
       <tbody>
         {(Object.keys(OPENNESS_ASPECTS) as OpennessAspect[]).map((aspect) => {
-          const fact = model.openness[aspect];
+          const fact = openness[aspect];
           return (
             <tr key={aspect}>
               <th scope="row">{OPENNESS_ASPECTS[aspect]}</th>

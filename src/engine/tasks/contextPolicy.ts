@@ -5,7 +5,7 @@
  *   fitToContext(messages, (m) => tokenize(m).length, { contextLength: 2048, reserve: 128 })
  *   // → { messages: [system, …newest turns], dropped: 2, tokens: 1870 }
  */
-import type { ChatMessage } from './protocol.ts';
+import type { ChatMessage } from '../protocol.ts';
 
 export interface FittedConversation {
   messages: ChatMessage[];

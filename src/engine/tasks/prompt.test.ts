@@ -1,13 +1,13 @@
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trainByteLevelBpe } from '../../tools/forge/tokenizers/bpe.ts';
+import { trainByteLevelBpe } from '../../../tools/forge/tokenizers/bpe.ts';
 import {
   CHAT_SPECIAL_TOKENS,
   chatTokenizerConfig,
   loadCorpus,
-} from '../../tools/forge/tokenizers/configs.ts';
-import { promptIds, templateIds } from './workerPrompt.ts';
-import type { ChatMessage } from './protocol.ts';
+} from '../../../tools/forge/tokenizers/configs.ts';
+import { promptIds, templateIds } from './prompt.ts';
+import type { ChatMessage } from '../protocol.ts';
 
 /** The demo chat model's kind of tokenizer: byte-level BPE with the ChatML template. */
 let tokenizer: PreTrainedTokenizer;

@@ -15,7 +15,7 @@
  * Part of the engine worker; never imports UI modules.
  */
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
-import type { ChatMessage } from './protocol.ts';
+import type { ChatMessage } from '../protocol.ts';
 
 export type PromptTokenizer = Pick<
   PreTrainedTokenizer,

@@ -3,30 +3,28 @@
  * (installed as transformers.js' `env.fetch`), which answers from the on-device model store and
  * downloads (resumable, verified) what is missing. A stored model therefore loads with no request.
  *
- * Part of the worker: may import transformers.js, never UI modules.
+ * Part of the engine worker: may import transformers.js, never UI modules.
  */
 import { ModelRegistry } from '@huggingface/transformers';
-import { downloadToStore, type DownloadProgress } from '../models/storage/download.ts';
-import { ModelStore } from '../models/storage/modelStore.ts';
-import { EngineError } from './errors.ts';
-import { DISK_HOST, modelFileUrl, type Backend, type FileProgress, type ModelSpec } from './protocol.ts';
+import { DISK_HOST, trimHost } from '../../core/hosts.ts';
+import type { Backend, ModelSpec } from '../../core/model.ts';
+import { downloadToStore, type DownloadProgress } from '../../hub/download.ts';
+import { ModelHost } from '../../hub/host.ts';
+import { modelStore as store } from '../../hub/modelStore.ts';
+import { EngineError } from '../errors.ts';
+import type { FileProgress } from '../../core/model.ts';
 
-export const store = new ModelStore();
+/** Known sizes and hashes of a repository's files, from its host's listing. */
+type Listing = Map<string, { size: number | null; sha256: string | null }>;
 
 interface LoadContext {
   spec: ModelSpec;
   signal: AbortSignal;
-  /** Known sizes and hashes, from the host's tree listing. */
-  listing: Map<string, { size: number; sha256: string | null }>;
+  listing: Listing;
   onProgress(file: string, progress: DownloadProgress | 'stored'): void;
 }
 
 const contexts = new Set<LoadContext>();
-const networkFetch: typeof fetch = (...args) => fetch(...args);
-
-function trimHost(host: string): string {
-  return host.replace(/\/+$/, '');
-}
 
 /** Which load a URL belongs to, and the file path inside the model repository. */
 function locate(url: string): { context: LoadContext; path: string } | null {
@@ -57,19 +55,8 @@ async function ensureFile(context: LoadContext, path: string): Promise<File | nu
   const known = context.listing.get(path);
   const outcome = await downloadToStore(
     store,
-    {
-      url: modelFileUrl(host, id, path),
-      host,
-      id,
-      path,
-      expectedSize: known?.size ?? null,
-      expectedSha256: known?.sha256 ?? null,
-    },
-    {
-      signal: context.signal,
-      onProgress: (progress) => context.onProgress(path, progress),
-      fetch: networkFetch,
-    },
+    { host, id, path, expectedSize: known?.size ?? null, expectedSha256: known?.sha256 ?? null },
+    { signal: context.signal, onProgress: (progress) => context.onProgress(path, progress) },
   );
   if (outcome === 'absent') {
     await store.markAbsent(host, id, path);
@@ -82,39 +69,16 @@ async function ensureFile(context: LoadContext, path: string): Promise<File | nu
 export async function storeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const url = input instanceof Request ? input.url : String(input);
   const located = locate(url);
-  if (!located) return networkFetch(input, init);
+  if (!located) return fetch(input, init);
   const file = await ensureFile(located.context, located.path);
   return file ? responseOf(file) : notFound();
 }
 
-interface TreeEntry {
-  type: string;
-  path: string;
-  size?: number;
-  lfs?: { oid?: string; size?: number };
-}
-
-/** Sizes and sha256 of the repository's files from a Hub-like tree listing, when the host has one. */
-async function fetchListing(spec: ModelSpec, signal: AbortSignal): Promise<LoadContext['listing']> {
-  const listing: LoadContext['listing'] = new Map();
-  if (spec.host === DISK_HOST) return listing;
-  try {
-    const response = await networkFetch(
-      `${trimHost(spec.host)}/api/models/${spec.id}/tree/main?recursive=true`,
-      {
-        signal,
-      },
-    );
-    if (!response.ok) return listing;
-    for (const entry of (await response.json()) as TreeEntry[]) {
-      if (entry.type !== 'file') continue;
-      listing.set(entry.path, { size: entry.lfs?.size ?? entry.size ?? 0, sha256: entry.lfs?.oid ?? null });
-    }
-  } catch (error) {
-    if (signal.aborted) throw error;
-    // A static host (the app's own demo models) has no API: sizes then come from the downloads.
-  }
-  return listing;
+/** Sizes and sha256 of the repository's files, when its host lists them (a static host does not). */
+async function listingOf(spec: ModelSpec, signal: AbortSignal): Promise<Listing> {
+  if (spec.host === DISK_HOST) return new Map();
+  const files = (await new ModelHost(spec.host).listing(spec.id, signal)) ?? [];
+  return new Map(files.map(({ path, size, sha256 }) => [path, { size, sha256 }]));
 }
 
 export interface PreparedModel {
@@ -125,6 +89,24 @@ export interface PreparedModel {
   resumes: number;
   release(): void;
 }
+
+const waiting = (file: string): FileProgress => ({
+  file,
+  loaded: 0,
+  total: 0,
+  done: false,
+  bytesPerSecond: 0,
+  fromStore: false,
+});
+
+const stored = (file: string, size: number, fromStore: boolean): FileProgress => ({
+  file,
+  loaded: size,
+  total: size,
+  done: true,
+  bytesPerSecond: 0,
+  fromStore,
+});
 
 /**
  * Makes sure every file the model needs is in the store: plans the files with transformers.js'
@@ -145,17 +127,7 @@ export async function prepareModel(
     onProgress(file, progress) {
       const previous = files.get(file);
       if (progress === 'stored') {
-        if (!previous?.done) {
-          const size = previous?.total ?? 0;
-          files.set(file, {
-            file,
-            loaded: size,
-            total: size,
-            done: true,
-            bytesPerSecond: 0,
-            fromStore: !previous,
-          });
-        }
+        if (!previous?.done) files.set(file, stored(file, previous?.total ?? 0, !previous));
       } else {
         const total = progress.total ?? context.listing.get(file)?.size ?? 0;
         const done = progress.total !== null && progress.loaded === progress.total;
@@ -182,30 +154,15 @@ export async function prepareModel(
     });
     const missing: string[] = [];
     for (const path of planned) {
-      const stored = await store.file(spec.host, spec.id, path);
-      if (stored) {
-        files.set(path, {
-          file: path,
-          loaded: stored.size,
-          total: stored.size,
-          done: true,
-          bytesPerSecond: 0,
-          fromStore: true,
-        });
-      } else if (!(await store.isAbsent(spec.host, spec.id, path))) {
+      const file = await store.file(spec.host, spec.id, path);
+      if (file) files.set(path, stored(path, file.size, true));
+      else if (!(await store.isAbsent(spec.host, spec.id, path))) {
         missing.push(path);
-        files.set(path, {
-          file: path,
-          loaded: 0,
-          total: 0,
-          done: false,
-          bytesPerSecond: 0,
-          fromStore: false,
-        });
+        files.set(path, waiting(path));
       }
     }
     if (missing.length > 0) {
-      context.listing = await fetchListing(spec, signal);
+      context.listing = await listingOf(spec, signal);
       for (const path of missing) {
         const entry = files.get(path);
         const size = context.listing.get(path)?.size;
@@ -236,11 +193,7 @@ export async function prepareModel(
   }
 }
 
-async function ensureRoom(
-  spec: ModelSpec,
-  missing: string[],
-  listing: LoadContext['listing'],
-): Promise<void> {
+async function ensureRoom(spec: ModelSpec, missing: string[], listing: Listing): Promise<void> {
   const needed = missing.reduce((sum, path) => sum + (listing.get(path)?.size ?? 0), 0);
   const estimate = await navigator.storage.estimate();
   const free = (estimate.quota ?? Infinity) - (estimate.usage ?? 0);

@@ -1,6 +1,6 @@
 import { DynamicCache, Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { commonPrefixLength, reuseFor } from './workerCache.ts';
+import { commonPrefixLength, reuseFor } from './turnCache.ts';
 
 /** A one-layer cache over `positions` tokens, [1, 2 heads, positions, 3], values encoding head and position. */
 function cacheOf(positions: number): DynamicCache {

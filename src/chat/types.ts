@@ -1,0 +1,94 @@
+/**
+ * The chat panel's vocabulary and state, slice by slice (store.ts combines them): the turns and the reply
+ * being streamed, the saved conversations, and the settings a student chose.
+ */
+import type { ChatMessage, GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
+import type { NumericSetting } from './sampling.ts';
+
+export interface ChatTurn extends ChatMessage {
+  /** Per token of `tokenIds`: the candidates it was chosen from (recorded when token probabilities are on). */
+  steps?: TokenStep[];
+  stats?: GenerationStats;
+  stopped?: boolean;
+  /** Other versions of the conversation from this reply on (regenerated or branched), see versions.ts. */
+  alternatives?: ChatTurn[][];
+  /** Where this reply's version sits among all versions of its position. */
+  version?: number;
+}
+
+/** A conversation as it is saved on the device and exported. */
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The model that wrote the replies, `org/name` (dtype in the stats). */
+  model: string | null;
+  systemPrompt: string;
+  settings: GenerationOptions;
+  turns: ChatTurn[];
+}
+
+export const COLOURINGS = Object.freeze(['none', 'probability', 'entropy'] as const);
+export type TokenColouring = (typeof COLOURINGS)[number];
+
+/** The turns, the reply being streamed, and what a person does with them. */
+export interface ReplySlice {
+  turns: ChatTurn[];
+  /** Text of the reply being streamed, or null when the model is idle. */
+  streaming: string | null;
+  streamingTokens: number;
+  /** Why the last reply failed, as a sentence (what happened, what to do). */
+  error: string | null;
+  send(text: string): Promise<void>;
+  /** Drops the last reply and generates it again. */
+  regenerate(): Promise<void>;
+  /** Replaces user turn `index`, drops everything after it and generates a new reply. */
+  editAndResend(index: number, text: string): Promise<void>;
+  /** Continues the reply at `index` from its token `position`, replaced by `tokenId`; the original stays as a version. */
+  branchFrom(index: number, position: number, tokenId: number): Promise<void>;
+  /** Shows another version of the reply at `index`. */
+  showVersion(index: number, version: number): void;
+  stop(): void;
+}
+
+/** The open conversation's identity and the ones saved on the device. */
+export interface ConversationsSlice {
+  /** The open conversation: saved to IndexedDB after every reply. */
+  conversationId: string;
+  title: string;
+  /** The model that wrote the replies (the last one that replied), `org/name`. */
+  model: string | null;
+  createdAt: number;
+  /** Saved conversations, newest first. */
+  conversations: Conversation[];
+  /** A problem with the conversation list or a file (a failed import), as a sentence. */
+  fileError: string | null;
+  newChat(): void;
+  loadConversations(openLatest: boolean): Promise<void>;
+  openConversation(id: string): void;
+  renameConversation(id: string, title: string): Promise<void>;
+  deleteConversation(id: string): Promise<void>;
+  importConversation(text: string): Promise<void>;
+  /** Writes the open conversation and refreshes the list. */
+  save(): Promise<void>;
+  /** Shows `conversation`, or a new empty one; a reply being streamed stops. */
+  show(conversation: Conversation | null): void;
+}
+
+/** What a student chose: sampling, the system prompt, and how token probabilities show (kept across reloads). */
+export interface SettingsSlice {
+  settings: GenerationOptions;
+  /** Replaces the model template's default system prompt when not empty. */
+  systemPrompt: string;
+  /** Record and show the candidates of every generated token (costs a little time per token). */
+  showProbabilities: boolean;
+  colouring: TokenColouring;
+  setSetting(name: NumericSetting, value: number): void;
+  setGreedy(greedy: boolean): void;
+  setSystemPrompt(systemPrompt: string): void;
+  setShowProbabilities(show: boolean): void;
+  setColouring(colouring: TokenColouring): void;
+}
+
+export type ChatState = ReplySlice & ConversationsSlice & SettingsSlice;

@@ -1,0 +1,39 @@
+/**
+ * Where model files live: hosts in Hugging Face layout (`<host>/<org>/<name>/resolve/<revision>/<file>`),
+ * their URLs, and the ids and host URLs a person may type or a link may carry.
+ *
+ *   modelFileUrl('https://huggingface.co/', 'org/m', 'config.json') // → 'https://huggingface.co/org/m/resolve/main/config.json'
+ *   parseHostUrl('http://10.0.0.2:8080/')                             // → 'http://10.0.0.2:8080'
+ */
+
+export const HUB_HOST = 'https://huggingface.co';
+
+/** Host of models imported from disk: never fetched from (the `.invalid` TLD cannot resolve). */
+export const DISK_HOST = 'https://disk.glassbox.invalid';
+
+/** A host URL without its trailing slashes, the one form hosts are compared and joined in. */
+export function trimHost(host: string): string {
+  return host.replace(/\/+$/, '');
+}
+
+/** URL of one file of a model on a host in Hugging Face layout. */
+export function modelFileUrl(host: string, id: string, file: string, revision = 'main'): string {
+  return `${trimHost(host)}/${id}/resolve/${revision}/${file}`;
+}
+
+const MODEL_ID = /^[\w.-]+\/[\w.-]+$/;
+
+/** Whether `id` has the form of a repository id, `org/name`. */
+export function isModelId(id: string): boolean {
+  return MODEL_ID.test(id);
+}
+
+/** The host URL in its trimmed form, or null when `text` is not an http(s) URL. */
+export function parseHostUrl(text: string): string | null {
+  try {
+    const url = new URL(text.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? trimHost(url.href) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { HubError } from '../hub/errors.ts';
+import { EngineError, classifyError } from './errors.ts';
+
+const context = { modelId: 'org/m', host: 'http://mirror' };
+
+/** Raw failures as the runtimes and the browser throw them, and the code and advice each must get. */
+const CASES: { raw: unknown; code: EngineError['code']; says: string }[] = [
+  {
+    raw: new Error('Could not locate file: "http://mirror/org/m/resolve/main/onnx/model_q4.onnx".'),
+    code: 'not-found',
+    says: 'A file of "org/m" is missing on http://mirror',
+  },
+  { raw: new TypeError('Failed to fetch'), code: 'network', says: 'Could not reach http://mirror' },
+  { raw: new Error('Unsupported model type: gpt_oss'), code: 'unsupported-model', says: 'cannot run' },
+  {
+    raw: new Error('Aborted(RuntimeError: unreachable). Build with -sASSERTIONS for more info.'),
+    code: 'wasm-init-failed',
+    says: 'The WebAssembly runtime failed to start',
+  },
+  {
+    raw: new Error('GPUDeviceLostInfo: device was lost'),
+    code: 'gpu-device-lost',
+    says: 'GPU device was lost',
+  },
+  {
+    raw: new RangeError('Array buffer allocation failed'),
+    code: 'out-of-memory',
+    says: 'Not enough memory to run "org/m"',
+  },
+  {
+    raw: new Error('no available backend found. ERR: [webgpu]'),
+    code: 'backend-unavailable',
+    says: 'Choose WASM',
+  },
+  {
+    raw: new DOMException('The quota has been exceeded.', 'QuotaExceededError'),
+    code: 'insufficient-storage',
+    says: 'Storage page',
+  },
+  { raw: new DOMException('The operation was aborted.', 'AbortError'), code: 'cancelled', says: 'cancelled' },
+  { raw: 'a thrown string', code: 'internal', says: 'Something went wrong: a thrown string.' },
+];
+
+describe('classifyError', () => {
+  it.each(CASES)('$code: $says', ({ raw, code, says }) => {
+    const error = classifyError(raw, context);
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(says);
+    expect(error.message).not.toMatch(/^\w*Error:/);
+  });
+
+  it('keeps the runtime’s own words after the explanation', () => {
+    expect(classifyError(new Error('Unsupported model type: gpt_oss'), context).message).toMatch(
+      /\(Unsupported model type: gpt_oss\)$/,
+    );
+  });
+
+  it('lets the engine’s and the hub’s own errors through with their code and sentence', () => {
+    const own = new EngineError('no-model-loaded', 'No chat model is loaded.');
+    expect(classifyError(own)).toBe(own);
+    const hub = classifyError(new HubError('offline', 'The offline switch is on.'));
+    expect(hub).toBeInstanceOf(EngineError);
+    expect(hub.toData()).toEqual({ code: 'offline', message: 'The offline switch is on.' });
+  });
+});
+
+describe('EngineError.fromData', () => {
+  it('rebuilds a coded error, reading an unknown code as internal', () => {
+    expect(EngineError.fromData({ code: 'cancelled', message: 'x' }).code).toBe('cancelled');
+    expect(EngineError.fromData({ code: 'from-a-newer-worker', message: 'x' }).code).toBe('internal');
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Transformers.js and ONNX Runtime as the engine worker sets them up, before any model is read: WASM files
+ * from our own build (never a CDN), the thread count, and model files from the device's store.
+ *
+ * Part of the engine worker: may import transformers.js, never UI modules.
+ */
+import { env } from '@huggingface/transformers';
+// Served from our own build: transformers.js would otherwise fetch them from a CDN.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { trimHost } from '../../core/hosts.ts';
+import { MAX_WASM_THREADS } from '../../core/settings.ts';
+import { storeFetch } from './files.ts';
+
+const absolute = (url: string) => new URL(url, self.location.href).href;
+
+/** Set by the client in the worker's name (`threads=1`); otherwise every core, up to MAX_WASM_THREADS. */
+const pinnedThreads = Number(/\bthreads=(\d+)/.exec(self.name)?.[1] ?? 0);
+
+/** WASM threads of this worker: without cross-origin isolation there is no SharedArrayBuffer, so one. */
+export const wasmThreads = self.crossOriginIsolated
+  ? Math.max(1, Math.min(pinnedThreads || navigator.hardwareConcurrency || 1, MAX_WASM_THREADS))
+  : 1;
+
+const onnxEnv = env.backends.onnx;
+if (onnxEnv.wasm) {
+  onnxEnv.wasm.wasmPaths = { mjs: absolute(ortFactoryUrl), wasm: absolute(ortWasmUrl) };
+  onnxEnv.wasm.numThreads = wasmThreads;
+}
+env.allowLocalModels = false;
+env.allowRemoteModels = true;
+// Model files come from our own store (verified, resumable, one copy on the device), not transformers.js' cache.
+env.useBrowserCache = false;
+env.useCustomCache = false;
+// The service worker already keeps ONNX Runtime's files; transformers.js' wasm cache would re-import the
+// factory from a blob: URL, which the Content Security Policy (script-src 'self') rightly refuses.
+env.useWasmCache = false;
+env.fetch = storeFetch;
+env.remotePathTemplate = '{model}/resolve/{revision}/';
+
+/**
+ * Points transformers.js at `host`. It builds file URLs from this one global, so every caller sets it
+ * inside the load queue (scheduling.ts), right before it plans or reads files.
+ */
+export function useHost(host: string): void {
+  env.remoteHost = `${trimHost(host)}/`;
+}

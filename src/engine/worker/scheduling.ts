@@ -1,0 +1,44 @@
+/**
+ * When the engine worker's work runs: loads one at a time, and long computations broken into tasks so
+ * that a cancel (or any other call) is served between decoding steps and batches.
+ *
+ * Part of the engine worker; never imports UI modules.
+ */
+import type { PreTrainedModel } from '@huggingface/transformers';
+
+let loadQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `task` after every earlier one has settled: transformers.js reads its host from a global, and
+ * downloads share the disk.
+ */
+export function inLoadQueue<T>(task: () => Promise<T>): Promise<T> {
+  const queued = loadQueue.then(task);
+  loadQueue = queued.catch(() => {});
+  return queued;
+}
+
+/**
+ * Resolves on the next macrotask. On WASM a whole generate() call can complete in microtasks, which
+ * would starve `onmessage`: Stop would only arrive after the last token. A MessageChannel hop (unlike
+ * setTimeout, never clamped to 4 ms) lets pending calls in between steps.
+ */
+const yieldChannel = new MessageChannel();
+const yieldQueue: (() => void)[] = [];
+yieldChannel.port1.onmessage = () => yieldQueue.shift()?.();
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    yieldQueue.push(resolve);
+    yieldChannel.port2.postMessage(null);
+  });
+}
+
+/** Makes each forward pass of `model` start on a fresh task, so calls are served between tokens. */
+export function yieldBetweenSteps(model: PreTrainedModel): PreTrainedModel {
+  const forward = model.forward.bind(model);
+  model.forward = async (inputs: Parameters<PreTrainedModel['forward']>[0]) => {
+    await nextTask();
+    return forward(inputs);
+  };
+  return model;
+}

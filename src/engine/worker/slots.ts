@@ -1,0 +1,64 @@
+/**
+ * The models the engine worker holds: one chat model and one embedding model side by side, each with
+ * what its tasks need; and the token texts every task shows.
+ *
+ * Part of the engine worker; never imports UI modules.
+ */
+import type {
+  FeatureExtractionPipeline,
+  PreTrainedModel,
+  PreTrainedTokenizer,
+} from '@huggingface/transformers';
+import { EngineError } from '../errors.ts';
+import type { LoadedModel, TokenText } from '../protocol.ts';
+import type { TurnCache } from './turnCache.ts';
+
+export interface ChatSlot {
+  loaded: LoadedModel;
+  tokenizer: PreTrainedTokenizer;
+  model: PreTrainedModel;
+  /** The KV cache of the last reply, reused by the next turn where the prompt still matches. */
+  turnCache: TurnCache | null;
+}
+
+export interface EmbeddingSlot {
+  loaded: LoadedModel;
+  extractor: FeatureExtractionPipeline;
+}
+
+/** The loaded models; a load replaces its slot only once the new model is ready. */
+export const slots: { chat: ChatSlot | null; embedding: EmbeddingSlot | null } = {
+  chat: null,
+  embedding: null,
+};
+
+export function loadedChat(): ChatSlot {
+  if (!slots.chat)
+    throw new EngineError('no-model-loaded', 'No chat model is loaded. Pick one in the header first.');
+  return slots.chat;
+}
+
+export function loadedEmbedding(): EmbeddingSlot {
+  if (!slots.embedding) {
+    throw new EngineError('no-model-loaded', 'No embedding model is loaded. Pick one in the header first.');
+  }
+  return slots.embedding;
+}
+
+/** Each id's text on its own, special tokens included; each distinct id is decoded once. */
+export function tokenTexter(tokenizer: PreTrainedTokenizer): (id: number) => string {
+  const texts = new Map<number, string>();
+  return (id) => {
+    let text = texts.get(id);
+    if (text === undefined) {
+      text = tokenizer.decode([id], { skip_special_tokens: false });
+      texts.set(id, text);
+    }
+    return text;
+  };
+}
+
+export function tokenTexts(tokenizer: PreTrainedTokenizer, ids: readonly number[]): TokenText[] {
+  const text = tokenTexter(tokenizer);
+  return ids.map((id) => ({ id, text: text(id) }));
+}

@@ -1,0 +1,29 @@
+/** What this device offers a model: WebGPU and its limits, WASM threads, memory. */
+import { formatBytes } from '../lib/format.ts';
+import { useAppStore } from '../session/store.ts';
+
+export function DeviceCard() {
+  const capabilities = useAppStore((state) => state.capabilities);
+  if (!capabilities) return <p className="muted">Checking this device…</p>;
+  const gpu = capabilities.webgpu;
+  return (
+    <dl className="kv-list" aria-label="This device">
+      <dt>WebGPU</dt>
+      <dd data-testid="device-webgpu">
+        {gpu
+          ? `${gpu.vendor || 'GPU'} ${gpu.architecture}${gpu.isFallback ? ' (software)' : ''} · largest buffer ${formatBytes(gpu.maxBufferSize)} · storage binding ${formatBytes(gpu.maxStorageBufferBindingSize)} · shader-f16 ${gpu.features.includes('shader-f16') ? 'yes' : 'no'}`
+          : (capabilities.webgpuUnavailableReason ?? 'unavailable')}
+      </dd>
+      <dt>WASM</dt>
+      <dd>
+        {capabilities.wasmThreads} thread{capabilities.wasmThreads === 1 ? '' : 's'} of{' '}
+        {capabilities.hardwareConcurrency} cores
+        {capabilities.crossOriginIsolated ? '' : ' (not cross-origin isolated: 1 thread)'}
+      </dd>
+      <dt>Memory</dt>
+      <dd>
+        {capabilities.deviceMemoryGb === null ? 'not reported' : `about ${capabilities.deviceMemoryGb} GB`}
+      </dd>
+    </dl>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * What every panel shares at run time (store.ts combines the slices): the device and the backend chosen,
+ * where models come from, the chat and embedding model slots with their load state, and notices.
+ */
+import type { BackendChoice, Dtype, LoadProgress, ModelSlot, ModelSpec, ModelTask } from '../core/model.ts';
+import type { BackendCapabilities, LoadedModel } from '../engine/protocol.ts';
+
+export interface SlotState {
+  loaded: LoadedModel | null;
+  loading: (LoadProgress & { spec: ModelSpec }) | null;
+  /** Why the last load failed, as a sentence (what happened, what to do). */
+  error: string | null;
+}
+
+/** The device, the backend the user chose, and where models come from. */
+export interface SetupSlice {
+  capabilities: BackendCapabilities | null;
+  backendChoice: BackendChoice;
+  /** A self-hosted mirror (Hugging Face layout) that every model loads from; null: the defaults. */
+  mirror: string | null;
+  probe(): Promise<void>;
+  /** Chooses the backend; models loaded on another one load again on it. */
+  setBackendChoice(choice: BackendChoice): void;
+  /** Returns true when the page reloads so its security policy allows the new host. */
+  setMirror(mirror: string | null): boolean;
+}
+
+/** The chat and embedding models: loaded, loading or failed. */
+export interface SlotsSlice {
+  slots: Record<ModelSlot, SlotState>;
+  /** The slot of the model the user asked for last: what the inspector opens first. */
+  focusSlot: ModelSlot;
+  /** Loads a model into its slot; `from` overrides where it comes from (a folder imported from disk). */
+  loadModel(id: string, dtype: Dtype, from?: { host: string; task: ModelTask }): Promise<void>;
+  cancelLoad(slot: ModelSlot): void;
+  setFocusSlot(slot: ModelSlot): void;
+}
+
+/** Problems to tell the user once, in the header (a bad deep link, a model that cannot load). */
+export interface NoticesSlice {
+  notices: string[];
+  addNotices(notices: string[]): void;
+  dismissNotices(): void;
+}
+
+export type SessionState = SetupSlice & SlotsSlice & NoticesSlice;
