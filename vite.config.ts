@@ -1,5 +1,5 @@
-import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS, contentSecurityPolicy } from './src/pwa/policy.ts';
 

@@ -1,5 +1,5 @@
-import { expectBackend, openApp, test, expect } from './fixtures.ts';
 import type { Locator } from '@playwright/test';
+import { expectBackend, openApp, test, expect } from './fixtures.ts';
 import {
   referenceChatTokenIds,
   referenceNextTokenCandidates,

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import { parseMetadataTsv, parseVectorsTsv } from '../src/embeddings/exportFormats.ts';
+import type { VectorsFile } from '../src/embeddings/exportVectors.ts';
+import { referencePca } from '../src/embeddings/testing/eigen.ts';
 import { expectBackend, openApp, test, expect } from './fixtures.ts';
 import { referenceEmbeddings } from './reference.ts';
-import type { VectorsFile } from '../src/embeddings/exportVectors.ts';
-import { parseMetadataTsv, parseVectorsTsv } from '../src/embeddings/exportFormats.ts';
-import { referencePca } from '../src/embeddings/testing/eigen.ts';
 
 const MODEL = 'glassbox/tiny-embed';
 const SENTENCES = [

@@ -82,3 +82,11 @@ export async function expectBackend(page: Page, backend: Backend): Promise<void>
     timeout: 120_000,
   });
 }
+
+/** Sets the mirror on the Models page, as a teacher would, and comes back to the Inspector. */
+export async function useMirror(page: Page, url: string): Promise<void> {
+  await page.getByRole('link', { name: 'Models' }).click();
+  await page.getByLabel('Mirror URL').fill(url);
+  await page.getByRole('button', { name: 'Use mirror' }).click();
+  await page.getByRole('link', { name: 'Inspector' }).click();
+}

@@ -1,19 +1,19 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
-import { expectBackend, openApp, test, expect } from './fixtures.ts';
+import type { Locator } from '@playwright/test';
+import {
+  startLoggingMirror,
+  startMirrorProcess,
+  type MirrorProcess,
+} from '../tools/mirror/testing/process.ts';
+import { expectBackend, openApp, test, expect, useMirror } from './fixtures.ts';
 import {
   modelDir,
   referenceOnnxInitializers,
   referenceParameterCount,
   referenceTokenIds,
 } from './reference.ts';
-import {
-  startLoggingMirror,
-  startMirrorProcess,
-  type MirrorProcess,
-} from '../tools/mirror/testing/process.ts';
 
 const MODEL = 'glassbox/tiny-chat';
 
@@ -30,13 +30,6 @@ function painted(canvas: Locator): Promise<boolean> {
     }
     return false;
   });
-}
-
-async function useMirror(page: Page, url: string): Promise<void> {
-  await page.getByRole('link', { name: 'Models' }).click();
-  await page.getByLabel('Mirror URL').fill(url);
-  await page.getByRole('button', { name: 'Use mirror' }).click();
-  await page.getByRole('link', { name: 'Inspector' }).click();
 }
 
 test.describe('inspector', () => {

@@ -2,10 +2,10 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expectBackend, openApp, test, expect } from './fixtures.ts';
-import { startLoggingMirror, type MirrorProcess } from '../tools/mirror/testing/process.ts';
-import { modelDir } from './reference.ts';
 import { weightFile } from '../src/core/weightFiles.ts';
+import { startLoggingMirror, type MirrorProcess } from '../tools/mirror/testing/process.ts';
+import { expectBackend, openApp, test, expect } from './fixtures.ts';
+import { modelDir } from './reference.ts';
 
 const MODEL = 'glassbox/tiny-chat';
 

@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { startLoggingMirror, type MirrorProcess } from '../tools/mirror/testing/process.ts';
 import { expectBackend, test, expect } from './fixtures.ts';
 import { startStaticServer, type StaticServer } from './staticServer.ts';
-import { startLoggingMirror, type MirrorProcess } from '../tools/mirror/testing/process.ts';
 
 // The service worker is what these tests are about (elsewhere it is blocked: it reloads a page once).
 test.use({ serviceWorkers: 'allow' });

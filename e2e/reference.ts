@@ -8,6 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
+import type { Dtype } from '../src/core/model.ts';
+import { weightFile } from '../src/core/weightFiles.ts';
+import type { ChatMessage } from '../src/engine/protocol.ts';
 import { decodeModel } from '../tools/forge/onnx/proto.ts';
 import {
   createSession,
@@ -18,9 +21,6 @@ import {
   runDecoderStep,
   type DecoderShape,
 } from '../tools/forge/testing/ort.ts';
-import type { Dtype } from '../src/core/model.ts';
-import type { ChatMessage } from '../src/engine/protocol.ts';
-import { weightFile } from '../src/core/weightFiles.ts';
 
 env.allowRemoteModels = false;
 
@@ -34,9 +34,7 @@ async function readJson<T>(id: string, file: string): Promise<T> {
 }
 
 async function onnxBytes(id: string, dtype: Dtype): Promise<Uint8Array> {
-  return new Uint8Array(
-    await readFile(path.join(modelDir(id), weightFile(dtype))),
-  );
+  return new Uint8Array(await readFile(path.join(modelDir(id), weightFile(dtype))));
 }
 
 interface LlamaConfig {

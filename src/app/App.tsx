@@ -1,18 +1,18 @@
 import { useEffect, useState } from 'react';
 import { ChatPanel } from '../chat/ChatPanel.tsx';
 import { EmbeddingsPanel } from '../embeddings/EmbeddingsPanel.tsx';
+import { DEFAULT_CHAT_MODEL_ID } from '../hub/catalog.ts';
 import { InspectorPanel } from '../inspector/InspectorPanel.tsx';
 import { ModelsPanel } from '../models/ModelsPanel.tsx';
-import { StoragePanel } from '../storage/StoragePanel.tsx';
-import { DEFAULT_CHAT_MODEL_ID } from '../hub/catalog.ts';
 import { NetworkPanel } from '../network/NetworkPanel.tsx';
 import { useLedgerStore } from '../pwa/ledgerStore.ts';
-import { UpdateBanner } from './PwaBanners.tsx';
+import { whenLedgerReady } from '../pwa/register.ts';
+import { useAppStore } from '../session/store.ts';
+import { StoragePanel } from '../storage/StoragePanel.tsx';
+import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Header } from './Header.tsx';
-import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
-import { useAppStore } from '../session/store.ts';
-import { whenLedgerReady } from '../pwa/register.ts';
+import { UpdateBanner } from './PwaBanners.tsx';
 
 const PANEL_LABELS: Record<Panel, string> = {
   chat: 'Chat',

@@ -2,10 +2,10 @@ import type { BackendChoice, Dtype, ModelSlot } from '../core/model.ts';
 import { DTYPES } from '../core/model.ts';
 import { CATALOG } from '../hub/catalog.ts';
 import { NetworkIndicator } from '../network/NetworkPanel.tsx';
-import { InstallButton } from './PwaBanners.tsx';
+import { useAppStore } from '../session/store.ts';
 import { BackendBadge } from './BackendBadge.tsx';
 import type { Panel } from './deepLink.ts';
-import { useAppStore } from '../session/store.ts';
+import { InstallButton } from './PwaBanners.tsx';
 
 const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
   chat: 'chat',

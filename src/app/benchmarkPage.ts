@@ -5,8 +5,8 @@
  *
  *   await window.glassboxBenchmark.decoder({ spec, backend: 'wasm', threads: 1, … })
  */
-import { EngineClient, engineWorker } from '../engine/client.ts';
 import type { Backend, ModelSpec } from '../core/model.ts';
+import { EngineClient, engineWorker } from '../engine/client.ts';
 import type { ChatMessage, GenerationOptions } from '../engine/protocol.ts';
 import { modelStore } from '../hub/modelStore.ts';
 

@@ -1,17 +1,17 @@
-import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useAppStore } from '../session/store.ts';
-import { ModelGate } from '../session/ModelGate.tsx';
 import { formatMs } from '../lib/format.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
+import { ModelGate } from '../session/ModelGate.tsx';
+import { useAppStore } from '../session/store.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { Conversations } from './Conversations.tsx';
 import { PromptView } from './PromptView.tsx';
-import { ProbabilitySettings, ReplyTokens } from './TokenView.tsx';
-import { versionInfo } from './versions.ts';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
-import type { ChatTurn } from './types.ts';
 import { selectGenerating } from './selectors.ts';
 import { useChatStore } from './store.ts';
+import { ProbabilitySettings, ReplyTokens } from './TokenView.tsx';
+import type { ChatTurn } from './types.ts';
+import { versionInfo } from './versions.ts';
 
 function ReplyStats({ turn }: { turn: ChatTurn }) {
   const stats = turn.stats;

@@ -1,6 +1,6 @@
-import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 import { downloadJson, downloadText } from '../lib/download.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { toConversationFile, toMarkdown } from './conversationFile.ts';
 import { conversationOf } from './selectors.ts';
 import { useChatStore } from './store.ts';

@@ -1,8 +1,9 @@
-import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useEffect, useState } from 'react';
+import type { PromptView as View } from '../engine/protocol.ts';
+import { messageOf } from '../lib/errors.ts';
 import { engine } from '../session/engine.ts';
 import { useAppStore } from '../session/store.ts';
-import type { PromptView as View } from '../engine/protocol.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { requestMessages } from './selectors.ts';
 import { useChatStore } from './store.ts';
 
@@ -30,7 +31,7 @@ export function PromptView({ draft }: { draft: string }) {
           setError(null);
         },
         (caught: unknown) => {
-          if (current) setError(String(caught));
+          if (current) setError(messageOf(caught));
         },
       );
     }, RENDER_DELAY_MS);

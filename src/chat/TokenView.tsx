@@ -5,9 +5,9 @@
 import { useState } from 'react';
 import { STEP_CANDIDATES } from '../core/settings.ts';
 import type { TokenStep } from '../engine/protocol.ts';
-import type { ChatTurn, TokenColouring } from './types.ts';
 import { selectGenerating } from './selectors.ts';
 import { useChatStore } from './store.ts';
+import type { ChatTurn, TokenColouring } from './types.ts';
 
 /** Entropy at which a token counts as a wild guess for the colour scale: spread over 64+ equally likely tokens. */
 const ENTROPY_SCALE_BITS = 6;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Conversation } from './types.ts';
 import {
   ConversationFileError,
   parseConversationFile,
@@ -8,6 +7,7 @@ import {
   toMarkdown,
 } from './conversationFile.ts';
 import { DEFAULT_GENERATION } from './sampling.ts';
+import type { Conversation } from './types.ts';
 
 const conversation: Conversation = {
   id: 'a',

@@ -5,12 +5,12 @@
  */
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
+import { isOneOf } from '../core/model.ts';
 import { createConversationsSlice } from './conversationsSlice.ts';
 import { createReplySlice } from './replySlice.ts';
 import { DEFAULT_GENERATION } from './sampling.ts';
 import { createSettingsSlice } from './settingsSlice.ts';
 import { COLOURINGS, type ChatState, type SettingsSlice } from './types.ts';
-import { isOneOf } from '../core/model.ts';
 
 type SavedSettings = Pick<SettingsSlice, 'settings' | 'systemPrompt' | 'showProbabilities' | 'colouring'>;
 

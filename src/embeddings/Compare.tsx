@@ -4,9 +4,10 @@
  * alike the two runs judge every pair of sentences.
  */
 import { useMemo, useState } from 'react';
+import { comparableRuns } from './selectors.ts';
 import { cosine, row } from './similarity.ts';
-import type { EmbeddingRun } from './types.ts';
 import { useEmbeddingsStore } from './store.ts';
+import type { EmbeddingRun } from './types.ts';
 
 export const describeRun = (run: EmbeddingRun) =>
   `${run.model} · ${run.dtype} · ${run.backend.toUpperCase()} · ${run.modelPooled ? 'own pooling' : run.pooling}${run.normalize ? ' · normalized' : ''}`;
@@ -47,12 +48,7 @@ export function Compare({ run }: { run: EmbeddingRun }) {
   const runs = useEmbeddingsStore((state) => state.runs);
   const [choice, setChoice] = useState(0);
   const { candidates, other, comparison } = useMemo(() => {
-    const sameSentences = runs.filter(
-      (candidate) =>
-        candidate !== run &&
-        candidate.sentences.length === run.sentences.length &&
-        candidate.sentences.every((sentence, index) => sentence === run.sentences[index]),
-    );
+    const sameSentences = comparableRuns(runs, run);
     const chosen = sameSentences[Math.min(choice, sameSentences.length - 1)];
     if (!chosen) return { candidates: sameSentences, other: null, comparison: null };
     const sameSpace = chosen.model === run.model && chosen.dimensions === run.dimensions;

@@ -1,14 +1,14 @@
+import { ModelGate } from '../session/ModelGate.tsx';
 import { Disclosure } from '../ui/Disclosure.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
-import { ModelGate } from '../session/ModelGate.tsx';
 import { Compare, describeRun } from './Compare.tsx';
 import { Exports } from './Exports.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import { PoolingView } from './PoolingView.tsx';
 import { ScatterMap } from './ScatterMap.tsx';
 import { Neighbours, Search } from './SearchAndNeighbours.tsx';
-import { SetEditor } from './SetEditor.tsx';
 import { selectCurrentRun } from './selectors.ts';
+import { SetEditor } from './SetEditor.tsx';
 import { useEmbeddingsStore } from './store.ts';
 
 export function EmbeddingsPanel() {

@@ -2,8 +2,8 @@
 import { downloadText } from '../lib/download.ts';
 import { mapTsv, metadataTsv, npy, vectorsTsv } from './exportFormats.ts';
 import { vectorsFile } from './exportVectors.ts';
-import type { EmbeddingRun } from './types.ts';
 import { useEmbeddingsStore } from './store.ts';
+import type { EmbeddingRun } from './types.ts';
 
 const TSV = 'text/tab-separated-values';
 

@@ -3,12 +3,12 @@
  * or by cluster. Hover names the pair and the value; a click picks the row's sentence.
  */
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
+import { divergingRgb } from '../lib/colour.ts';
+import { useCanvas } from '../ui/useCanvas.ts';
 import { orderByGroup } from './analysis.ts';
 import { HEATMAP_LIMIT } from './analysisProtocol.ts';
-import { divergingRgb } from '../lib/colour.ts';
-import type { EmbeddingRun } from './types.ts';
 import { useEmbeddingsStore } from './store.ts';
-import { useCanvas } from '../ui/useCanvas.ts';
+import type { EmbeddingRun } from './types.ts';
 
 type Order = 'input' | 'label' | 'cluster';
 const MAX_SIDE = 560;

@@ -4,14 +4,15 @@
  * coloured cells, one per dimension.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { engine } from '../session/engine.ts';
-import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { normalizeRows, pool } from '../engine/pooling.ts';
 import type { TokenVectors } from '../engine/protocol.ts';
 import { divergingRgb } from '../lib/colour.ts';
-import type { EmbeddingRun } from './types.ts';
-import { useEmbeddingsStore } from './store.ts';
+import { messageOf } from '../lib/errors.ts';
+import { engine } from '../session/engine.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useCanvas } from '../ui/useCanvas.ts';
+import { useEmbeddingsStore } from './store.ts';
+import type { EmbeddingRun } from './types.ts';
 
 const ROW_HEIGHT = 14;
 const LABEL_WIDTH = 150;
@@ -65,7 +66,7 @@ export function PoolingView({ run }: { run: EmbeddingRun }) {
     let current = true;
     engine.embedTokens(run.documentPrefix + sentence).then(
       (result) => current && (setTokens(result), setError(null)),
-      (caught: unknown) => current && setError(String(caught)),
+      (caught: unknown) => current && setError(messageOf(caught)),
     );
     return () => {
       current = false;

@@ -4,11 +4,11 @@
  * search hits are ringed.
  */
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
+import { useCanvas } from '../ui/useCanvas.ts';
 import { PROJECTIONS, type Projection } from './analysisProtocol.ts';
 import { categoriesOf, categoryColour } from './colours.ts';
-import type { EmbeddingRun } from './types.ts';
 import { useEmbeddingsStore } from './store.ts';
-import { useCanvas } from '../ui/useCanvas.ts';
+import type { EmbeddingRun } from './types.ts';
 
 const HEIGHT = 420;
 const fixedHeight = () => HEIGHT;

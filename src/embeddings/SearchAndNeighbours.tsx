@@ -5,8 +5,8 @@
 import { useMemo, type FormEvent } from 'react';
 import { rankByCosine } from './analysis.ts';
 import { row } from './similarity.ts';
-import type { EmbeddingRun } from './types.ts';
 import { useEmbeddingsStore } from './store.ts';
+import type { EmbeddingRun } from './types.ts';
 
 const SHOWN_RESULTS = 20;
 const SHOWN_NEIGHBOURS = 6;

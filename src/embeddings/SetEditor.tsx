@@ -3,9 +3,9 @@
  * choice, or reopened from the sets saved on this device; then how to pool, and Embed.
  */
 import { useEffect, useState } from 'react';
-import { useAppStore } from '../session/store.ts';
 import { POOLINGS, type Pooling } from '../core/model.ts';
 import { findModel } from '../hub/catalog.ts';
+import { useAppStore } from '../session/store.ts';
 import { useEmbeddingsStore } from './store.ts';
 import { sentencesOf } from './tableFile.ts';
 

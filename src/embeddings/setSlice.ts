@@ -5,8 +5,8 @@
 import type { StateCreator } from 'zustand';
 import { findModel } from '../hub/catalog.ts';
 import { messageOf } from '../lib/errors.ts';
-import { useAppStore } from '../session/store.ts';
 import { selectLoaded } from '../session/selectors.ts';
+import { useAppStore } from '../session/store.ts';
 import { deleteSet, listSets, saveSet } from './setStore.ts';
 import { datasetRows, guessTextColumn, parseTable, sentencesOf, textOf } from './tableFile.ts';
 import type { EmbeddingsState, SetSlice } from './types.ts';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Running } from '../lib/workerRpc.ts';
 import type { EmbeddingResult } from '../engine/protocol.ts';
+import type { Running } from '../lib/workerRpc.ts';
 
 /** The engine's reply to the one embed request of a test, released when the test says so. */
 let reply: { resolve(result: EmbeddingResult): void; cancels: number } | undefined;

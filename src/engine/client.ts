@@ -9,9 +9,9 @@
  *   await reply.done; // { tokenIds, text, stats, stopped }
  */
 import type { BackendChoice, ModelSpec, Pooling } from '../core/model.ts';
+import type { LoadProgress } from '../core/model.ts';
 import { WorkerClient, type Running } from '../lib/workerRpc.ts';
 import { EngineError, FATAL_ENGINE_ERRORS } from './errors.ts';
-import type { LoadProgress } from '../core/model.ts';
 import type {
   BackendCapabilities,
   ChatMessage,

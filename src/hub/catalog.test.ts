@@ -2,6 +2,14 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../tools/forge/presets.ts';
 import { BACKENDS, DTYPES, POOLINGS, type Dtype } from '../core/model.ts';
+import {
+  DISCLOSURES,
+  LICENSES,
+  OPENNESS_ASPECTS,
+  OPENNESS_LEVELS,
+  opennessLevel,
+  type OpennessCard,
+} from '../core/openness.ts';
 import { WEIGHT_FORMATS, type WeightFormat } from '../core/weightFiles.ts';
 import {
   CATALOG,
@@ -13,14 +21,6 @@ import {
 } from './catalog.ts';
 import type { CatalogModel } from './catalogEntry.ts';
 import { DEMO_MODELS } from './catalogModels.ts';
-import {
-  DISCLOSURES,
-  LICENSES,
-  OPENNESS_ASPECTS,
-  OPENNESS_LEVELS,
-  opennessLevel,
-  type OpennessCard,
-} from '../core/openness.ts';
 
 const hubModels = CATALOG.filter((model) => !model.forged);
 const isHttps = (text: string) => /^https:\/\/[^\s/]+\.[^\s/]+\//.test(text);

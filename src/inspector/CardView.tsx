@@ -1,8 +1,8 @@
 /** Openness: the license, the model card (README.md, sanitized) and the catalog's openness card. */
 import { useMemo } from 'react';
-import { renderMarkdown } from '../lib/markdown.ts';
-import { findModel } from '../hub/catalog.ts';
 import { OPENNESS_LEVELS } from '../core/openness.ts';
+import { findModel } from '../hub/catalog.ts';
+import { renderMarkdown } from '../lib/markdown.ts';
 import { OpennessTable } from '../ui/OpennessTable.tsx';
 import type { OpenedModel } from './protocol.ts';
 

@@ -15,10 +15,10 @@ import { CardView } from './CardView.tsx';
 import { GraphView } from './GraphView.tsx';
 import { HeadersView } from './HeadersView.tsx';
 import { Overview } from './Overview.tsx';
-import { TokenizerView } from './TokenizerView.tsx';
-import { WeightsView } from './WeightsView.tsx';
 import type { InspectTarget } from './protocol.ts';
 import { useInspectorStore } from './store.ts';
+import { TokenizerView } from './TokenizerView.tsx';
+import { WeightsView } from './WeightsView.tsx';
 
 const TABS = {
   overview: 'Overview',

@@ -3,10 +3,10 @@
  * a zoomable heatmap, and for quantized weights the way back from packed bytes to real values.
  */
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
-import { useCanvas } from '../ui/useCanvas.ts';
 import { divergingRgb } from '../lib/colour.ts';
 import { formatBytes } from '../lib/format.ts';
 import type { OnnxInitializer } from '../lib/onnx/summary.ts';
+import { useCanvas } from '../ui/useCanvas.ts';
 import type { OpenedModel, TensorReport } from './protocol.ts';
 import { useInspectorStore } from './store.ts';
 

@@ -7,9 +7,9 @@
  *
  * Part of the inspector worker; never imports UI modules or transformers.js.
  */
+import { HubError } from '../hub/errors.ts';
 import { ModelHost } from '../hub/host.ts';
 import { modelStore as store } from '../hub/modelStore.ts';
-import { HubError } from '../hub/errors.ts';
 import { rawMessage } from '../lib/errors.ts';
 import { summarizeOnnx, type OnnxSummary } from '../lib/onnx/summary.ts';
 import { InspectorError } from './errors.ts';

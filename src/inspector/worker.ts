@@ -4,17 +4,17 @@
  * thread. The ONNX file is held once, here; tensors are decoded one at a time when asked for.
  * It may not import React, zustand or transformers.js.
  */
+import { PROGRESS_INTERVAL_MS } from '../core/settings.ts';
 import { weightFile } from '../core/weightFiles.ts';
 import { HubError } from '../hub/errors.ts';
 import { ModelHost } from '../hub/host.ts';
+import { modelStore as store } from '../hub/modelStore.ts';
 import { isAbort, messageOf } from '../lib/errors.ts';
 import { outlineGraph } from '../lib/onnx/outline.ts';
-import { PROGRESS_INTERVAL_MS } from '../core/settings.ts';
 import { throttled } from '../lib/throttle.ts';
 import { Transfer, serve } from '../lib/workerRpc.ts';
 import { InspectorError } from './errors.ts';
 import type { InspectTarget, InspectorApi } from './protocol.ts';
-import { modelStore as store } from '../hub/modelStore.ts';
 import { openOnnx, optionalText, type OnnxFile } from './reading.ts';
 import { readHeaders } from './safetensorsHeaders.ts';
 import { forgetDecoded, tensorReport } from './tensorReport.ts';

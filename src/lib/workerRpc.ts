@@ -196,7 +196,9 @@ export class WorkerClient<A extends Api, E extends Error> {
     worker.onmessage = ({ data }: MessageEvent<FromWorker>) => this.pending.get(data.id)?.onMessage(data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      if (this.worker === worker) this.crash(this.errors.crashed(event.message || 'no message'));
+      // The browser reports "Uncaught Error: …": the words after the class name are what happened.
+      const reason = (event.message || '').replace(/^Uncaught\s+(\w*Error:\s*)?/, '') || 'no message';
+      if (this.worker === worker) this.crash(this.errors.crashed(reason));
     };
     worker.onmessageerror = () => {
       if (this.worker === worker) this.crash(this.errors.crashed('a message could not be read'));

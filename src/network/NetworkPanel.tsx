@@ -3,9 +3,9 @@
  * answer came from; what was sent since the model was ready; the offline switch; a JSON export.
  */
 import { useMemo, useState } from 'react';
+import type { RequestPurpose } from '../core/ledger.ts';
 import { downloadJson } from '../lib/download.ts';
 import { formatBytes } from '../lib/format.ts';
-import type { RequestPurpose } from '../core/ledger.ts';
 import { sinceModelReady, useLedgerStore } from '../pwa/ledgerStore.ts';
 
 const PURPOSES: Record<RequestPurpose | 'all', string> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, originOf } from './policy.ts';
 import { purposeOf } from '../core/ledger.ts';
+import { contentSecurityPolicy, originOf } from './policy.ts';
 
 describe('the security policy and the ledger purposes', () => {
   it('allows scripts only from the app (and WebAssembly compilation), the network only to model hosts', () => {

@@ -8,8 +8,8 @@
 import { registerSW } from 'virtual:pwa-register';
 import { create } from 'zustand';
 import { postToServiceWorker, useLedgerStore } from './ledgerStore.ts';
-import type { FromWorker } from './protocol.ts';
 import { originOf } from './policy.ts';
+import type { FromWorker } from './protocol.ts';
 
 interface InstallPrompt extends Event {
   prompt(): Promise<void>;

@@ -2,7 +2,7 @@
 /**
  * Glassbox's service worker. It
  * - precaches the app shell and the onnxruntime-web wasm (Workbox), so the app starts with no network;
- *   models stay in the app's own OPFS store (issue 3), never a second copy here;
+ *   models stay in the app's own OPFS store (src/hub/modelStore.ts), never a second copy here;
  * - adds cross-origin isolation and the Content Security Policy to the app's responses, so WASM threads
  *   work on static hosts that send no headers (GitHub Pages);
  * - writes every request of the pages and their workers (and its own precache downloads) into the
@@ -11,7 +11,6 @@
  */
 import { openDB } from 'idb';
 import { addPlugins, cleanupOutdatedCaches, getCacheKeyForURL, precache } from 'workbox-precaching';
-import { ISOLATION_HEADERS, contentSecurityPolicy, originOf } from './policy.ts';
 import {
   LEDGER_LIMIT,
   REFUSED_HEADER,
@@ -19,6 +18,7 @@ import {
   purposeOf,
   type LedgerEntry,
 } from '../core/ledger.ts';
+import { ISOLATION_HEADERS, contentSecurityPolicy, originOf } from './policy.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: { url: string; revision: string | null }[] };

@@ -1,7 +1,7 @@
-import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import type { ModelSlot } from '../core/model.ts';
 import { DEFAULT_CHAT_MODEL_ID, DEFAULT_EMBEDDING_MODEL_ID, findModel } from '../hub/catalog.ts';
 import { formatBytes, formatMs } from '../lib/format.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { LoadProgress } from '../ui/LoadProgress.tsx';
 import { useAppStore } from './store.ts';
 

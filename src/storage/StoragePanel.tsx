@@ -1,8 +1,8 @@
-import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useEffect } from 'react';
-import { useAppStore } from '../session/store.ts';
 import { DISK_HOST } from '../core/hosts.ts';
 import { formatBytes } from '../lib/format.ts';
+import { useAppStore } from '../session/store.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useStorageStore } from './store.ts';
 
 /** Models on this device: sizes, last use, delete; the browser's quota and whether storage is persistent. */

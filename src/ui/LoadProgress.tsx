@@ -1,5 +1,5 @@
-import { formatBytes, formatMs } from '../lib/format.ts';
 import type { FileProgress, LoadProgress as Progress, ModelSpec } from '../core/model.ts';
+import { formatBytes, formatMs } from '../lib/format.ts';
 
 function fileStatus(file: FileProgress): string {
   if (file.done) return file.fromStore ? 'on this device' : 'downloaded';

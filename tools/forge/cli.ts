@@ -15,9 +15,9 @@
  */
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '../runCli.ts';
 import { PRESET_GROUPS, PRESET_NAMES, getPreset, type PresetGroup, type PresetName } from './presets.ts';
 import { hubFolder, writeModelFolder } from './writeModel.ts';
-import { runCli } from '../runCli.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 

@@ -14,8 +14,8 @@
  *   const model = buildEncoder(PRESETS['tiny-embed'].model, 99);
  *   model.graph.outputs[0]; // → { name: 'last_hidden_state', dtype: 'float32', dims: ['batch_size', 'sequence_length', 64] }
  */
-import { GraphBuilder, float, type OnnxModel } from './onnx/graph.ts';
 import { MASK_VALUE } from './decoder.ts';
+import { GraphBuilder, float, type OnnxModel } from './onnx/graph.ts';
 import { normalWeights } from './weights.ts';
 
 export interface EncoderInit {

@@ -30,10 +30,10 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
+import { runCli } from '../runCli.ts';
 import { FaultSyntaxError, parseCorrupt, parseDropOnce, type Faults } from './faults.ts';
 import { MirrorError, startMirror, type RequestLogEntry } from './server.ts';
 import { formatSummary, studentUrls } from './summary.ts';
-import { runCli } from '../runCli.ts';
 
 const USAGE = `usage: npm run mirror -- [folder] [options]
   folder               holds <org>/<name>/ model folders, plain or in the forge's hub layout

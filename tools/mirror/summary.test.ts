@@ -6,8 +6,8 @@
  */
 import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { corruptedLength, faultMatches, parseCorrupt, parseDropOnce } from './faults.ts';
 import type { ModelSummary } from './catalog.ts';
+import { corruptedLength, faultMatches, parseCorrupt, parseDropOnce } from './faults.ts';
 import { appLink, formatSize, formatSummary, studentUrls } from './summary.ts';
 
 const iface = (address: string, family: 'IPv4' | 'IPv6', internal: boolean): NetworkInterfaceInfo =>

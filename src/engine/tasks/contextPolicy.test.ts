@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitToContext } from './contextPolicy.ts';
 import type { ChatMessage } from '../protocol.ts';
+import { fitToContext } from './contextPolicy.ts';
 
 // One token per character keeps the arithmetic visible.
 const count = (messages: ChatMessage[]) => messages.reduce((sum, message) => sum + message.content.length, 0);

@@ -7,13 +7,13 @@
 import { AutoModelForCausalLM, AutoTokenizer, pipeline } from '@huggingface/transformers';
 import { DISK_HOST } from '../../core/hosts.ts';
 import { slotForTask, taskFromConfig, type BackendChoice, type ModelSpec } from '../../core/model.ts';
+import type { FileProgress, LoadProgress } from '../../core/model.ts';
 import { PROGRESS_INTERVAL_MS } from '../../core/settings.ts';
+import { modelStore as store } from '../../hub/modelStore.ts';
 import { throttled } from '../../lib/throttle.ts';
 import type { CallContext } from '../../lib/workerRpc.ts';
 import { EngineError, classifyError } from '../errors.ts';
-import type { FileProgress, LoadProgress } from '../../core/model.ts';
 import type { ImportedFile, ImportedModel, LoadedModel } from '../protocol.ts';
-import { modelStore as store } from '../../hub/modelStore.ts';
 import { prepareModel } from '../worker/files.ts';
 import { resolveBackend } from '../worker/probe.ts';
 import { useHost, wasmThreads } from '../worker/runtime.ts';

@@ -6,8 +6,8 @@ import {
   chatTokenizerConfig,
   loadCorpus,
 } from '../../../tools/forge/tokenizers/configs.ts';
-import { promptIds, templateIds } from './prompt.ts';
 import type { ChatMessage } from '../protocol.ts';
+import { promptIds, templateIds } from './prompt.ts';
 
 /** The demo chat model's kind of tokenizer: byte-level BPE with the ChatML template. */
 let tokenizer: PreTrainedTokenizer;

@@ -8,11 +8,11 @@
 import { ModelRegistry } from '@huggingface/transformers';
 import { DISK_HOST, trimHost } from '../../core/hosts.ts';
 import type { Backend, ModelSpec } from '../../core/model.ts';
+import type { FileProgress } from '../../core/model.ts';
 import { downloadToStore, type DownloadProgress } from '../../hub/download.ts';
 import { ModelHost } from '../../hub/host.ts';
 import { modelStore as store } from '../../hub/modelStore.ts';
 import { EngineError } from '../errors.ts';
-import type { FileProgress } from '../../core/model.ts';
 
 /** Known sizes and hashes of a repository's files, from its host's listing. */
 type Listing = Map<string, { size: number | null; sha256: string | null }>;

@@ -5,6 +5,7 @@
  * Part of the engine worker; never imports UI modules.
  */
 import type { Backend, BackendChoice } from '../../core/model.ts';
+import { rawMessage } from '../../lib/errors.ts';
 import { EngineError } from '../errors.ts';
 import type { BackendCapabilities, WebGpuAdapterInfo } from '../protocol.ts';
 import { wasmThreads } from './runtime.ts';
@@ -41,7 +42,7 @@ async function probeWebGpu(): Promise<{ info: WebGpuAdapterInfo | null; reason: 
       reason: null,
     };
   } catch (error) {
-    return { info: null, reason: `Requesting a WebGPU adapter failed: ${String(error)}` };
+    return { info: null, reason: `Requesting a WebGPU adapter failed: ${rawMessage(error)}` };
   }
 }
 

@@ -6,8 +6,8 @@
  */
 import { env } from '@huggingface/transformers';
 // Served from our own build: transformers.js would otherwise fetch them from a CDN.
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { trimHost } from '../../core/hosts.ts';
 import { MAX_WASM_THREADS } from '../../core/settings.ts';
 import { storeFetch } from './files.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildPresetDtype, buildPresetModel } from '../../../tools/forge/buildModel.ts';
 import { encodeModel } from '../../../tools/forge/onnx/proto.ts';
 import { getPreset } from '../../../tools/forge/presets.ts';
-import { buildPresetDtype, buildPresetModel } from '../../../tools/forge/buildModel.ts';
 import { outlineGraph } from './outline.ts';
 import { summarizeOnnx } from './summary.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { encodeModel } from '../../../tools/forge/onnx/proto.ts';
-import { TENSOR_DATA_TYPES } from '../../../tools/forge/onnx/graph.ts';
-import { getPreset } from '../../../tools/forge/presets.ts';
 import { buildPresetDtype, buildPresetModel, parameterCount } from '../../../tools/forge/buildModel.ts';
 import { configJson } from '../../../tools/forge/configFiles.ts';
+import { TENSOR_DATA_TYPES } from '../../../tools/forge/onnx/graph.ts';
+import { encodeModel } from '../../../tools/forge/onnx/proto.ts';
+import { getPreset } from '../../../tools/forge/presets.ts';
 import { countParameters } from './parameters.ts';
 import { summarizeOnnx } from './summary.ts';
 

@@ -8,9 +8,9 @@
  *   const logits = llamaReferenceLogits(model, config, [1, 42, 7]);
  *   // Float32Array(3 · vocab): row s holds the logits after token s
  */
-import { tensorToFloat32, type OnnxModel } from '../onnx/graph.ts';
 import type { DecoderConfig } from '../decoder.ts';
 import type { EncoderConfig } from '../encoder.ts';
+import { tensorToFloat32, type OnnxModel } from '../onnx/graph.ts';
 
 type Matrix = Float64Array; // row-major, [rows, cols]
 
