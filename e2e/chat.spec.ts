@@ -1,5 +1,5 @@
 import type { Locator } from '@playwright/test';
-import { expectBackend, openApp, test, expect } from './fixtures.ts';
+import { expectBackend, LONG_REPLY_TOKENS, openApp, startLongReply, test, expect } from './fixtures.ts';
 import {
   referenceChatTokenIds,
   referenceNextTokenCandidates,
@@ -193,14 +193,8 @@ test.describe('chat', () => {
   }) => {
     await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
     await expectBackend(page, backend);
-    // The tiny model decodes 200+ tokens/s on WASM: a 200-token reply would end before Stop is pressed.
-    const maxNewTokens = 1000;
-    await page.getByLabel('Max new tokens').fill(String(maxNewTokens));
-    await page.getByRole('textbox', { name: 'Message' }).fill('Tell me a long story about the sea.');
-    await page.getByRole('button', { name: 'Send' }).click();
-
-    const streaming = page.getByTestId('assistant-streaming');
-    await expect(streaming).toContainText(/([3-9]|\d\d+) tokens so far/);
+    // A 200-token reply would end before Stop is pressed.
+    await startLongReply(page, 'Tell me a long story about the sea.');
     // Timed from the moment the click reached the page, so Playwright's own actionability checks don't count.
     await page.getByRole('button', { name: 'Stop' }).click();
     const stopClicked = Date.now();
@@ -209,7 +203,7 @@ test.describe('chat', () => {
     expect(Date.now() - stopClicked).toBeLessThan(1_000);
     await expect(reply).toContainText('stopped');
     const stoppedIds = (await reply.getAttribute('data-token-ids'))?.split(',') ?? [];
-    expect(stoppedIds.length).toBeLessThan(maxNewTokens);
+    expect(stoppedIds.length).toBeLessThan(LONG_REPLY_TOKENS);
 
     await page.getByLabel('Max new tokens').fill('8');
     await page.getByRole('textbox', { name: 'Message' }).fill('And another one.');

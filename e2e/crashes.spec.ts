@@ -4,8 +4,15 @@
  * out-of-memory error, a WebAssembly abort): with an uncaught error on the worker's own thread.
  */
 import type { Page, Worker } from '@playwright/test';
-import { startMirrorProcess, type MirrorProcess } from '../tools/mirror/testing/process.ts';
-import { expect, expectBackend, openApp, test, useMirror } from './fixtures.ts';
+import {
+  expect,
+  expectBackend,
+  openApp,
+  openWithoutLoading,
+  startLongReply,
+  test,
+  useMirror,
+} from './fixtures.ts';
 
 /**
  * The page's worker with this name (each of the app's workers carries its role in its name). ONNX
@@ -43,23 +50,16 @@ test.describe('a worker that dies', () => {
     'the inspector and the analysis run the same on every backend',
   );
 
-  let mirror: MirrorProcess | null = null;
-  test.afterEach(async () => {
-    await mirror?.stop();
-    mirror = null;
-  });
-
   test('the inspector’s, while it reads a model: the panel says so, and the model opens again', async ({
+    mirrors,
     page,
     backend,
   }) => {
     test.setTimeout(300_000);
-    mirror = await startMirrorProcess(['bench/models', '--port', '0', '--host', '127.0.0.1']);
+    const mirror = await mirrors.start(['bench/models', '--port', '0', '--host', '127.0.0.1']);
     await openApp(page, { backend, panel: 'inspector' });
     await useMirror(page, mirror.url);
-    await page.getByLabel('Model id').fill('glassbox/smollm2-135m-shaped');
-    await page.getByLabel('Weights to open').selectOption('fp32');
-    await page.getByRole('button', { name: 'Open without loading' }).click();
+    await openWithoutLoading(page, 'glassbox/smollm2-135m-shaped', 'fp32');
     const reading = page.getByRole('status').filter({ hasText: 'Reading' });
     await expect(reading).toBeVisible();
 
@@ -111,10 +111,7 @@ test.describe('a worker that dies', () => {
   }) => {
     await openApp(page, { model: 'glassbox/tiny-chat', dtype: 'fp32', backend, panel: 'chat' });
     await expectBackend(page, backend);
-    await page.getByLabel('Max new tokens').fill('1000');
-    await page.getByRole('textbox', { name: 'Message' }).fill('Tell me a long story about the sea.');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await expect(page.getByTestId('assistant-streaming')).toContainText(/([3-9]|\d\d+) tokens so far/);
+    await startLongReply(page, 'Tell me a long story about the sea.');
 
     await kill(await workerNamed(page, 'glassbox-engine'));
     const crashed =

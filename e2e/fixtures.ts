@@ -1,12 +1,26 @@
 /**
- * Shared e2e fixtures: the backend each project runs on, and a guard that fails any test whose page,
- * workers or service worker sent a request beyond localhost.
+ * Shared e2e fixtures and flows: the backend each project runs on, guards that fail any test whose page,
+ * workers or service worker sent a request beyond localhost or hit the Content Security Policy, mirrors
+ * started for a test, and the steps many specs share.
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import type { Backend } from '../src/core/model.ts';
+import {
+  startLoggingMirror,
+  startMirrorProcess,
+  type MirrorProcess,
+} from '../tools/mirror/testing/process.ts';
 
 export interface BackendOption {
   backend: Backend;
+}
+
+/** The mirror command (tools/mirror), started by a test and stopped after it. */
+export interface Mirrors {
+  /** The mirror with these command-line arguments. */
+  start(args: readonly string[]): Promise<MirrorProcess>;
+  /** The mirror of `root` on a free loopback port, logging its requests for the test to read. */
+  logging(root: string, extraArgs?: readonly string[]): Promise<MirrorProcess>;
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -17,44 +31,59 @@ function isLocal(url: string): boolean {
   return LOCAL_HOSTS.has(parsed.hostname);
 }
 
-export const test = base.extend<BackendOption & { localOnly: void; noCspViolations: void }>({
-  backend: ['wasm', { option: true }],
-  localOnly: [
-    async ({ context }, use) => {
-      const requests: string[] = [];
-      context.on('request', (request) => requests.push(request.url()));
-      await use();
-      const escaped = requests.filter((url) => !isLocal(url));
-      expect(escaped, 'requests that left localhost').toEqual([]);
+export const test = base.extend<BackendOption & { localOnly: void; noCspViolations: void; mirrors: Mirrors }>(
+  {
+    backend: ['wasm', { option: true }],
+    // Playwright reads a fixture's dependencies from its first parameter's pattern: this one has none.
+  // eslint-disable-next-line no-empty-pattern
+  mirrors: async ({}, use) => {
+      const started: MirrorProcess[] = [];
+      const keep = (mirror: MirrorProcess) => (started.push(mirror), mirror);
+      await use({
+        start: async (args) => keep(await startMirrorProcess(args)),
+        logging: async (root, extraArgs = []) => keep(await startLoggingMirror(root, extraArgs)),
+      });
+      await Promise.all(started.map((mirror) => mirror.stop()));
     },
-    { auto: true },
-  ],
-  noCspViolations: [
-    async ({ context }, use) => {
-      const violations: string[] = [];
-      await context.exposeBinding('__glassboxCspViolation', (_source, text: string) => violations.push(text));
-      await context.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (event) => {
-          const report = (window as unknown as { __glassboxCspViolation?: (text: string) => void })
-            .__glassboxCspViolation;
-          report?.(
-            `${event.violatedDirective} blocked ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`,
-          );
+    localOnly: [
+      async ({ context }, use) => {
+        const requests: string[] = [];
+        context.on('request', (request) => requests.push(request.url()));
+        await use();
+        const escaped = requests.filter((url) => !isLocal(url));
+        expect(escaped, 'requests that left localhost').toEqual([]);
+      },
+      { auto: true },
+    ],
+    noCspViolations: [
+      async ({ context }, use) => {
+        const violations: string[] = [];
+        await context.exposeBinding('__glassboxCspViolation', (_source, text: string) =>
+          violations.push(text),
+        );
+        await context.addInitScript(() => {
+          document.addEventListener('securitypolicyviolation', (event) => {
+            const report = (window as unknown as { __glassboxCspViolation?: (text: string) => void })
+              .__glassboxCspViolation;
+            report?.(
+              `${event.violatedDirective} blocked ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`,
+            );
+          });
         });
-      });
-      // A worker's blocked request shows only as a failed request.
-      context.on('requestfailed', (request) => {
-        if (request.failure()?.errorText === 'csp') violations.push(`blocked ${request.url()}`);
-      });
-      context.on('console', (message) => {
-        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-      });
-      await use();
-      expect(violations, 'Content Security Policy violations').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
+        // A worker's blocked request shows only as a failed request.
+        context.on('requestfailed', (request) => {
+          if (request.failure()?.errorText === 'csp') violations.push(`blocked ${request.url()}`);
+        });
+        context.on('console', (message) => {
+          if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+        });
+        await use();
+        expect(violations, 'Content Security Policy violations').toEqual([]);
+      },
+      { auto: true },
+    ],
+  },
+);
 
 export { expect };
 
@@ -89,4 +118,26 @@ export async function useMirror(page: Page, url: string): Promise<void> {
   await page.getByLabel('Mirror URL').fill(url);
   await page.getByRole('button', { name: 'Use mirror' }).click();
   await page.getByRole('link', { name: 'Inspector' }).click();
+}
+
+/** Opens a model by its id in the Inspector without loading it, as a reader would. */
+export async function openWithoutLoading(
+  page: Page,
+  modelId: string,
+  dtype: 'fp32' | 'q8' | 'q4',
+): Promise<void> {
+  await page.getByLabel('Model id').fill(modelId);
+  await page.getByLabel('Weights to open').selectOption(dtype);
+  await page.getByRole('button', { name: 'Open without loading' }).click();
+}
+
+/** Room for a reply long enough to interrupt: the tiny model decodes 200+ tokens/s on WASM. */
+export const LONG_REPLY_TOKENS = 1000;
+
+/** Sends `text` with room for a long reply, and waits until a few of its tokens have streamed. */
+export async function startLongReply(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Max new tokens').fill(String(LONG_REPLY_TOKENS));
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByTestId('assistant-streaming')).toContainText(/([3-9]|\d\d+) tokens so far/);
 }

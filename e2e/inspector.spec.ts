@@ -2,12 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Locator } from '@playwright/test';
-import {
-  startLoggingMirror,
-  startMirrorProcess,
-  type MirrorProcess,
-} from '../tools/mirror/testing/process.ts';
-import { expectBackend, openApp, test, expect, useMirror } from './fixtures.ts';
+import { expectBackend, openApp, openWithoutLoading, test, expect, useMirror } from './fixtures.ts';
 import {
   modelDir,
   referenceOnnxInitializers,
@@ -34,12 +29,6 @@ function painted(canvas: Locator): Promise<boolean> {
 
 test.describe('inspector', () => {
   test.skip(({ backend }) => backend !== 'wasm', 'reading model files is backend-independent');
-
-  let mirror: MirrorProcess | null = null;
-  test.afterEach(async () => {
-    await mirror?.stop();
-    mirror = null;
-  });
 
   test('the tiny chat model: layers, parameters, one block per layer, tensor search, histogram and heatmap, tokenizer ids', async ({
     page,
@@ -124,8 +113,12 @@ test.describe('inspector', () => {
     await expect(page.getByTestId('quantization-error')).toContainText('model.layers.0.mlp.up_proj.weight');
   });
 
-  test('safetensors headers give the parameter count with Range requests only', async ({ page, backend }) => {
-    mirror = await startLoggingMirror('public/models');
+  test('safetensors headers give the parameter count with Range requests only', async ({
+    mirrors,
+    page,
+    backend,
+  }) => {
+    const mirror = await mirrors.logging('public/models');
     await openApp(page, { backend, panel: 'inspector' });
     await useMirror(page, mirror.url);
     await page.getByLabel('Model id').fill(MODEL);
@@ -183,17 +176,16 @@ test.describe('inspector', () => {
   });
 
   test('the SmolLM2-135M-shaped fp32 and q4 files open without freezing the page', async ({
+    mirrors,
     page,
     backend,
   }) => {
     test.setTimeout(300_000);
-    mirror = await startMirrorProcess(['bench/models', '--port', '0', '--host', '127.0.0.1']);
+    const mirror = await mirrors.start(['bench/models', '--port', '0', '--host', '127.0.0.1']);
     await openApp(page, { backend, panel: 'inspector' });
     await useMirror(page, mirror.url);
     // Reading half a gigabyte can be stopped; the model loaded in the app opens again.
-    await page.getByLabel('Model id').fill('glassbox/smollm2-135m-shaped');
-    await page.getByLabel('Weights to open').selectOption('fp32');
-    await page.getByRole('button', { name: 'Open without loading' }).click();
+    await openWithoutLoading(page, 'glassbox/smollm2-135m-shaped', 'fp32');
     await page
       .getByRole('status')
       .filter({ hasText: 'Reading' })
@@ -203,10 +195,8 @@ test.describe('inspector', () => {
     await expect(page.getByRole('alert')).toHaveCount(0);
 
     for (const dtype of ['fp32', 'q4'] as const) {
-      await page.getByLabel('Model id').fill('glassbox/smollm2-135m-shaped');
-      await page.getByLabel('Weights to open').selectOption(dtype);
       const started = Date.now();
-      await page.getByRole('button', { name: 'Open without loading' }).click();
+      await openWithoutLoading(page, 'glassbox/smollm2-135m-shaped', dtype);
       // While hundreds of megabytes are read and parsed in the worker, the page answers at once.
       let slowest = 0;
       while (await page.getByRole('status').filter({ hasText: 'Reading' }).isVisible()) {

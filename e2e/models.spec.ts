@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { weightFile } from '../src/core/weightFiles.ts';
-import { startLoggingMirror, type MirrorProcess } from '../tools/mirror/testing/process.ts';
 import { expectBackend, openApp, test, expect } from './fixtures.ts';
 import { modelDir } from './reference.ts';
 
@@ -15,12 +14,6 @@ test.describe('models from a mirror, on the device, and from disk', () => {
   // The download machinery is backend-independent; the wasm project covers it.
   test.skip(({ backend }) => backend !== 'wasm', 'backend-independent');
 
-  let mirror: MirrorProcess | null = null;
-  test.afterEach(async () => {
-    await mirror?.stop();
-    mirror = null;
-  });
-
   async function chatWorks(page: Page): Promise<void> {
     await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
     await page.getByLabel('Max new tokens').fill('4');
@@ -29,9 +22,10 @@ test.describe('models from a mirror, on the device, and from disk', () => {
   }
 
   test('a download cut mid-file resumes with a Range request, reaches 100% and the model chats', async ({
+    mirrors,
     page,
   }) => {
-    mirror = await startLoggingMirror('public/models', ['--drop-once', `${WEIGHTS}:100000`]);
+    const mirror = await mirrors.logging('public/models', ['--drop-once', `${WEIGHTS}:100000`]);
     // As a teacher's student would: set the classroom mirror, pick the model in the catalog.
     await openApp(page, { backend: 'wasm', panel: 'models' });
     await page.getByLabel('Mirror URL').fill(mirror.url);
@@ -57,8 +51,8 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     await expect(row).toHaveAttribute('data-files', '5'); // config, generation config, two tokenizer files, weights
   });
 
-  test('a corrupted file is rejected with a clear message and not stored', async ({ page }) => {
-    mirror = await startLoggingMirror('public/models', ['--corrupt', `${WEIGHTS}:bytes`]);
+  test('a corrupted file is rejected with a clear message and not stored', async ({ mirrors, page }) => {
+    const mirror = await mirrors.logging('public/models', ['--corrupt', `${WEIGHTS}:bytes`]);
     await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
     await expect(page.getByRole('alert').filter({ hasText: 'arrived damaged' })).toContainText('sha256');
     await expect(page.getByTestId('backend-badge')).toHaveText('no model');
@@ -72,9 +66,10 @@ test.describe('models from a mirror, on the device, and from disk', () => {
   });
 
   test('a stored model reloads with no request to the host; deleting it frees the space', async ({
+    mirrors,
     page,
   }) => {
-    mirror = await startLoggingMirror('public/models');
+    const mirror = await mirrors.logging('public/models');
     const link = {
       host: mirror.url,
       model: MODEL,
@@ -135,7 +130,10 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     expect(modelRequests, 'model requests while the network was blocked').toEqual([]);
   });
 
-  test('the any-id field explains a missing repository and one without ONNX weights', async ({ page }) => {
+  test('the any-id field explains a missing repository and one without ONNX weights', async ({
+    mirrors,
+    page,
+  }) => {
     const root = mkdtempSync(path.join(tmpdir(), 'glassbox-hub-'));
     mkdirSync(path.join(root, 'someone/pytorch-only'), { recursive: true });
     writeFileSync(
@@ -143,7 +141,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
       JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama' }),
     );
     writeFileSync(path.join(root, 'someone/pytorch-only/model.safetensors'), 'not really weights');
-    mirror = await startLoggingMirror(root);
+    const mirror = await mirrors.logging(root);
 
     await openApp(page, { backend: 'wasm', panel: 'models' });
     await page.getByLabel('Mirror URL').fill(mirror.url);

@@ -7,6 +7,7 @@ import { ModelsPanel } from '../models/ModelsPanel.tsx';
 import { NetworkPanel } from '../network/NetworkPanel.tsx';
 import { useLedgerStore } from '../pwa/ledgerStore.ts';
 import { whenLedgerReady } from '../pwa/register.ts';
+import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { StoragePanel } from '../storage/StoragePanel.tsx';
 import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
@@ -52,7 +53,7 @@ async function start(): Promise<void> {
 
 // The ledger counts what leaves the tab from the moment a model is ready.
 useAppStore.subscribe((state) => {
-  if (state.slots.chat.loaded || state.slots.embedding.loaded) useLedgerStore.getState().markModelReady();
+  if (selectLoadedCount(state) > 0) useLedgerStore.getState().markModelReady();
 });
 
 function OfflineBanner() {

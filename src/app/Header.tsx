@@ -2,6 +2,7 @@ import type { BackendChoice, Dtype, ModelSlot } from '../core/model.ts';
 import { DTYPES } from '../core/model.ts';
 import { CATALOG } from '../hub/catalog.ts';
 import { NetworkIndicator } from '../network/NetworkPanel.tsx';
+import { selectCurrentSpec, selectLoaded } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { BackendBadge } from './BackendBadge.tsx';
 import type { Panel } from './deepLink.ts';
@@ -19,14 +20,14 @@ const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
 export function Header({ panel }: { panel: Panel }) {
   const focusSlot = useAppStore((state) => state.focusSlot);
   const slotName = SLOT_OF_PANEL[panel] ?? focusSlot;
-  const slot = useAppStore((state) => state.slots[slotName]);
+  const current = useAppStore(selectCurrentSpec(slotName));
+  const loaded = useAppStore(selectLoaded(slotName));
+  const busy = useAppStore((state) => state.slots[slotName].loading !== null);
   const backendChoice = useAppStore((state) => state.backendChoice);
   const capabilities = useAppStore((state) => state.capabilities);
   const notices = useAppStore((state) => state.notices);
   const { loadModel, setBackendChoice, dismissNotices } = useAppStore.getState();
-  const current = slot.loading?.spec ?? slot.loaded?.spec ?? null;
   const dtype: Dtype = current?.dtype ?? 'fp32';
-  const busy = slot.loading !== null;
 
   return (
     <header className="app-header">
@@ -90,7 +91,7 @@ export function Header({ panel }: { panel: Panel }) {
             </option>
           </select>
         </label>
-        <BackendBadge model={slot.loaded} />
+        <BackendBadge model={loaded} />
         <NetworkIndicator />
         <InstallButton />
       </div>

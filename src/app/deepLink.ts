@@ -6,7 +6,8 @@
  *   parseDeepLink('?model=glassbox/tiny-chat&dtype=q8', '#/inspector')
  *   // → { link: { model: 'glassbox/tiny-chat', dtype: 'q8', panel: 'inspector' }, problems: [] }
  */
-import { DTYPES, type BackendChoice, type Dtype } from '../core/model.ts';
+import { isModelId, parseHostUrl } from '../core/hosts.ts';
+import { BACKEND_CHOICES, DTYPES, isOneOf, type BackendChoice, type Dtype } from '../core/model.ts';
 
 export const PANELS = Object.freeze([
   'chat',
@@ -18,9 +19,6 @@ export const PANELS = Object.freeze([
 ] as const);
 export type Panel = (typeof PANELS)[number];
 
-const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'webgpu'];
-const MODEL_ID = /^[\w.-]+\/[\w.-]+$/;
-
 export interface DeepLink {
   host?: string;
   model?: string;
@@ -31,11 +29,7 @@ export interface DeepLink {
 
 export function panelFromHash(hash: string): Panel | undefined {
   const name = hash.replace(/^#\/?/, '');
-  return (PANELS as readonly string[]).includes(name) ? (name as Panel) : undefined;
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[]): value is T {
-  return (allowed as readonly string[]).includes(value);
+  return isOneOf(name, PANELS) ? name : undefined;
 }
 
 /** Parses a deep link; each bad parameter is ignored and reported, so the app still starts. */
@@ -46,27 +40,23 @@ export function parseDeepLink(search: string, hash: string): { link: DeepLink; p
 
   const host = params.get('host');
   if (host !== null) {
-    try {
-      const url = new URL(host);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
-      link.host = url.href.replace(/\/+$/, '');
-    } catch {
-      problems.push(`host "${host}" is not an http(s) URL; using the default host.`);
-    }
+    const parsed = parseHostUrl(host);
+    if (parsed) link.host = parsed;
+    else problems.push(`host "${host}" is not an http(s) URL; using the default host.`);
   }
   const model = params.get('model');
   if (model !== null) {
-    if (MODEL_ID.test(model)) link.model = model;
+    if (isModelId(model)) link.model = model;
     else problems.push(`model "${model}" is not of the form org/name.`);
   }
   const dtype = params.get('dtype');
   if (dtype !== null) {
-    if (oneOf(dtype, DTYPES)) link.dtype = dtype;
+    if (isOneOf(dtype, DTYPES)) link.dtype = dtype;
     else problems.push(`dtype "${dtype}" is not one of ${DTYPES.join(', ')}.`);
   }
   const backend = params.get('backend');
   if (backend !== null) {
-    if (oneOf(backend, BACKEND_CHOICES)) link.backend = backend;
+    if (isOneOf(backend, BACKEND_CHOICES)) link.backend = backend;
     else problems.push(`backend "${backend}" is not one of ${BACKEND_CHOICES.join(', ')}.`);
   }
   return { link, problems };

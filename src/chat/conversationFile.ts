@@ -5,6 +5,7 @@
  *   parseConversationFile(JSON.stringify(toConversationFile(conversation))) // → the same conversation
  */
 import type { ChatMessage, GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
+import { ChatError } from './errors.ts';
 import { DEFAULT_GENERATION } from './sampling.ts';
 import type { ChatTurn, Conversation } from './types.ts';
 
@@ -74,8 +75,11 @@ export function toConversationFile(conversation: Conversation): ConversationFile
   };
 }
 
-export class ConversationFileError extends Error {
-  override readonly name = 'ConversationFileError';
+/** A file that is not a conversation this app reads: the chat area's 'bad-file' error. */
+export class ConversationFileError extends ChatError {
+  constructor(message: string) {
+    super('bad-file', message);
+  }
 }
 
 function fail(problem: string): never {

@@ -2,13 +2,11 @@
  * Errors of the embeddings panel and its analysis worker: a code from a closed set and a sentence that
  * says what happened and what to do.
  */
-import { CodedError, type ErrorData } from '../lib/errors.ts';
+import { CodedError, knownCode, type ErrorData } from '../lib/errors.ts';
 
 export const EMBEDDINGS_ERROR_CODES = Object.freeze([
   /** A CSV/TSV/text file that holds no usable sentences. */
   'bad-file',
-  /** The device's storage (IndexedDB) refused to read or write sets or vectors. */
-  'storage-failed',
   /** The set was embedded with a model that is no longer loaded. */
   'model-changed',
   'cancelled',
@@ -22,9 +20,6 @@ export class EmbeddingsError extends CodedError<EmbeddingsErrorCode> {
   override readonly name = 'EmbeddingsError';
 
   static fromData(data: ErrorData): EmbeddingsError {
-    const code = (EMBEDDINGS_ERROR_CODES as readonly string[]).includes(data.code)
-      ? (data.code as EmbeddingsErrorCode)
-      : 'internal';
-    return new EmbeddingsError(code, data.message);
+    return new EmbeddingsError(knownCode(EMBEDDINGS_ERROR_CODES, data.code, 'internal'), data.message);
   }
 }

@@ -7,7 +7,7 @@
  *   // → EngineError 'not-found': 'A file of "org/m" is missing on … Check the model id and the host URL. (…)'
  */
 import { HUB_ERROR_CODES, HubError } from '../hub/errors.ts';
-import { CodedError, isAbort, messageOf, rawMessage, type ErrorData } from '../lib/errors.ts';
+import { CodedError, isAbort, knownCode, messageOf, rawMessage, type ErrorData } from '../lib/errors.ts';
 
 export const ENGINE_ERROR_CODES = Object.freeze([
   ...HUB_ERROR_CODES,
@@ -28,10 +28,7 @@ export class EngineError extends CodedError<EngineErrorCode> {
 
   /** Rebuilds an error that crossed the worker boundary; an unknown code (a newer worker) reads as internal. */
   static fromData(data: ErrorData): EngineError {
-    const code = (ENGINE_ERROR_CODES as readonly string[]).includes(data.code)
-      ? (data.code as EngineErrorCode)
-      : 'internal';
-    return new EngineError(code, data.message);
+    return new EngineError(knownCode(ENGINE_ERROR_CODES, data.code, 'internal'), data.message);
   }
 }
 

@@ -12,6 +12,7 @@
  *   const store = new ModelStore();
  *   await store.file('https://huggingface.co', 'HuggingFaceTB/SmolLM2-135M-Instruct', 'config.json'); // File | null
  */
+import { trimHost } from '../core/hosts.ts';
 
 export interface StoredFile {
   size: number;
@@ -47,9 +48,8 @@ const FILES = 'files';
 
 /** A file-name-safe key for a host URL: `https://huggingface.co` → `huggingface.co`. */
 export function hostKey(host: string): string {
-  return host
+  return trimHost(host)
     .replace(/^[a-z]+:\/\//i, '')
-    .replace(/\/+$/, '')
     .replace(/[^\w.-]+/g, '_');
 }
 

@@ -1,16 +1,20 @@
 import { useEffect } from 'react';
 import { DISK_HOST } from '../core/hosts.ts';
 import { formatBytes } from '../lib/format.ts';
+import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useStorageStore } from './store.ts';
 
 /** Models on this device: sizes, last use, delete; the browser's quota and whether storage is persistent. */
 export function StoragePanel() {
-  const { models, usage, quota, persisted, error, refresh, remove, removeAll, persist } = useStorageStore();
-  const loadedCount = useAppStore(
-    (state) => Number(state.slots.chat.loaded !== null) + Number(state.slots.embedding.loaded !== null),
-  );
+  const models = useStorageStore((state) => state.models);
+  const usage = useStorageStore((state) => state.usage);
+  const quota = useStorageStore((state) => state.quota);
+  const persisted = useStorageStore((state) => state.persisted);
+  const error = useStorageStore((state) => state.error);
+  const { refresh, remove, removeAll, persist } = useStorageStore.getState();
+  const loadedCount = useAppStore(selectLoadedCount);
 
   useEffect(() => {
     void refresh();
