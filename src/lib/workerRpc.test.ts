@@ -36,7 +36,8 @@ function fakeWorker(handlers: Handlers<CountApi>) {
     onmessageerror: null as (() => void) | null,
     terminated: false,
     postMessage(message: ToWorker) {
-      if (!this.terminated) setTimeout(() => port.onmessage?.({ data: message } as MessageEvent<ToWorker>));
+      const copy = structuredClone(message); // throws DataCloneError as the browser's postMessage does
+      if (!this.terminated) setTimeout(() => port.onmessage?.({ data: copy } as MessageEvent<ToWorker>));
     },
     terminate() {
       this.terminated = true;
@@ -130,6 +131,13 @@ describe('WorkerClient and serve', () => {
     expect(spawned[0]?.terminated).toBe(true);
     await rpc.call('count', { to: 1 }).done;
     expect(spawned).toHaveLength(2);
+  });
+
+  it('a request that cannot be copied to the worker fails at once instead of never answering', async () => {
+    const { rpc } = client();
+    const uncopyable = { to: 1, onDone: () => {} } as unknown as { to: number };
+    await expect(rpc.call('count', uncopyable).done).rejects.toMatchObject({ name: 'DataCloneError' });
+    await expect(rpc.call('count', { to: 2 }).done).resolves.toBe(2);
   });
 
   it('stop ends the worker and rejects the calls in flight with the reason given', async () => {

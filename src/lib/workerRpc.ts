@@ -161,7 +161,13 @@ export class WorkerClient<A extends Api, E extends Error> {
         },
       });
     });
-    worker.postMessage({ kind: 'call', id, method, request } satisfies ToWorker, { transfer });
+    try {
+      worker.postMessage({ kind: 'call', id, method, request } satisfies ToWorker, { transfer });
+    } catch (error) {
+      // A request that cannot be copied to the worker (a DataCloneError) fails here, not never.
+      this.pending.get(id)?.reject(error instanceof Error ? error : new Error(String(error)));
+      this.pending.delete(id);
+    }
     return {
       done,
       cancel: () => {

@@ -22,7 +22,7 @@ function savedMirror(): string | null {
 export const createSetupSlice: StateCreator<SessionState, [], [], SetupSlice> = (set, get) => ({
   capabilities: null,
   backendChoice: 'auto',
-  mirror: typeof localStorage === 'undefined' ? null : savedMirror(),
+  mirror: savedMirror(),
 
   async probe() {
     set({ capabilities: await engine.probe() });
