@@ -8,10 +8,10 @@ import {
   expect,
   expectBackend,
   openApp,
+  openInspectorOnBenchModels,
   openWithoutLoading,
   startLongReply,
   test,
-  useMirror,
 } from './fixtures.ts';
 
 /**
@@ -56,9 +56,7 @@ test.describe('a worker that dies', () => {
     backend,
   }) => {
     test.setTimeout(300_000);
-    const mirror = await mirrors.start(['bench/models', '--port', '0', '--host', '127.0.0.1']);
-    await openApp(page, { backend, panel: 'inspector' });
-    await useMirror(page, mirror.url);
+    await openInspectorOnBenchModels(page, mirrors, backend);
     await openWithoutLoading(page, 'glassbox/smollm2-135m-shaped', 'fp32');
     const reading = page.getByRole('status').filter({ hasText: 'Reading' });
     await expect(reading).toBeVisible();

@@ -35,8 +35,8 @@ export const test = base.extend<BackendOption & { localOnly: void; noCspViolatio
   {
     backend: ['wasm', { option: true }],
     // Playwright reads a fixture's dependencies from its first parameter's pattern: this one has none.
-  // eslint-disable-next-line no-empty-pattern
-  mirrors: async ({}, use) => {
+    // eslint-disable-next-line no-empty-pattern
+    mirrors: async ({}, use) => {
       const started: MirrorProcess[] = [];
       const keep = (mirror: MirrorProcess) => (started.push(mirror), mirror);
       await use({
@@ -118,6 +118,17 @@ export async function useMirror(page: Page, url: string): Promise<void> {
   await page.getByLabel('Mirror URL').fill(url);
   await page.getByRole('button', { name: 'Use mirror' }).click();
   await page.getByRole('link', { name: 'Inspector' }).click();
+}
+
+/** The Inspector, with the benchmark-sized models (bench/models) served by a mirror started for the test. */
+export async function openInspectorOnBenchModels(
+  page: Page,
+  mirrors: Mirrors,
+  backend: Backend,
+): Promise<void> {
+  const mirror = await mirrors.start(['bench/models', '--port', '0', '--host', '127.0.0.1']);
+  await openApp(page, { backend, panel: 'inspector' });
+  await useMirror(page, mirror.url);
 }
 
 /** Opens a model by its id in the Inspector without loading it, as a reader would. */

@@ -2,7 +2,15 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Locator } from '@playwright/test';
-import { expectBackend, openApp, openWithoutLoading, test, expect, useMirror } from './fixtures.ts';
+import {
+  expect,
+  expectBackend,
+  openApp,
+  openInspectorOnBenchModels,
+  openWithoutLoading,
+  test,
+  useMirror,
+} from './fixtures.ts';
 import {
   modelDir,
   referenceOnnxInitializers,
@@ -181,9 +189,7 @@ test.describe('inspector', () => {
     backend,
   }) => {
     test.setTimeout(300_000);
-    const mirror = await mirrors.start(['bench/models', '--port', '0', '--host', '127.0.0.1']);
-    await openApp(page, { backend, panel: 'inspector' });
-    await useMirror(page, mirror.url);
+    await openInspectorOnBenchModels(page, mirrors, backend);
     // Reading half a gigabyte can be stopped; the model loaded in the app opens again.
     await openWithoutLoading(page, 'glassbox/smollm2-135m-shaped', 'fp32');
     await page
