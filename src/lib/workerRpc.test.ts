@@ -7,6 +7,8 @@ type CountApi = {
   fail: Method<{ code: string }, never>;
   /** Runs until cancelled, then answers how far it got. */
   wait: Method<null, string>;
+  /** Answers with something that cannot be copied back to the page. */
+  unsendable: Method<null, { onDone: () => void }>;
 };
 
 class TestError extends CodedError<string> {}
@@ -27,7 +29,8 @@ function fakeWorker(handlers: Handlers<CountApi>) {
   const port = {
     onmessage: null as ((event: MessageEvent<ToWorker>) => void) | null,
     postMessage(message: unknown) {
-      setTimeout(() => worker.onmessage?.({ data: message } as MessageEvent));
+      const copy = structuredClone(message); // throws DataCloneError as the worker's postMessage does
+      setTimeout(() => worker.onmessage?.({ data: copy } as MessageEvent));
     },
   };
   const worker = {
@@ -63,6 +66,7 @@ const handlers: Handlers<CountApi> = {
     await new Promise((resolve) => signal.addEventListener('abort', resolve));
     return 'stopped early';
   },
+  unsendable: () => ({ onDone: () => {} }),
 };
 
 function client() {
@@ -138,6 +142,11 @@ describe('WorkerClient and serve', () => {
     const uncopyable = { to: 1, onDone: () => {} } as unknown as { to: number };
     await expect(rpc.call('count', uncopyable).done).rejects.toMatchObject({ name: 'DataCloneError' });
     await expect(rpc.call('count', { to: 2 }).done).resolves.toBe(2);
+  });
+
+  it('a result that cannot be copied back answers as an error instead of never', async () => {
+    const { rpc } = client();
+    await expect(rpc.call('unsendable', null).done).rejects.toMatchObject({ code: 'internal' });
   });
 
   it('stop ends the worker and rejects the calls in flight with the reason given', async () => {

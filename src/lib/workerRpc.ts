@@ -96,14 +96,13 @@ export function serve<A extends Api>(
         if (!handler) throw new Error(`This worker has no method "${method}".`);
         return handler(message.request, context);
       })
-      .then(
-        (answer) => {
-          const [result, transfer] =
-            answer instanceof Transfer ? [answer.value, answer.transfer] : [answer, []];
-          port.postMessage({ kind: 'result', id, result }, { transfer });
-        },
-        (error: unknown) => port.postMessage({ kind: 'error', id, error: toErrorData(error) }),
-      )
+      .then((answer) => {
+        const [result, transfer] =
+          answer instanceof Transfer ? [answer.value, answer.transfer] : [answer, []];
+        port.postMessage({ kind: 'result', id, result }, { transfer });
+      })
+      // A handler's failure, or a result that cannot be sent back, answers as a coded error.
+      .catch((error: unknown) => port.postMessage({ kind: 'error', id, error: toErrorData(error) }))
       .finally(() => running.delete(id));
   };
 }
