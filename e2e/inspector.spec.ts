@@ -143,6 +143,28 @@ test.describe('inspector', () => {
     );
   });
 
+  test('a malformed model id is explained before anything is requested', async ({
+    mirrors,
+    page,
+    backend,
+  }) => {
+    const mirror = await mirrors.logging('public/models');
+    await openApp(page, { backend, panel: 'inspector' });
+    await useMirror(page, mirror.url);
+    const before = mirror.requests().length;
+    await openWithoutLoading(page, 'tiny-chat', 'fp32');
+    await expect(page.getByTestId('model-id-problem')).toHaveText(
+      '"tiny-chat" is not a model id: write it as org/name, e.g. HuggingFaceTB/SmolLM2-135M-Instruct.',
+    );
+    await page.getByRole('button', { name: 'Read safetensors headers' }).click();
+    await expect(page.getByTestId('model-id-problem')).toBeVisible();
+    expect(mirror.requests().length).toBe(before);
+
+    await openWithoutLoading(page, MODEL, 'fp32');
+    await expect(page.getByTestId('model-id-problem')).toHaveCount(0);
+    await expect(page.getByRole('heading', { name: `${MODEL} (fp32)` })).toBeVisible();
+  });
+
   test('a model card with script, onerror and javascript: payloads executes nothing', async ({
     page,
     backend,

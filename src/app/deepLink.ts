@@ -7,7 +7,8 @@
  *   // → { link: { model: 'glassbox/tiny-chat', dtype: 'q8', panel: 'inspector' }, problems: [] }
  */
 import { isModelId, parseHostUrl } from '../core/hosts.ts';
-import { BACKEND_CHOICES, DTYPES, isOneOf, type BackendChoice, type Dtype } from '../core/model.ts';
+import { BACKEND_CHOICES, DTYPES, type BackendChoice, type Dtype } from '../core/model.ts';
+import { isOneOf } from '../lib/oneOf.ts';
 
 export const PANELS = Object.freeze([
   'chat',

@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import { isOneOf } from '../core/model.ts';
+import { oneOf } from '../lib/oneOf.ts';
 import { createConversationsSlice } from './conversationsSlice.ts';
 import { createReplySlice } from './replySlice.ts';
 import { DEFAULT_GENERATION } from './sampling.ts';
@@ -38,7 +38,7 @@ export const useChatStore = create<ChatState>()(
           settings: { ...DEFAULT_GENERATION, ...saved.settings },
           systemPrompt: typeof saved.systemPrompt === 'string' ? saved.systemPrompt : current.systemPrompt,
           showProbabilities: saved.showProbabilities === true,
-          colouring: isOneOf(saved.colouring, COLOURINGS) ? saved.colouring : current.colouring,
+          colouring: oneOf(saved.colouring, COLOURINGS, current.colouring),
         };
       },
     },

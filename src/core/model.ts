@@ -70,8 +70,3 @@ export function taskFromConfig(config: { architectures?: unknown }): ModelTask {
     ? 'text-generation'
     : 'feature-extraction';
 }
-
-/** Whether `value` is one of `allowed` (narrowing a string read from a link, a file or a form). */
-export function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
-}

@@ -4,6 +4,7 @@
  */
 import { UMAP } from 'umap-js';
 import { messageOf } from '../lib/errors.ts';
+import { nextTask } from '../lib/nextTask.ts';
 import { Transfer, serve, type CallContext } from '../lib/workerRpc.ts';
 import { clusterCountFor, kmeans, pca, seededRandom } from './analysis.ts';
 import { HEATMAP_LIMIT, type AnalysisApi, type ProjectProgress, type VectorSet } from './analysisProtocol.ts';
@@ -11,8 +12,6 @@ import { EmbeddingsError } from './errors.ts';
 import { cosine, cosineMatrix, row } from './similarity.ts';
 
 const EPOCHS_PER_REPORT = 10;
-
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 function rows({ vectors, count, dimensions }: VectorSet): number[][] {
   return Array.from({ length: count }, (_, index) => Array.from(row(vectors, dimensions, index)));

@@ -2,7 +2,8 @@
  * Errors of the embeddings panel and its analysis worker: a code from a closed set and a sentence that
  * says what happened and what to do.
  */
-import { CodedError, knownCode, type ErrorData } from '../lib/errors.ts';
+import { CodedError, type ErrorData } from '../lib/errors.ts';
+import { oneOf } from '../lib/oneOf.ts';
 
 export const EMBEDDINGS_ERROR_CODES = Object.freeze([
   /** A CSV/TSV/text file that holds no usable sentences. */
@@ -20,6 +21,6 @@ export class EmbeddingsError extends CodedError<EmbeddingsErrorCode> {
   override readonly name = 'EmbeddingsError';
 
   static fromData(data: ErrorData): EmbeddingsError {
-    return new EmbeddingsError(knownCode(EMBEDDINGS_ERROR_CODES, data.code, 'internal'), data.message);
+    return new EmbeddingsError(oneOf(data.code, EMBEDDINGS_ERROR_CODES, 'internal'), data.message);
   }
 }

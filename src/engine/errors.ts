@@ -7,7 +7,8 @@
  *   // → EngineError 'not-found': 'A file of "org/m" is missing on … Check the model id and the host URL. (…)'
  */
 import { HUB_ERROR_CODES, HubError } from '../hub/errors.ts';
-import { CodedError, isAbort, knownCode, messageOf, rawMessage, type ErrorData } from '../lib/errors.ts';
+import { CodedError, isAbort, messageOf, rawMessage, type ErrorData } from '../lib/errors.ts';
+import { oneOf } from '../lib/oneOf.ts';
 
 export const ENGINE_ERROR_CODES = Object.freeze([
   ...HUB_ERROR_CODES,
@@ -28,7 +29,7 @@ export class EngineError extends CodedError<EngineErrorCode> {
 
   /** Rebuilds an error that crossed the worker boundary; an unknown code (a newer worker) reads as internal. */
   static fromData(data: ErrorData): EngineError {
-    return new EngineError(knownCode(ENGINE_ERROR_CODES, data.code, 'internal'), data.message);
+    return new EngineError(oneOf(data.code, ENGINE_ERROR_CODES, 'internal'), data.message);
   }
 }
 

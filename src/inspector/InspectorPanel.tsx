@@ -10,7 +10,7 @@ import { formatBytes } from '../lib/format.ts';
 import { hostFor, selectFocusedModel, selectLoaded } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
-import { ModelIdInput } from '../ui/ModelIdInput.tsx';
+import { ModelIdInput, modelIdProblem } from '../ui/ModelIdInput.tsx';
 import { CardView } from './CardView.tsx';
 import { GraphView } from './GraphView.tsx';
 import { HeadersView } from './HeadersView.tsx';
@@ -37,13 +37,19 @@ const targetOf = (model: LoadedModel): InspectTarget => ({
 
 function OtherModel() {
   const { open, readHeaders } = useInspectorStore.getState();
-  const hostOf = (id: string) => hostFor(useAppStore.getState(), id);
   const [modelId, setModelId] = useState('');
   const [dtype, setDtype] = useState<Dtype>('q4');
+  const [problem, setProblem] = useState<string | null>(null);
   const id = modelId.trim();
+  /** Runs `action` on the host of a well-formed id; a malformed one is explained instead of requested. */
+  const withHost = (action: (host: string) => void) => {
+    const idProblem = modelIdProblem(id);
+    setProblem(idProblem);
+    if (!idProblem) action(hostFor(useAppStore.getState(), id));
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (id) void open({ host: hostOf(id), modelId: id, dtype }, { pinned: true });
+    withHost((host) => void open({ host, modelId: id, dtype }, { pinned: true }));
   };
   return (
     <form className="toolbar" onSubmit={submit} aria-label="Open another model">
@@ -59,9 +65,10 @@ function OtherModel() {
       <button type="submit" disabled={!id}>
         Open without loading
       </button>
-      <button type="button" disabled={!id} onClick={() => void readHeaders(hostOf(id), id)}>
+      <button type="button" disabled={!id} onClick={() => withHost((host) => void readHeaders(host, id))}>
         Read safetensors headers
       </button>
+      <ErrorMessage message={problem} testId="model-id-problem" />
     </form>
   );
 }

@@ -3,7 +3,8 @@
  * unchanged) and the inspector's own, each with a sentence that says what happened and what to do.
  */
 import { HUB_ERROR_CODES } from '../hub/errors.ts';
-import { CodedError, knownCode, type ErrorData } from '../lib/errors.ts';
+import { CodedError, type ErrorData } from '../lib/errors.ts';
+import { oneOf } from '../lib/oneOf.ts';
 
 export const INSPECTOR_ERROR_CODES = Object.freeze([
   ...HUB_ERROR_CODES,
@@ -23,6 +24,6 @@ export class InspectorError extends CodedError<InspectorErrorCode> {
   override readonly name = 'InspectorError';
 
   static fromData(data: ErrorData): InspectorError {
-    return new InspectorError(knownCode(INSPECTOR_ERROR_CODES, data.code, 'internal'), data.message);
+    return new InspectorError(oneOf(data.code, INSPECTOR_ERROR_CODES, 'internal'), data.message);
   }
 }

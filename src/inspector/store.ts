@@ -23,7 +23,7 @@ const inspector = new WorkerClient<InspectorApi, InspectorError>(
   },
 );
 
-/** The model file being read, so that Cancel can stop it. */
+/** The model file being read, so that Cancel or opening another model stops it. */
 let opening: Running<OpenedModel> | null = null;
 
 export interface TensorView {
@@ -80,6 +80,7 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
       vocab: null,
       tokenized: null,
     });
+    opening?.cancel(); // the model being read, if any, is not wanted any more
     const request = inspector.call('open', { target }, (reading) => {
       if (sameTarget(get().target, target)) set({ reading });
     });

@@ -31,9 +31,6 @@ let current: {
   fullPrecision: Promise<OnnxFile | null> | null;
 } | null = null;
 
-/** The open call reading a model file: opening another model stops it (it may be gigabytes). */
-let reading: AbortController | null = null;
-
 function openModel(): NonNullable<typeof current> {
   if (!current)
     throw new InspectorError('no-model-open', 'No model is open in the inspector: open one first.');
@@ -42,26 +39,24 @@ function openModel(): NonNullable<typeof current> {
 
 serve<InspectorApi>(
   {
+    // The page cancels an open call when another model is opened or Cancel is pressed (a file may be gigabytes).
     async open({ target }, { signal, progress }) {
-      reading?.abort();
-      const controller = new AbortController();
-      reading = controller;
-      signal.addEventListener('abort', () => controller.abort(), { once: true });
       current = null;
       forgetDecoded();
       const path = weightFile(target.dtype);
       const report = throttled(progress, PROGRESS_INTERVAL_MS);
       const { file, fromStore, parseMs } = await openOnnx(target, path, {
         onProgress: (loaded, total) => report({ loaded, total }),
-        signal: controller.signal,
+        signal,
       });
-      if (reading === controller) reading = null;
       const [configText, tokenizerText, tokenizerConfigText, readme] = await Promise.all(
         ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'README.md'].map((name) =>
           optionalText(target, name),
         ),
       );
       const tokenizerJson = tokenizerText ? (JSON.parse(tokenizerText) as Record<string, unknown>) : null;
+      // A model opened meanwhile owns the worker now: this one must not take its place.
+      signal.throwIfAborted();
       current = { target, file, tokenizerJson, tokens: null, fullPrecision: null };
       const sibling =
         target.dtype === 'fp32' ? null : await store.file(target.host, target.modelId, FULL_PRECISION);
@@ -87,7 +82,13 @@ serve<InspectorApi>(
         const { target } = model;
         if (target.dtype === 'fp32' || !(await store.file(target.host, target.modelId, FULL_PRECISION)))
           return null;
-        model.fullPrecision ??= openOnnx(target, FULL_PRECISION).then(({ file }) => file);
+        model.fullPrecision ??= openOnnx(target, FULL_PRECISION).then(
+          ({ file }) => file,
+          (error: unknown) => {
+            model.fullPrecision = null; // a failed read is tried again by the next request
+            throw error;
+          },
+        );
         return model.fullPrecision;
       };
       const report = await tensorReport(model.file, fullPrecision, request);

@@ -27,14 +27,6 @@ export class CodedError<Code extends string> extends Error {
   }
 }
 
-/**
- * `code` when it is one of an area's `codes`, else `fallback`: an error that crossed from a worker (of
- * another version, say) is rebuilt with a code its area knows.
- */
-export function knownCode<Code extends string>(codes: readonly Code[], code: string, fallback: Code): Code {
-  return (codes as readonly string[]).includes(code) ? (code as Code) : fallback;
-}
-
 /** Whether `error` is an abort (a cancelled fetch, an aborted signal), whatever its class. */
 export function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');

@@ -3,6 +3,7 @@
  * say), read again whenever a model finishes loading.
  */
 import { useEffect, useState } from 'react';
+import { storageRoom } from '../lib/storageRoom.ts';
 import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 
@@ -11,11 +12,8 @@ export function useFreeStorage(): number | null {
   const [free, setFree] = useState<number | null>(null);
   useEffect(() => {
     let current = true;
-    navigator.storage
-      ?.estimate()
-      .then(({ usage, quota }) => {
-        if (current) setFree(usage !== undefined && quota !== undefined ? quota - usage : null);
-      })
+    storageRoom()
+      .then((room) => current && setFree(room.free))
       .catch(() => {});
     return () => {
       current = false;

@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import { modelStore, type StoredModel } from '../hub/modelStore.ts';
 import { messageOf } from '../lib/errors.ts';
+import { storageRoom } from '../lib/storageRoom.ts';
 
 interface StorageState {
   models: StoredModel[];
@@ -27,12 +28,12 @@ export const useStorageStore = create<StorageState>()((set, get) => ({
 
   async refresh() {
     try {
-      const [models, estimate, persisted] = await Promise.all([
+      const [models, { usage, quota }, persisted] = await Promise.all([
         modelStore.list(),
-        navigator.storage.estimate(),
+        storageRoom(),
         navigator.storage.persisted(),
       ]);
-      set({ models, usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted, error: null });
+      set({ models, usage, quota, persisted, error: null });
     } catch (error) {
       set({ error: `Could not read this device's storage. ${messageOf(error)}` });
     }

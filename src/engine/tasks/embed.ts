@@ -7,12 +7,12 @@
  */
 import type { Tensor } from '@huggingface/transformers';
 import { EMBED_BATCH_SIZE, PROGRESS_INTERVAL_MS } from '../../core/settings.ts';
+import { nextTask } from '../../lib/nextTask.ts';
 import { throttled } from '../../lib/throttle.ts';
 import { Transfer, type CallContext } from '../../lib/workerRpc.ts';
 import { EngineError } from '../errors.ts';
 import { normalizeRows, pool } from '../pooling.ts';
 import type { EmbedRequest, EmbeddingResult, TokenVectors } from '../protocol.ts';
-import { nextTask } from '../worker/scheduling.ts';
 import { loadedEmbedding, tokenTexts, type EmbeddingSlot } from '../worker/slots.ts';
 
 /** Tokenizes a batch and runs the encoder: the model's outputs and the attention mask. */

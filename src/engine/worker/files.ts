@@ -12,6 +12,7 @@ import type { FileProgress } from '../../core/model.ts';
 import { downloadToStore, type DownloadProgress } from '../../hub/download.ts';
 import { ModelHost } from '../../hub/host.ts';
 import { modelStore as store } from '../../hub/modelStore.ts';
+import { storageRoom } from '../../lib/storageRoom.ts';
 import { EngineError } from '../errors.ts';
 
 /** Known sizes and hashes of a repository's files, from its host's listing. */
@@ -195,9 +196,8 @@ export async function prepareModel(
 
 async function ensureRoom(spec: ModelSpec, missing: string[], listing: Listing): Promise<void> {
   const needed = missing.reduce((sum, path) => sum + (listing.get(path)?.size ?? 0), 0);
-  const estimate = await navigator.storage.estimate();
-  const free = (estimate.quota ?? Infinity) - (estimate.usage ?? 0);
-  if (needed > free) {
+  const { free } = await storageRoom();
+  if (free !== null && needed > free) {
     const mb = (bytes: number) => `${Math.ceil(bytes / 1e6)} MB`;
     throw new EngineError(
       'insufficient-storage',

@@ -5,6 +5,7 @@
  * Part of the engine worker; never imports UI modules.
  */
 import type { PreTrainedModel } from '@huggingface/transformers';
+import { nextTask } from '../../lib/nextTask.ts';
 
 let loadQueue: Promise<unknown> = Promise.resolve();
 
@@ -16,21 +17,6 @@ export function inLoadQueue<T>(task: () => Promise<T>): Promise<T> {
   const queued = loadQueue.then(task);
   loadQueue = queued.catch(() => {});
   return queued;
-}
-
-/**
- * Resolves on the next macrotask. On WASM a whole generate() call can complete in microtasks, which
- * would starve `onmessage`: Stop would only arrive after the last token. A MessageChannel hop (unlike
- * setTimeout, never clamped to 4 ms) lets pending calls in between steps.
- */
-const yieldChannel = new MessageChannel();
-const yieldQueue: (() => void)[] = [];
-yieldChannel.port1.onmessage = () => yieldQueue.shift()?.();
-export function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    yieldQueue.push(resolve);
-    yieldChannel.port2.postMessage(null);
-  });
 }
 
 /** Makes each forward pass of `model` start on a fresh task, so calls are served between tokens. */
