@@ -10,8 +10,8 @@ import { whenLedgerReady } from '../pwa/register.ts';
 import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { StoragePanel } from '../storage/StoragePanel.tsx';
+import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
 import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
-import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Header } from './Header.tsx';
 import { UpdateBanner } from './PwaBanners.tsx';
 
@@ -86,7 +86,7 @@ export function App() {
         ))}
       </nav>
       <main>
-        <ErrorBoundary area={PANEL_LABELS[panel]} key={panel}>
+        <ErrorBoundary title={`The ${PANEL_LABELS[panel]} panel failed`} key={panel}>
           {panel === 'chat' && <ChatPanel />}
           {panel === 'embeddings' && <EmbeddingsPanel />}
           {panel === 'inspector' && <InspectorPanel />}

@@ -3,8 +3,9 @@ import { formatMs } from '../lib/format.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import { ModelGate } from '../session/ModelGate.tsx';
 import { useAppStore } from '../session/store.ts';
+import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
-import { Conversations } from './Conversations.tsx';
+import { Conversations, exportOpenConversation } from './Conversations.tsx';
 import { PromptView } from './PromptView.tsx';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
 import { selectGenerating } from './selectors.ts';
@@ -276,6 +277,7 @@ export function ChatPanel() {
   const turns = useChatStore((state) => state.turns);
   const generating = useChatStore(selectGenerating);
   const error = useChatStore((state) => state.error);
+  const conversationId = useChatStore((state) => state.conversationId);
   const { send, stop, newChat } = useChatStore.getState();
   const ready = useAppStore((state) => state.slots.chat.loaded !== null);
   const [draft, setDraft] = useState('');
@@ -311,19 +313,35 @@ export function ChatPanel() {
       <SamplingSettings />
       <ProbabilitySettings />
       <div className="chat-log" role="log" aria-label="Conversation" ref={log}>
-        {turns.length === 0 && !generating && (
-          <p className="muted empty">
-            Say something. Everything runs in this tab: nothing you type leaves the device.
-          </p>
-        )}
-        {turns.map((turn, index) =>
-          turn.role === 'assistant' ? (
-            <AssistantTurn key={index} turn={turn} index={index} isLast={index === turns.length - 1} />
-          ) : (
-            <UserTurn key={index} turn={turn} index={index} />
-          ),
-        )}
-        <StreamingReply />
+        {/* A conversation that cannot be drawn fails here alone: the list, the composer and New chat stay. */}
+        <ErrorBoundary
+          key={conversationId}
+          title="This conversation cannot be shown"
+          actions={
+            <>
+              <button type="button" onClick={exportOpenConversation}>
+                Export it as JSON
+              </button>
+              <button type="button" onClick={newChat}>
+                Start a new chat
+              </button>
+            </>
+          }
+        >
+          {turns.length === 0 && !generating && (
+            <p className="muted empty">
+              Say something. Everything runs in this tab: nothing you type leaves the device.
+            </p>
+          )}
+          {turns.map((turn, index) =>
+            turn.role === 'assistant' ? (
+              <AssistantTurn key={index} turn={turn} index={index} isLast={index === turns.length - 1} />
+            ) : (
+              <UserTurn key={index} turn={turn} index={index} />
+            ),
+          )}
+          <StreamingReply />
+        </ErrorBoundary>
       </div>
       <ErrorMessage message={error} />
       <PromptView draft={draft} />

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { toConversationFile, toMarkdown } from './conversationFile.ts';
 import { conversationOf } from './selectors.ts';
 import { useChatStore } from './store.ts';
+import type { BrokenConversation } from './types.ts';
 
 function fileName(title: string, extension: string): string {
   return `${
@@ -14,17 +15,55 @@ function fileName(title: string, extension: string): string {
   }.${extension}`;
 }
 
+export function exportOpenConversation(): void {
+  const conversation = conversationOf(useChatStore.getState());
+  downloadJson(fileName(conversation.title, 'json'), toConversationFile(conversation));
+}
+
+/** A saved record that cannot be opened: why, and its export as it is stored, or its deletion. */
+function BrokenItem({ broken }: { broken: BrokenConversation }) {
+  const chat = useChatStore.getState();
+  return (
+    <li data-testid="broken-conversation" className="broken-item">
+      <span>
+        <strong>{broken.title}</strong> cannot be opened: {broken.problem}.
+      </span>
+      <button
+        type="button"
+        aria-label={`Export ${broken.title} as stored`}
+        onClick={() =>
+          void chat
+            .brokenRecord(broken.id)
+            .then((record) => downloadJson(fileName(`${broken.title}-as-stored`, 'json'), record))
+        }
+      >
+        Export as stored
+      </button>
+      <button
+        type="button"
+        aria-label={`Delete ${broken.title}`}
+        onClick={() => void chat.deleteConversation(broken.id)}
+      >
+        Delete
+      </button>
+    </li>
+  );
+}
+
 /** Saved conversations: open, search by title, rename, delete, export (JSON, Markdown) and import. */
 export function Conversations() {
   const conversations = useChatStore((state) => state.conversations);
+  const broken = useChatStore((state) => state.brokenConversations);
   const openId = useChatStore((state) => state.conversationId);
   const fileError = useChatStore((state) => state.fileError);
+  const notice = useChatStore((state) => state.notice);
   const [query, setQuery] = useState('');
   const [renaming, setRenaming] = useState<{ id: string; title: string } | null>(null);
   const chat = useChatStore.getState();
 
   useEffect(() => {
     void useChatStore.getState().loadConversations(true);
+    return useChatStore.getState().followOtherTabs();
   }, []);
 
   const shown = useMemo(
@@ -44,13 +83,7 @@ export function Conversations() {
   return (
     <aside className="conversations" aria-label="Conversations">
       <div className="toolbar">
-        <button
-          type="button"
-          onClick={() => {
-            const conversation = conversationOf(useChatStore.getState());
-            downloadJson(fileName(conversation.title, 'json'), toConversationFile(conversation));
-          }}
-        >
+        <button type="button" onClick={exportOpenConversation}>
           Export JSON
         </button>
         <button
@@ -68,6 +101,11 @@ export function Conversations() {
         </label>
       </div>
       <ErrorMessage message={fileError} />
+      {notice && (
+        <p className="warning" role="status">
+          {notice}
+        </p>
+      )}
       <label className="inline-field">
         Search conversations
         <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} />
@@ -99,7 +137,7 @@ export function Conversations() {
                 type="button"
                 className="link-button"
                 aria-current={conversation.id === openId ? 'true' : undefined}
-                onClick={() => chat.openConversation(conversation.id)}
+                onClick={() => void chat.openConversation(conversation.id)}
               >
                 {conversation.title}
               </button>
@@ -119,6 +157,9 @@ export function Conversations() {
               Delete
             </button>
           </li>
+        ))}
+        {broken.map((item) => (
+          <BrokenItem key={item.id} broken={item} />
         ))}
         {shown.length === 0 && (
           <li className="muted">

@@ -5,8 +5,8 @@
  *   parseConversationFile(JSON.stringify(toConversationFile(conversation))) // → the same conversation
  */
 import type { ChatMessage, GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
+import { checkedSettings, checkedVersion, isRecord, replyDecorations } from './conversationSchema.ts';
 import { ChatError } from './errors.ts';
-import { DEFAULT_GENERATION } from './sampling.ts';
 import type { ChatTurn, Conversation } from './types.ts';
 
 export const CONVERSATION_FORMAT = 'glassbox-conversation';
@@ -86,13 +86,9 @@ function fail(problem: string): never {
   throw new ConversationFileError(`This is not a Glassbox conversation file: ${problem}.`);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function checkedMessages(messages: unknown, where: string): ChatMessage[] {
   if (!Array.isArray(messages)) fail(`${where} has no "messages" list`);
-  return messages.map((message, index): ChatMessage => {
+  return messages.map((message: unknown, index): ChatMessage => {
     if (!isRecord(message) || typeof message['content'] !== 'string')
       fail(`${where}: message ${index + 1} has no text content`);
     const role = message['role'];
@@ -100,25 +96,6 @@ function checkedMessages(messages: unknown, where: string): ChatMessage[] {
       fail(`${where}: message ${index + 1} has role ${JSON.stringify(role)}`);
     return { role, content: message['content'] };
   });
-}
-
-/** A token with its probability: a candidate, or (with more fields) a step. */
-const isScoredToken = (value: unknown): value is Record<string, unknown> =>
-  isRecord(value) &&
-  Number.isInteger(value['id']) &&
-  typeof value['text'] === 'string' &&
-  typeof value['prob'] === 'number';
-
-function checkedSteps(steps: unknown): TokenStep[] | null {
-  if (!Array.isArray(steps)) return null;
-  const valid = steps.every(
-    (step) =>
-      isScoredToken(step) &&
-      typeof step['entropyBits'] === 'number' &&
-      Array.isArray(step['candidates']) &&
-      step['candidates'].every(isScoredToken),
-  );
-  return valid ? (steps as TokenStep[]) : null;
 }
 
 /** Turns from checked messages and their reply records; versions are read the same way, recursively. */
@@ -129,8 +106,6 @@ function turnsFrom(messages: ChatMessage[], replies: unknown): ChatTurn[] {
     if (message.role !== 'assistant') return { role: message.role, content: message.content };
     const reply: unknown = records[replyIndex++];
     if (!isRecord(reply)) return { role: 'assistant', content: message.content };
-    const tokenIds = Array.isArray(reply['tokenIds']) ? reply['tokenIds'].filter(Number.isInteger) : [];
-    const steps = checkedSteps(reply['steps']);
     const alternatives = Array.isArray(reply['alternatives'])
       ? reply['alternatives'].map((tail: unknown, index) => {
           if (!isRecord(tail)) fail(`version ${index + 1} of a reply is not an object`);
@@ -140,22 +115,12 @@ function turnsFrom(messages: ChatMessage[], replies: unknown): ChatTurn[] {
           return turnsFrom(tailMessages, tail['replies']);
         })
       : null;
-    const version = reply['version'];
     return {
       role: 'assistant',
       content: message.content,
-      tokenIds: tokenIds as number[],
-      ...(steps ? { steps } : {}),
-      ...(isRecord(reply['stats']) ? { stats: reply['stats'] as unknown as GenerationStats } : {}),
-      stopped: reply['stopped'] === true,
+      ...replyDecorations(reply),
       ...(alternatives && alternatives.length > 0
-        ? {
-            alternatives,
-            version:
-              Number.isInteger(version) && (version as number) >= 0
-                ? Math.min(version as number, alternatives.length)
-                : 0,
-          }
+        ? { alternatives, version: checkedVersion(reply['version'], alternatives.length) }
         : {}),
     };
   });
@@ -174,9 +139,6 @@ export function parseConversationFile(text: string, now = Date.now()): Conversat
     fail(`its "format" is ${JSON.stringify(data['format'])}, not "${CONVERSATION_FORMAT}"`);
   if (data['version'] !== 1) fail(`version ${JSON.stringify(data['version'])} is not one this app reads`);
   const checked = checkedMessages(data['messages'], 'it');
-  const settings = isRecord(data['settings'])
-    ? { ...DEFAULT_GENERATION, ...(data['settings'] as Partial<GenerationOptions>) }
-    : DEFAULT_GENERATION;
   return {
     id: crypto.randomUUID(),
     title:
@@ -185,7 +147,7 @@ export function parseConversationFile(text: string, now = Date.now()): Conversat
     updatedAt: now,
     model: typeof data['model'] === 'string' ? data['model'] : null,
     systemPrompt: checked.find((message) => message.role === 'system')?.content ?? '',
-    settings,
+    settings: checkedSettings(data['settings']),
     turns: turnsFrom(
       checked.filter((message) => message.role !== 'system'),
       data['replies'],

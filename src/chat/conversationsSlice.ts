@@ -1,42 +1,80 @@
 /**
  * The conversations slice of the chat store: the open conversation saved to IndexedDB after every reply,
- * the list of saved ones, and opening, renaming, deleting and importing them.
+ * the list of saved ones (and of records that cannot be read), opening, renaming, deleting and importing
+ * them, and keeping up with other tabs (conversationStore.ts says how two tabs never overwrite each other).
  */
 import type { StateCreator } from 'zustand';
 import { messageOf } from '../lib/errors.ts';
 import { parseConversationFile } from './conversationFile.ts';
-import { deleteConversation, listConversations, saveConversation } from './conversationStore.ts';
+import {
+  deleteConversation,
+  listConversations,
+  onOtherTabChange,
+  rawConversationRecord,
+  readConversation,
+  saveConversation,
+} from './conversationStore.ts';
 import { conversationOf, selectGenerating } from './selectors.ts';
 import type { ChatState, ConversationsSlice } from './types.ts';
 
 export const createConversationsSlice: StateCreator<ChatState, [], [], ConversationsSlice> = (set, get) => {
   const idle = () => !selectGenerating(get());
+  /** This tab's saves, one after another: each must find the revision the one before wrote. */
+  let saving: Promise<void> = Promise.resolve();
+
+  async function refreshList(): Promise<void> {
+    const { saved, broken } = await listConversations();
+    set({ conversations: saved.map((entry) => entry.conversation), brokenConversations: broken });
+  }
+
+  async function writeOpenConversation(): Promise<void> {
+    const conversation = conversationOf(get());
+    if (conversation.turns.length === 0) return;
+    const outcome = await saveConversation(conversation, get().revision);
+    if (outcome.saved) {
+      if (get().conversationId === conversation.id)
+        set({ revision: outcome.revision, title: conversation.title });
+    } else {
+      // Another tab added to this conversation meanwhile: keep both, this tab's turns as a new one.
+      const copy = {
+        ...conversation,
+        id: crypto.randomUUID(),
+        title: `${conversation.title} (this tab)`,
+      };
+      const copied = await saveConversation(copy, 0);
+      if (get().conversationId === conversation.id && copied.saved) {
+        set({
+          conversationId: copy.id,
+          title: copy.title,
+          revision: copied.revision,
+          notice: `Another tab changed “${conversation.title}” while this one was writing to it. Both are kept: this tab's turns are saved as “${copy.title}”.`,
+        });
+      }
+    }
+    await refreshList();
+  }
 
   return {
     conversationId: crypto.randomUUID(),
     title: '',
     model: null,
     createdAt: Date.now(),
+    revision: 0,
     conversations: [],
+    brokenConversations: [],
     fileError: null,
+    notice: null,
 
-    async save() {
-      const conversation = conversationOf(get());
-      if (conversation.turns.length === 0) return;
-      try {
-        await saveConversation(conversation);
-        const conversations = await listConversations();
-        set((state) =>
-          state.conversationId === conversation.id
-            ? { conversations, title: conversation.title }
-            : { conversations },
+    save() {
+      saving = saving
+        .then(writeOpenConversation)
+        .catch((error: unknown) =>
+          set({ fileError: `Could not save the conversation on this device. ${messageOf(error)}` }),
         );
-      } catch (error) {
-        set({ fileError: `Could not save the conversation on this device. ${messageOf(error)}` });
-      }
+      return saving;
     },
 
-    show(conversation) {
+    show(conversation, revision = 0) {
       get().stop();
       set(
         conversation
@@ -45,18 +83,22 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
               title: conversation.title,
               model: conversation.model,
               createdAt: conversation.createdAt,
+              revision,
               turns: conversation.turns,
               systemPrompt: conversation.systemPrompt,
               settings: conversation.settings,
               error: null,
+              notice: null,
             }
           : {
               conversationId: crypto.randomUUID(),
               title: '',
               model: null,
               createdAt: Date.now(),
+              revision: 0,
               turns: [],
               error: null,
+              notice: null,
             },
       );
     },
@@ -67,39 +109,91 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
 
     async loadConversations(openLatest) {
       try {
-        const conversations = await listConversations();
-        set({ conversations });
-        if (openLatest && conversations[0] && get().turns.length === 0) get().show(conversations[0]);
+        const { saved, broken } = await listConversations();
+        set({ conversations: saved.map((entry) => entry.conversation), brokenConversations: broken });
+        const latest = saved[0];
+        if (openLatest && latest && get().turns.length === 0)
+          get().show(latest.conversation, latest.revision);
       } catch (error) {
         set({ fileError: `Could not read saved conversations. ${messageOf(error)}` });
       }
     },
 
-    openConversation(id) {
+    followOtherTabs() {
+      return onOtherTabChange((change) => {
+        void (async () => {
+          await refreshList();
+          if (change.id !== get().conversationId || !idle()) return;
+          if (change.type === 'deleted') {
+            set({
+              revision: 0,
+              notice:
+                'Another tab deleted this conversation. It stays open here, and is saved again if you go on with it.',
+            });
+            return;
+          }
+          const stored = await readConversation(change.id);
+          if (stored && stored.revision > get().revision && idle() && change.id === get().conversationId) {
+            get().show(stored.conversation, stored.revision);
+            set({ notice: 'Another tab added to this conversation: it is shown as it is now.' });
+          }
+        })().catch((error: unknown) =>
+          set({ fileError: `Could not read a change made in another tab. ${messageOf(error)}` }),
+        );
+      });
+    },
+
+    async openConversation(id) {
       if (!idle()) return;
-      get().show(get().conversations.find((conversation) => conversation.id === id) ?? null);
+      try {
+        const stored = await readConversation(id);
+        if (stored) get().show(stored.conversation, stored.revision);
+        else {
+          await refreshList();
+          set({
+            fileError: 'That conversation is no longer on this device (another tab may have deleted it).',
+          });
+        }
+      } catch (error) {
+        set({ fileError: `Could not open the conversation. ${messageOf(error)}` });
+      }
     },
 
     async renameConversation(id, title) {
-      const conversation = get().conversations.find((candidate) => candidate.id === id);
-      if (!conversation || !title.trim()) return;
-      await saveConversation({ ...conversation, title: title.trim() });
-      if (id === get().conversationId) set({ title: title.trim() });
-      set({ conversations: await listConversations() });
+      const name = title.trim();
+      if (!name) return;
+      try {
+        const stored = await readConversation(id);
+        if (!stored) return;
+        const outcome = await saveConversation({ ...stored.conversation, title: name }, stored.revision);
+        if (outcome.saved && id === get().conversationId) set({ title: name, revision: outcome.revision });
+        await refreshList();
+      } catch (error) {
+        set({ fileError: `Could not rename the conversation. ${messageOf(error)}` });
+      }
     },
 
     async deleteConversation(id) {
-      await deleteConversation(id);
-      if (id === get().conversationId) get().show(null);
-      set({ conversations: await listConversations() });
+      try {
+        await deleteConversation(id);
+        if (id === get().conversationId) get().show(null);
+        await refreshList();
+      } catch (error) {
+        set({ fileError: `Could not delete the conversation. ${messageOf(error)}` });
+      }
+    },
+
+    brokenRecord(id) {
+      return rawConversationRecord(id);
     },
 
     async importConversation(text) {
       try {
         const conversation = parseConversationFile(text);
-        await saveConversation(conversation);
-        set({ conversations: await listConversations(), fileError: null });
-        get().show(conversation);
+        const outcome = await saveConversation(conversation, 0);
+        await refreshList();
+        set({ fileError: null });
+        get().show(conversation, outcome.saved ? outcome.revision : 0);
       } catch (error) {
         set({ fileError: messageOf(error) });
       }

@@ -6,9 +6,9 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import { oneOf } from '../lib/oneOf.ts';
+import { checkedSettings } from './conversationSchema.ts';
 import { createConversationsSlice } from './conversationsSlice.ts';
 import { createReplySlice } from './replySlice.ts';
-import { DEFAULT_GENERATION } from './sampling.ts';
 import { createSettingsSlice } from './settingsSlice.ts';
 import { COLOURINGS, type ChatState, type SettingsSlice } from './types.ts';
 
@@ -35,7 +35,7 @@ export const useChatStore = create<ChatState>()(
         const saved = (persisted ?? {}) as Partial<SavedSettings>;
         return {
           ...current,
-          settings: { ...DEFAULT_GENERATION, ...saved.settings },
+          settings: checkedSettings(saved.settings),
           systemPrompt: typeof saved.systemPrompt === 'string' ? saved.systemPrompt : current.systemPrompt,
           showProbabilities: saved.showProbabilities === true,
           colouring: oneOf(saved.colouring, COLOURINGS, current.colouring),

@@ -29,6 +29,15 @@ export interface Conversation {
   turns: ChatTurn[];
 }
 
+/** A saved record that cannot be opened: listed with why, so it can be exported as it is or deleted. */
+export interface BrokenConversation {
+  /** The record's key in the store. */
+  id: string;
+  title: string;
+  problem: string;
+  record: unknown;
+}
+
 export const COLOURINGS = Object.freeze(['none', 'probability', 'entropy'] as const);
 export type TokenColouring = (typeof COLOURINGS)[number];
 
@@ -60,20 +69,30 @@ export interface ConversationsSlice {
   /** The model that wrote the replies (the last one that replied), `org/name`. */
   model: string | null;
   createdAt: number;
+  /** The stored revision the open conversation was read as or last saved as (0: never saved). */
+  revision: number;
   /** Saved conversations, newest first. */
   conversations: Conversation[];
+  /** Saved records that cannot be read, listed so they can be exported or deleted. */
+  brokenConversations: BrokenConversation[];
   /** A problem with the conversation list or a file (a failed import), as a sentence. */
   fileError: string | null;
+  /** Something another tab did that changed what this one shows, as a sentence. */
+  notice: string | null;
   newChat(): void;
   loadConversations(openLatest: boolean): Promise<void>;
-  openConversation(id: string): void;
+  /** Keeps the list and the open conversation up to date with other tabs; returns the unsubscribe. */
+  followOtherTabs(): () => void;
+  openConversation(id: string): Promise<void>;
   renameConversation(id: string, title: string): Promise<void>;
   deleteConversation(id: string): Promise<void>;
+  /** The stored record of a broken conversation, exactly as it is. */
+  brokenRecord(id: string): Promise<unknown>;
   importConversation(text: string): Promise<void>;
-  /** Writes the open conversation and refreshes the list. */
+  /** Writes the open conversation and refreshes the list (saves of one tab run one after another). */
   save(): Promise<void>;
-  /** Shows `conversation`, or a new empty one; a reply being streamed stops. */
-  show(conversation: Conversation | null): void;
+  /** Shows `conversation` at its stored `revision`, or a new empty one; a reply being streamed stops. */
+  show(conversation: Conversation | null, revision?: number): void;
 }
 
 /** What a student chose: sampling, the system prompt, and how token probabilities show (kept across reloads). */

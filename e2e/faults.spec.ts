@@ -1,0 +1,300 @@
+/**
+ * The table of bad inputs and faults a real classroom produces, in the manner of Netron's sample-file list:
+ * each case brings one about, names the message a person must read, and then checks what must hold after
+ * every fault: the app still answers, the conversation saved before is intact, no script ran, and no
+ * panel crashed.
+ */
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { LONG_REPLY_TOKENS, openApp, test, expect, type AppLink, type Mirrors } from './fixtures.ts';
+
+interface FaultContext {
+  mirrors: Mirrors;
+  /** Writes `content` to a new temporary file and returns its path. */
+  file(name: string, content: string): Promise<string>;
+}
+
+interface Fault {
+  /** What goes wrong, as a person would tell it. */
+  name: string;
+  panel: AppLink['panel'];
+  /** Brings the fault about. */
+  cause(page: Page, context: FaultContext): Promise<void>;
+  /** The message a person must read. */
+  message: RegExp;
+  /** What else must hold after this fault. */
+  then?(page: Page): Promise<void>;
+}
+
+const KEEPER_TITLE = 'Keeper conversation';
+
+const conversationFile = (fields: Record<string, unknown>) =>
+  JSON.stringify({
+    format: 'glassbox-conversation',
+    version: 1,
+    title: 'Imported',
+    createdAt: 0,
+    model: null,
+    settings: {},
+    messages: [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'x' },
+    ],
+    replies: [],
+    ...fields,
+  });
+
+/** Puts `record` in the app's conversation store as another version of the app (or a person) might. */
+async function storeConversationRecord(page: Page, record: unknown, key: string): Promise<void> {
+  await page.evaluate(
+    async ({ record, key }) => {
+      const database = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('glassbox-chat');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error ?? new Error('open failed'));
+      });
+      await new Promise<void>((resolve, reject) => {
+        const transaction = database.transaction('conversations', 'readwrite');
+        // Out-of-line values need their key in the record: write the key into it when it is an object.
+        const value = typeof record === 'object' && record !== null ? record : { id: key, value: record };
+        transaction.objectStore('conversations').put(value);
+        transaction.oncomplete = () => resolve();
+        transaction.onerror = () => reject(transaction.error ?? new Error('write failed'));
+      });
+      database.close();
+    },
+    { record, key },
+  );
+}
+
+/** Sends `text` on the loaded chat model and waits for the whole (short) reply. */
+async function send(page: Page, text: string, maxNewTokens = 4): Promise<void> {
+  await page.getByLabel('Max new tokens').fill(String(maxNewTokens));
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+async function replyDone(page: Page): Promise<void> {
+  await expect(page.getByTestId('assistant-streaming')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+}
+
+/** A second tab of the app on the chat, showing the same (newest) conversation. */
+async function secondTab(page: Page): Promise<Page> {
+  const other = await page.context().newPage();
+  await openApp(other, { backend: 'wasm', panel: 'chat' });
+  await expect(other.getByRole('article', { name: 'user message' }).first()).toContainText('keep me');
+  await expect(other.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+  return other;
+}
+
+async function importConversation(page: Page, context: FaultContext, content: string): Promise<void> {
+  await page.getByLabel('Import JSON').setInputFiles(await context.file('conversation.json', content));
+}
+
+const FAULTS: Fault[] = [
+  {
+    name: 'a conversation file whose reply has empty stats',
+    panel: 'chat',
+    cause: (page, context) =>
+      importConversation(page, context, conversationFile({ replies: [{ stats: {} }] })),
+    message: /^x$/,
+    then: async (page) => {
+      await expect(page.getByTestId('assistant-message')).toContainText('x');
+      await page.reload();
+      await expect(page.getByTestId('assistant-message')).toContainText('x');
+    },
+  },
+  {
+    name: 'a conversation file asking for a billion new tokens',
+    panel: 'chat',
+    cause: (page, context) =>
+      importConversation(page, context, conversationFile({ settings: { maxNewTokens: 1e9, topK: -4 } })),
+    message: /^x$/,
+    then: async (page) => {
+      await expect(page.getByLabel('Max new tokens')).toHaveValue('2048');
+      await expect(page.getByLabel('Top-k')).toHaveValue('0');
+    },
+  },
+  {
+    name: 'a conversation file with a script in a title',
+    panel: 'chat',
+    cause: (page, context) =>
+      importConversation(
+        page,
+        context,
+        conversationFile({
+          title: '<img src=x onerror="alert(1)">',
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      ),
+    message: /<img src=x onerror="alert\(1\)">/,
+  },
+  {
+    name: 'a conversation file that is HTML',
+    panel: 'chat',
+    cause: (page, context) => importConversation(page, context, '<!doctype html><title>404</title>'),
+    message: /This is not a Glassbox conversation file: it is not JSON/,
+  },
+  {
+    name: 'a conversation file from a newer version',
+    panel: 'chat',
+    cause: (page, context) => importConversation(page, context, conversationFile({ version: 7 })),
+    message: /version 7 is not one this app reads/,
+  },
+  {
+    name: 'a stored conversation written by a newer version of the app',
+    panel: 'chat',
+    cause: async (page) => {
+      await storeConversationRecord(
+        page,
+        { id: 'future', schema: 9, title: 'From the future', updatedAt: 5, turns: [] },
+        'future',
+      );
+      await page.reload();
+    },
+    message: /From the future cannot be opened: it was saved as version 9/,
+    then: async (page) => {
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export From the future as stored' }).click();
+      expect((await download).suggestedFilename()).toMatch(/^From-the-future-as-stored\.json$/);
+      await page.getByRole('button', { name: 'Delete From the future' }).click();
+      await expect(page.getByTestId('broken-conversation')).toHaveCount(0);
+    },
+  },
+  {
+    name: 'a stored conversation whose reply stats are empty (once it crashed the panel at every reload)',
+    panel: 'chat',
+    cause: async (page) => {
+      await storeConversationRecord(
+        page,
+        {
+          id: 'empty-stats',
+          title: 'Empty stats',
+          createdAt: 1,
+          updatedAt: Date.now() + 1000,
+          model: null,
+          systemPrompt: '',
+          settings: {},
+          turns: [
+            { role: 'user', content: 'q' },
+            { role: 'assistant', content: 'an answer that survives', stats: {} },
+          ],
+        },
+        'empty-stats',
+      );
+      await page.reload();
+    },
+    message: /an answer that survives/,
+  },
+  {
+    name: 'a stored conversation without turns',
+    panel: 'chat',
+    cause: async (page) => {
+      await storeConversationRecord(page, { id: 'no-turns', title: 'No turns', updatedAt: 3 }, 'no-turns');
+      await page.reload();
+    },
+    message: /No turns cannot be opened: the conversation has no list of turns/,
+  },
+  {
+    name: 'a stored record that is not an object',
+    panel: 'chat',
+    cause: async (page) => {
+      await storeConversationRecord(page, 'garbage', 'garbage');
+      await page.reload();
+    },
+    message: /Unreadable conversation cannot be opened/,
+  },
+  {
+    name: 'two tabs add turns to the same conversation, one after the other',
+    panel: 'chat',
+    cause: async (page) => {
+      await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+      const other = await secondTab(page);
+      await send(other, 'B from tab two');
+      await replyDone(other);
+      // This tab follows: it shows the other tab's turn before its own is added.
+      await expect(page.getByText('B from tab two')).toBeVisible();
+      await send(page, 'A from tab one');
+      await replyDone(page);
+      await other.close();
+      await page.reload();
+    },
+    message: /Another tab added to this conversation|B from tab two/,
+    then: async (page) => {
+      await expect(page.getByText('B from tab two')).toBeVisible();
+      await expect(page.getByText('A from tab one')).toBeVisible();
+    },
+  },
+  {
+    name: 'two tabs write to the same conversation at once',
+    panel: 'chat',
+    cause: async (page) => {
+      await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+      const other = await secondTab(page);
+      // A long reply in this tab; meanwhile the other tab adds its own turn and reply.
+      await send(page, 'A from tab one', LONG_REPLY_TOKENS);
+      await expect(other.getByText('A from tab one')).toBeVisible();
+      await send(other, 'B from tab two');
+      await replyDone(other);
+      await replyDone(page);
+      await other.close();
+    },
+    message: /Another tab changed “Keeper conversation” while this one was writing to it/,
+    then: async (page) => {
+      await page.reload();
+      await page.getByRole('button', { name: 'Keeper conversation (this tab)', exact: true }).click();
+      await expect(page.getByText('A from tab one')).toBeVisible();
+      await page.getByRole('button', { name: KEEPER_TITLE, exact: true }).click();
+      await expect(page.getByText('B from tab two')).toBeVisible();
+    },
+  },
+];
+
+test.describe('faults and bad inputs', () => {
+  test.skip(({ backend }) => backend !== 'wasm', 'these faults do not depend on the backend');
+
+  for (const fault of FAULTS) {
+    test(fault.name, async ({ page, mirrors }) => {
+      const dialogs: string[] = [];
+      const pageErrors: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      const context: FaultContext = {
+        mirrors,
+        file: async (name, content) => {
+          const file = path.join(tmpdir(), `glassbox-fault-${Date.now()}-${name}`);
+          await writeFile(file, content);
+          return file;
+        },
+      };
+
+      // Something the person had before the fault: a saved conversation.
+      await openApp(page, { backend: 'wasm', panel: 'chat' });
+      await importConversation(
+        page,
+        context,
+        conversationFile({ title: KEEPER_TITLE, messages: [{ role: 'user', content: 'keep me' }] }),
+      );
+      await expect(page.getByRole('button', { name: KEEPER_TITLE, exact: true })).toBeVisible();
+      if (fault.panel !== 'chat') await page.getByRole('link', { name: fault.panel, exact: false }).click();
+
+      await fault.cause(page, context);
+      await expect(page.getByText(fault.message).first()).toBeVisible();
+      await fault.then?.(page);
+
+      // What must hold after every fault.
+      await expect(page.getByText(/panel failed|cannot be shown/)).toHaveCount(0);
+      await page.getByRole('link', { name: 'Chat' }).click();
+      await page.getByRole('button', { name: KEEPER_TITLE, exact: true }).click();
+      await expect(page.getByRole('article', { name: 'user message' }).first()).toContainText('keep me');
+      expect(dialogs, 'dialogs opened (a script ran)').toEqual([]);
+      expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+    });
+  }
+});
