@@ -4,11 +4,13 @@
  * every fault: the app still answers, the conversation saved before is intact, no script ran, and no
  * panel crashed.
  */
+import { cpSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { LONG_REPLY_TOKENS, openApp, test, expect, type AppLink, type Mirrors } from './fixtures.ts';
+import { modelDir } from './reference.ts';
 
 interface FaultContext {
   mirrors: Mirrors;
@@ -88,6 +90,68 @@ async function secondTab(page: Page): Promise<Page> {
   await expect(other.getByRole('article', { name: 'user message' }).first()).toContainText('keep me');
   await expect(other.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
   return other;
+}
+
+const DEMO_CHAT = 'glassbox/tiny-chat';
+
+/**
+ * A model host (a folder for the mirror) holding the demo chat model and a copy of it, `broken/<name>`,
+ * damaged by `damage` (given the copy's folder of files).
+ */
+function hostWithBrokenModel(name: string, damage: (files: string) => void): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'glassbox-broken-'));
+  const demo = path.dirname(path.dirname(modelDir(DEMO_CHAT))); // <org>/<name>, above resolve/main
+  cpSync(demo, path.join(root, DEMO_CHAT), { recursive: true });
+  cpSync(demo, path.join(root, 'broken', name), { recursive: true });
+  damage(path.join(root, 'broken', name, 'resolve/main'));
+  return root;
+}
+
+/** Replaces every `from` in a file with `to` (of the same length), as a damaged or hostile export would. */
+function replaceBytes(file: string, from: string, to: string): void {
+  const bytes = readFileSync(file);
+  writeFileSync(file, Buffer.from(bytes.toString('latin1').replaceAll(from, to), 'latin1'));
+}
+
+/**
+ * With the demo chat model loaded, a student loads `broken/<name>` from a mirror holding it: the app must
+ * say what is wrong, and the demo model must still chat afterwards.
+ */
+async function loadBrokenModel(
+  page: Page,
+  context: FaultContext,
+  name: string,
+  damage: (files: string) => void,
+): Promise<void> {
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+  const mirror = await context.mirrors.start([
+    hostWithBrokenModel(name, damage),
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+  ]);
+  await page.getByRole('link', { name: 'Models' }).click();
+  await page.getByLabel('Mirror URL').fill(mirror.url);
+  await page.getByRole('button', { name: 'Use mirror' }).click();
+  await page.getByLabel('Model id').fill(`broken/${name}`);
+  await page.getByRole('button', { name: 'Check' }).click();
+  await page.getByRole('button', { name: 'Load fp32' }).click();
+  await page.getByRole('link', { name: 'Chat' }).click();
+}
+
+/**
+ * A model loads after the failure (in one worker, the runtime once failed every load after a failed one)
+ * and replies: the demo chat model, from the mirror.
+ */
+async function chatStillWorks(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Models' }).click();
+  await page.getByRole('button', { name: 'Load Tiny chat (forged)' }).first().click();
+  await expect(page.getByTestId('load-summary').first()).toContainText('127.0.0.1');
+  await page.getByRole('link', { name: 'Chat' }).click();
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await send(page, 'Still there?');
+  await expect(page.getByTestId('assistant-message')).toHaveAttribute('data-token-ids', /\d/);
 }
 
 async function importConversation(page: Page, context: FaultContext, content: string): Promise<void> {
@@ -250,6 +314,61 @@ const FAULTS: Fault[] = [
       await page.getByRole('button', { name: KEEPER_TITLE, exact: true }).click();
       await expect(page.getByText('B from tab two')).toBeVisible();
     },
+  },
+  {
+    name: 'a model whose model.onnx was cut short (the host vouches for it: its hash matches)',
+    panel: 'chat',
+    cause: (page, context) =>
+      loadBrokenModel(page, context, 'truncated-onnx', (files) => {
+        const onnx = path.join(files, 'onnx/model.onnx');
+        truncateSync(onnx, Math.floor(readFileSync(onnx).length / 2));
+      }),
+    message:
+      /The ONNX file of "broken\/truncated-onnx" cannot be read: it is damaged, cut short or not an ONNX model/,
+    then: chatStillWorks,
+  },
+  {
+    name: 'a model whose model.onnx is an HTML page',
+    panel: 'chat',
+    cause: (page, context) =>
+      loadBrokenModel(page, context, 'html-onnx', (files) =>
+        writeFileSync(path.join(files, 'onnx/model.onnx'), '<!doctype html><title>Not found</title>'),
+      ),
+    message: /onnx\/model.onnx of broken\/html-onnx on .* is not usable: it is an HTML page/,
+    then: chatStillWorks,
+  },
+  {
+    name: 'a model whose graph uses an operation ONNX Runtime does not know',
+    panel: 'chat',
+    cause: (page, context) =>
+      loadBrokenModel(page, context, 'unknown-op', (files) =>
+        replaceBytes(path.join(files, 'onnx/model.onnx'), 'MatMul', 'MatMux'),
+      ),
+    message: /"broken\/unknown-op" uses an operation that ONNX Runtime Web cannot run here/,
+    then: chatStillWorks,
+  },
+  {
+    name: 'a model whose tokenizer.json is cut short',
+    panel: 'chat',
+    cause: (page, context) =>
+      loadBrokenModel(page, context, 'truncated-tokenizer', (files) => {
+        const tokenizer = path.join(files, 'tokenizer.json');
+        truncateSync(tokenizer, Math.floor(readFileSync(tokenizer).length / 2));
+      }),
+    message: /tokenizer.json of broken\/truncated-tokenizer on .* is not usable: it is not valid JSON/,
+    then: chatStillWorks,
+  },
+  {
+    name: 'a model whose chat template does not parse',
+    panel: 'chat',
+    cause: (page, context) =>
+      loadBrokenModel(page, context, 'broken-template', (files) => {
+        const file = path.join(files, 'tokenizer_config.json');
+        const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        writeFileSync(file, JSON.stringify({ ...config, chat_template: '{% for message in messages %}' }));
+      }),
+    message: /The chat template of "broken\/broken-template" .* cannot be used/,
+    then: chatStillWorks,
   },
 ];
 

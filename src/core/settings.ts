@@ -30,6 +30,9 @@ export const FALLBACK_CONTEXT_LENGTH = 2048;
 /** Attempts per file before a download gives up (dropped connections and 5xx/429 answers retry). */
 export const DOWNLOAD_ATTEMPTS = 6;
 
+/** A download connection that delivers nothing for this long is dropped and resumed. */
+export const DOWNLOAD_STALL_MS = 30_000;
+
 /** The first wait before a download retries; it doubles each retry (0.5, 1, 2, 4, 8 s). */
 export const DOWNLOAD_BACKOFF_MS = 500;
 

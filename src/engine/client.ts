@@ -11,7 +11,7 @@
 import type { BackendChoice, ModelSpec, Pooling } from '../core/model.ts';
 import type { LoadProgress } from '../core/model.ts';
 import { WorkerClient, type Running } from '../lib/workerRpc.ts';
-import { EngineError, FATAL_ENGINE_ERRORS } from './errors.ts';
+import { EngineError } from './errors.ts';
 import type {
   BackendCapabilities,
   ChatMessage,
@@ -38,9 +38,9 @@ export class EngineClient {
       crashed: (reason) =>
         new EngineError(
           'worker-crashed',
-          `The inference engine stopped (${reason}). It was restarted; your conversations are safe. Load the model again.`,
+          `The inference engine stopped (${reason}). It was restarted; your conversations are safe.`,
         ),
-      isFatal: (error) => FATAL_ENGINE_ERRORS.has(error.code),
+      isFatal: (error) => error.fatal,
     });
   }
 

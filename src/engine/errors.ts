@@ -29,15 +29,14 @@ export class EngineError extends CodedError<EngineErrorCode> {
 
   /** Rebuilds an error that crossed the worker boundary; an unknown code (a newer worker) reads as internal. */
   static fromData(data: ErrorData): EngineError {
-    return new EngineError(oneOf(data.code, ENGINE_ERROR_CODES, 'internal'), data.message);
+    return new EngineError(oneOf(data.code, ENGINE_ERROR_CODES, 'internal'), data.message, {
+      fatal: data.fatal === true,
+    });
   }
 }
 
 /** Errors after which the worker's runtime is unusable (a failed WASM start fails forever in that worker). */
-export const FATAL_ENGINE_ERRORS: ReadonlySet<EngineErrorCode> = new Set([
-  'wasm-init-failed',
-  'gpu-device-lost',
-]);
+const FATAL_ENGINE_ERRORS: ReadonlySet<EngineErrorCode> = new Set(['wasm-init-failed', 'gpu-device-lost']);
 
 /** The raw failures of Transformers.js, ONNX Runtime and the browser, recognised by their text. */
 const RULES: readonly {
@@ -45,6 +44,20 @@ const RULES: readonly {
   code: EngineErrorCode;
   explain(context: { model: string; host: string }): string;
 }[] = [
+  {
+    pattern:
+      /protobuf parsing failed|failed to load model|invalid (onnx )?model|modelproto|no graph was found/i,
+    code: 'corrupt-file',
+    explain: ({ model }) =>
+      `The ONNX file of ${model} cannot be read: it is damaged, cut short or not an ONNX model. Delete the model on the Storage page so that it downloads again, or check the file on the host.`,
+  },
+  {
+    pattern:
+      /no op registered|not a registered function\/op|could not find an implementation|unsupported (op|operator|opset)|opset .* not supported/i,
+    code: 'unsupported-model',
+    explain: ({ model }) =>
+      `${model} uses an operation that ONNX Runtime Web cannot run here. Try the other backend, other weights, or another export of the model.`,
+  },
   {
     pattern: /could not locate file|\b404\b|not found|invalid model id/i,
     code: 'not-found',
@@ -89,6 +102,12 @@ const RULES: readonly {
   },
 ];
 
+/** A runtime's raw message, cut to a readable length (some carry whole build paths and stacks). */
+function shortened(raw: string): string {
+  const line = raw.replace(/\s+/g, ' ').trim();
+  return line.length > 240 ? `${line.slice(0, 239)}…` : line;
+}
+
 /**
  * Maps any failure in the engine worker to a coded error. Ours (and the hub's) keep their code and
  * sentence; a runtime's raw message is kept after the explanation, so nothing is hidden from the curious.
@@ -107,6 +126,25 @@ export function classifyError(
   };
   const rule = RULES.find(({ pattern }) => pattern.test(raw));
   if (rule)
-    return new EngineError(rule.code, `${rule.explain(names)} (${rawMessage(error)})`, { cause: error });
+    return new EngineError(rule.code, `${rule.explain(names)} (${shortened(rawMessage(error))})`, {
+      cause: error,
+      fatal: FATAL_ENGINE_ERRORS.has(rule.code),
+    });
   return new EngineError('internal', messageOf(error), { cause: error });
+}
+
+/**
+ * A failure while ONNX Runtime created or ran a session. Transformers.js chains every session creation and
+ * every run of a worker on one shared promise, and once a link rejects every later one rejects with the
+ * same error: the worker cannot load or run anything any more and must be replaced. A cancellation, or an
+ * error the engine raised itself before the runtime was involved, leaves it usable.
+ */
+export function runtimeFailure(
+  error: unknown,
+  context: { modelId?: string; host?: string } = {},
+): EngineError {
+  const classified = classifyError(error, context);
+  if (classified.code === 'cancelled' || error instanceof EngineError || error instanceof HubError)
+    return classified;
+  return new EngineError(classified.code, classified.message, { cause: error, fatal: true });
 }

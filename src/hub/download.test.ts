@@ -35,7 +35,8 @@ function memoryStore(initialPartial = new Uint8Array()) {
   return { store, committed, partialBytes: () => partial };
 }
 
-const FILE = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 251);
+// Starts with 0x08, as every ONNX file does (the content check reads it).
+const FILE = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 7919 + 8) % 251);
 const FILE_SHA = createHash('sha256').update(FILE).digest('hex');
 
 /** A body that delivers `bytes` in chunks, then fails like a dropped connection when `cutAfter` is set. */
@@ -218,8 +219,87 @@ describe('downloadToStore', () => {
       },
     };
     const { fetchImpl, served } = host([full({}), full({})]);
-    await expect(downloadToStore(failing, target, options(fetchImpl))).rejects.toThrow('quota');
+    await expect(downloadToStore(failing, target, options(fetchImpl))).rejects.toMatchObject({
+      code: 'insufficient-storage',
+      message: expect.stringContaining('Delete stored models on the Storage page'),
+    });
     expect(served).toHaveLength(1);
+  });
+
+  it('verifies the partial bytes when the host answers 416 because they already reach the end', async () => {
+    const { store, committed } = memoryStore(FILE.slice());
+    const { fetchImpl, served } = host([() => new Response('', { status: 416 })]);
+    await downloadToStore(
+      store,
+      { ...target, expectedSize: FILE.length, expectedSha256: FILE_SHA },
+      options(fetchImpl),
+    );
+    expect(served.map((request) => request.range)).toEqual([`bytes=${FILE.length}-`]);
+    expect(committed.get('onnx/model.onnx')?.sha256).toBe(FILE_SHA);
+  });
+
+  it('starts the file again when the host answers 416 to partial bytes it cannot continue', async () => {
+    const { store, committed } = memoryStore(FILE.slice(0, 30_000));
+    const { fetchImpl, served } = host([() => new Response('', { status: 416 }), full()]);
+    await downloadToStore(store, target, options(fetchImpl));
+    expect(served.map((request) => request.range)).toEqual(['bytes=30000-', null]);
+    expect(committed.get('onnx/model.onnx')?.bytes).toEqual(FILE);
+  });
+
+  it('drops a connection that stalls and resumes after the bytes received', async () => {
+    const { store, committed } = memoryStore();
+    let sent = false;
+    const stalling = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!sent) controller.enqueue(FILE.slice(0, 8192));
+        sent = true; // then nothing more, ever
+      },
+    });
+    const { fetchImpl, served } = host([
+      () => new Response(stalling, { headers: { 'content-length': String(FILE.length) } }),
+      (from) => partialFrom(from),
+    ]);
+    await downloadToStore(
+      store,
+      { ...target, expectedSha256: FILE_SHA },
+      { ...options(fetchImpl), stallMs: 50 },
+    );
+    expect(served.map((request) => request.range)).toEqual([null, 'bytes=8192-']);
+    expect(committed.get('onnx/model.onnx')?.bytes).toEqual(FILE);
+  });
+
+  it('keeps going while every attempt makes progress, however often the connection drops', async () => {
+    const { store, committed } = memoryStore();
+    const dropsEvery = (from: number) =>
+      new Response(body(FILE.slice(from), 8192), {
+        status: from === 0 ? 200 : 206,
+        headers: { 'content-range': `bytes ${from}-${FILE.length - 1}/${FILE.length}` },
+      });
+    const drops = Math.ceil(FILE.length / 8192);
+    const { fetchImpl } = host([
+      ...Array.from({ length: drops }, () => dropsEvery),
+      (from: number) => partialFrom(from),
+    ]);
+    await downloadToStore(
+      store,
+      { ...target, expectedSha256: FILE_SHA },
+      { ...options(fetchImpl), maxAttempts: 3 },
+    );
+    expect(committed.get('onnx/model.onnx')?.bytes).toEqual(FILE);
+  });
+
+  it.each([
+    ['config.json', '<!doctype html><title>Page not found</title>', 'it is an HTML page'],
+    ['tokenizer.json', '{"model": {"vocab"', 'it is not valid JSON'],
+  ])('refuses %s that is not what its name says, and keeps nothing', async (path, text, problem) => {
+    const { store, committed, partialBytes } = memoryStore();
+    const { fetchImpl } = host([() => new Response(text)]);
+    await expect(downloadToStore(store, { ...target, path }, options(fetchImpl))).rejects.toMatchObject({
+      code: 'corrupt-file',
+      message: expect.stringContaining(problem),
+    });
+    expect(committed.size).toBe(0);
+    expect(partialBytes()).toHaveLength(0);
   });
 
   it('answers absent for a file the host does not have', async () => {

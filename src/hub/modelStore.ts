@@ -12,7 +12,9 @@
  *   const store = new ModelStore();
  *   await store.file('https://huggingface.co', 'HuggingFaceTB/SmolLM2-135M-Instruct', 'config.json'); // File | null
  */
+import * as v from 'valibot';
 import { trimHost } from '../core/hosts.ts';
+import { WRITE_BLOCK_BYTES } from '../core/settings.ts';
 
 export interface StoredFile {
   size: number;
@@ -29,14 +31,40 @@ export interface ModelManifest {
   lastUsed: number;
 }
 
+const ManifestSchema = v.object({
+  host: v.string(),
+  id: v.string(),
+  files: v.record(
+    v.string(),
+    v.object({
+      size: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      sha256: v.nullable(v.string()),
+      storedAt: v.number(),
+    }),
+  ),
+  absent: v.fallback(v.array(v.string()), []),
+  lastUsed: v.fallback(v.number(), 0),
+}) satisfies v.GenericSchema<unknown, ModelManifest>;
+
 export interface StoredModel {
   manifest: ModelManifest;
   bytes: number;
 }
 
-// OPFS additions not yet in lib.dom: move() renames within the private file system; entries() iterates.
+// OPFS additions not yet in lib.dom: move() renames within the private file system; entries() iterates;
+// a dedicated worker can write a file in place through a sync access handle.
 interface MovableFileHandle extends FileSystemFileHandle {
   move(name: string): Promise<void>;
+}
+interface SyncAccessHandle {
+  write(buffer: Uint8Array, options: { at: number }): number;
+  truncate(size: number): void;
+  getSize(): number;
+  flush(): void;
+  close(): void;
+}
+interface WorkerFileHandle extends FileSystemFileHandle {
+  createSyncAccessHandle?(): Promise<SyncAccessHandle>;
 }
 interface IterableDirectoryHandle extends FileSystemDirectoryHandle {
   entries(): AsyncIterableIterator<[string, FileSystemHandle]>;
@@ -84,13 +112,10 @@ function splitPath(path: string): { folders: string[]; name: string } {
 }
 
 export class ModelStore {
-  private rootPromise: Promise<FileSystemDirectoryHandle> | null = null;
-
-  private root(): Promise<FileSystemDirectoryHandle> {
-    this.rootPromise ??= navigator.storage
-      .getDirectory()
-      .then((opfs) => opfs.getDirectoryHandle(ROOT, { create: true }));
-    return this.rootPromise;
+  // Looked up every time, never kept: another context (the page's "Delete all", another tab) may remove
+  // the folder, and a kept handle would point at the removed one.
+  private async root(): Promise<FileSystemDirectoryHandle> {
+    return (await navigator.storage.getDirectory()).getDirectoryHandle(ROOT, { create: true });
   }
 
   private async modelDirectory(
@@ -106,7 +131,10 @@ export class ModelStore {
     if (!folder) return null;
     try {
       const file = await (await folder.getFileHandle(MANIFEST)).getFile();
-      return JSON.parse(await file.text()) as ModelManifest;
+      // Written by this app, but perhaps by an older version or half-cleared storage: checked. A manifest
+      // that does not check reads as none, so the model's files download again and it is rewritten.
+      const checked = v.safeParse(ManifestSchema, JSON.parse(await file.text()));
+      return checked.success ? checked.output : null;
     } catch (error) {
       if (isNotFound(error) || error instanceof SyntaxError) return null;
       throw error;
@@ -169,6 +197,12 @@ export class ModelStore {
     return (await this.manifest(host, id))?.absent.includes(path) ?? false;
   }
 
+  /** Forgets the files the host answered 404 for, so the next load asks again (one may have been added). */
+  async forgetAbsent(host: string, id: string): Promise<void> {
+    if ((await this.manifest(host, id))?.absent.length)
+      await this.updateManifest(host, id, (manifest) => (manifest.absent = []));
+  }
+
   async markAbsent(host: string, id: string, path: string): Promise<void> {
     await this.updateManifest(host, id, (manifest) => {
       if (!manifest.absent.includes(path)) manifest.absent.push(path);
@@ -219,7 +253,9 @@ export class ModelStore {
         // depth 2: <host>/<org>/<name>
         try {
           const file = await (await (handle as FileSystemDirectoryHandle).getFileHandle(MANIFEST)).getFile();
-          const manifest = JSON.parse(await file.text()) as ModelManifest;
+          const checked = v.safeParse(ManifestSchema, JSON.parse(await file.text()));
+          if (!checked.success) continue;
+          const manifest = checked.output;
           const bytes = Object.values(manifest.files).reduce((sum, entry) => sum + entry.size, 0);
           models.push({ manifest, bytes });
         } catch (error) {
@@ -249,7 +285,6 @@ export class ModelStore {
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
-    this.rootPromise = null;
   }
 }
 
@@ -266,7 +301,35 @@ export class PartialFile {
     return this.handle.getFile();
   }
 
-  async writer(keepExisting: boolean): Promise<FileSystemWritableFileStream> {
+  /**
+   * Appends to the partial bytes (or replaces them). In a worker, bytes go straight into the file and are
+   * flushed with every block, so a reload resumes from them; a window's writable stream lands its bytes
+   * only when it closes.
+   */
+  async writer(keepExisting: boolean): Promise<{
+    write(bytes: Uint8Array<ArrayBuffer>): Promise<void>;
+    close(): Promise<void>;
+  }> {
+    const handle = this.handle as WorkerFileHandle;
+    if (handle.createSyncAccessHandle) {
+      const access = await handle.createSyncAccessHandle();
+      if (!keepExisting) access.truncate(0);
+      let at = access.getSize();
+      let flushedAt = at;
+      return {
+        write: async (bytes) => {
+          at += access.write(bytes, { at });
+          if (at - flushedAt >= WRITE_BLOCK_BYTES) {
+            access.flush();
+            flushedAt = at;
+          }
+        },
+        close: async () => {
+          access.flush();
+          access.close();
+        },
+      };
+    }
     const writable = await this.handle.createWritable({ keepExistingData: keepExisting });
     if (keepExisting) await writable.seek((await this.handle.getFile()).size);
     return writable;

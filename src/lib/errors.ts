@@ -11,19 +11,25 @@
 export interface ErrorData<Code extends string = string> {
   code: Code;
   message: string;
+  /** The worker that raised it cannot work any more and must be replaced. */
+  fatal?: boolean;
 }
 
 export class CodedError<Code extends string> extends Error {
+  /** The worker that raised it cannot work any more (its runtime fails every later call): replace it. */
+  readonly fatal: boolean;
+
   constructor(
     readonly code: Code,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; fatal?: boolean },
   ) {
     super(message, options);
+    this.fatal = options?.fatal ?? false;
   }
 
   toData(): ErrorData<Code> {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.fatal ? { fatal: true } : {}) };
   }
 }
 

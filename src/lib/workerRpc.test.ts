@@ -129,9 +129,11 @@ describe('WorkerClient and serve', () => {
     expect(spawned).toHaveLength(2);
   });
 
-  it('replaces the worker after an error the area calls fatal', async () => {
+  it('replaces the worker after an error the area calls fatal; the other calls in flight end as a crash', async () => {
     const { rpc, spawned } = client();
+    const other = rpc.call('wait', null);
     await expect(rpc.call('fail', { code: 'fatal' }).done).rejects.toMatchObject({ code: 'fatal' });
+    await expect(other.done).rejects.toMatchObject({ code: 'worker-crashed' });
     expect(spawned[0]?.terminated).toBe(true);
     await rpc.call('count', { to: 1 }).done;
     expect(spawned).toHaveLength(2);

@@ -156,7 +156,8 @@ export class WorkerClient<A extends Api, E extends Error> {
           if (message.kind === 'result') return resolve(message.result as A[K]['result']);
           const error = this.errors.fromData(message.error);
           reject(error);
-          if (this.errors.isFatal?.(error)) this.crash(error);
+          // The other calls in flight were on a worker that can do nothing more: they end as a crash.
+          if (this.errors.isFatal?.(error)) this.crash(error, this.errors.crashed(error.message));
         },
       });
     });
@@ -191,8 +192,9 @@ export class WorkerClient<A extends Api, E extends Error> {
     for (const call of pending) call.reject(reason);
   }
 
-  private crash(error: E): void {
-    this.stop(error);
+  /** Replaces the worker: the calls in flight reject with `inFlight`, the listeners hear `error`. */
+  private crash(error: E, inFlight: E = error): void {
+    this.stop(inFlight);
     for (const listener of this.crashListeners) listener(error);
   }
 

@@ -3,7 +3,7 @@
  * files' progress) or failed. A new load supersedes one still running for the same slot.
  */
 import type { StateCreator } from 'zustand';
-import { slotForTask, type ModelSlot, type ModelSpec, type ModelTask } from '../core/model.ts';
+import { MODEL_SLOTS, slotForTask, type ModelSlot, type ModelSpec, type ModelTask } from '../core/model.ts';
 import type { LoadedModel } from '../engine/protocol.ts';
 import { modelStore } from '../hub/modelStore.ts';
 import { resolveTask } from '../hub/resolve.ts';
@@ -17,25 +17,16 @@ export const EMPTY_SLOT: SlotState = Object.freeze({ loaded: null, loading: null
 
 const loads = new Map<ModelSlot, Running<LoadedModel>>();
 
-export const createSlotsSlice: StateCreator<SessionState, [], [], SlotsSlice> = (set, get) => ({
-  slots: { chat: EMPTY_SLOT, embedding: EMPTY_SLOT },
-  focusSlot: 'chat',
+/** Models loading again after a crash: a crash meanwhile would only repeat, so it is not recovered from. */
+let recovering = 0;
 
-  async loadModel(id, dtype, from) {
-    const host = from?.host ?? hostFor(get(), id);
-    let task: ModelTask;
-    try {
-      task = from?.task ?? (await resolveTask(host, id, modelStore));
-    } catch (error) {
-      get().addNotices([`Cannot load ${id}: ${messageOf(error)}`]);
-      return;
-    }
-    const spec: ModelSpec = { host, id, task, dtype };
-    const slot = slotForTask(task);
+export const createSlotsSlice: StateCreator<SessionState, [], [], SlotsSlice> = (set, get) => {
+  /** Loads `spec` into its slot; `keepError` leaves the slot's error shown (the load that just failed). */
+  async function startLoad(spec: ModelSpec, { keepError = false } = {}): Promise<boolean> {
+    const slot = slotForTask(spec.task);
     const patch = (update: Partial<SlotState>) =>
       set((state) => ({ slots: { ...state.slots, [slot]: { ...state.slots[slot], ...update } } }));
-    set({ focusSlot: slot });
-    patch({ loading: { spec, files: [], loaded: 0, total: 0 }, error: null });
+    patch({ loading: { spec, files: [], loaded: 0, total: 0 }, ...(keepError ? {} : { error: null }) });
     // A new choice supersedes a load still running for the same slot.
     loads.get(slot)?.cancel();
     const isLatest = () => loads.get(slot) === request;
@@ -46,18 +37,72 @@ export const createSlotsSlice: StateCreator<SessionState, [], [], SlotsSlice> = 
     try {
       const loaded = await request.done;
       if (isLatest()) patch({ loaded, loading: null });
+      return true;
     } catch (error) {
       if (isLatest()) patch({ loading: null, error: messageOf(error) });
+      return false;
     } finally {
       if (loads.get(slot) === request) loads.delete(slot);
     }
-  },
+  }
 
-  cancelLoad(slot) {
-    loads.get(slot)?.cancel();
-  },
+  return {
+    slots: { chat: EMPTY_SLOT, embedding: EMPTY_SLOT },
+    focusSlot: 'chat',
 
-  setFocusSlot(slot) {
-    set({ focusSlot: slot });
-  },
-});
+    async loadModel(id, dtype, from) {
+      const host = from?.host ?? hostFor(get(), id);
+      let task: ModelTask;
+      try {
+        task = from?.task ?? (await resolveTask(host, id, modelStore));
+      } catch (error) {
+        get().addNotices([`Cannot load ${id}: ${messageOf(error)}`]);
+        return;
+      }
+      set({ focusSlot: slotForTask(task) });
+      await startLoad({ host, id, task, dtype });
+    },
+
+    cancelLoad(slot) {
+      loads.get(slot)?.cancel();
+    },
+
+    setFocusSlot(slot) {
+      set({ focusSlot: slot });
+    },
+
+    recoverFromCrash(error) {
+      const slots = get().slots;
+      const wereLoaded = MODEL_SLOTS.flatMap((slot) => slots[slot].loaded?.spec ?? []);
+      // A new worker holds no model: the slots empty (a failed load's error is set by its own catch).
+      set({
+        slots: Object.fromEntries(
+          MODEL_SLOTS.map((slot) => [slot, { ...slots[slot], loaded: null }]),
+        ) as SessionState['slots'],
+      });
+      if (recovering > 0 || wereLoaded.length === 0) {
+        set((state) => ({
+          slots: Object.fromEntries(
+            MODEL_SLOTS.map((slot) => [
+              slot,
+              { ...state.slots[slot], error: slots[slot].loaded ? error.message : state.slots[slot].error },
+            ]),
+          ) as SessionState['slots'],
+        }));
+        return;
+      }
+      get().addNotices([
+        `${messageOf(error)} The engine was restarted: ${wereLoaded.map((spec) => spec.id).join(' and ')} ${wereLoaded.length > 1 ? 'load' : 'loads'} again.`,
+      ]);
+      // After the failed calls' own handlers have run, so the error of a load that failed stays shown.
+      setTimeout(() => {
+        for (const spec of wereLoaded) {
+          const slot = slotForTask(spec.task);
+          if (loads.has(slot)) continue; // the user already chose another model
+          recovering++;
+          void startLoad(spec, { keepError: true }).finally(() => recovering--);
+        }
+      });
+    },
+  };
+};

@@ -4,10 +4,9 @@
  * through the named selectors of selectors.ts and ask it to load.
  */
 import { create, type StateCreator } from 'zustand';
-import { MODEL_SLOTS } from '../core/model.ts';
 import { engine } from './engine.ts';
 import { createSetupSlice } from './setupSlice.ts';
-import { EMPTY_SLOT, createSlotsSlice } from './slotsSlice.ts';
+import { createSlotsSlice } from './slotsSlice.ts';
 import type { NoticesSlice, SessionState } from './types.ts';
 
 const createNoticesSlice: StateCreator<SessionState, [], [], NoticesSlice> = (set) => ({
@@ -26,14 +25,4 @@ export const useAppStore = create<SessionState>()((...slice) => ({
   ...createNoticesSlice(...slice),
 }));
 
-engine.onCrash((error) => {
-  // A new worker holds no model: the slots empty, so panels offer to load again, and say why.
-  useAppStore.setState((state) => ({
-    slots: Object.fromEntries(
-      MODEL_SLOTS.map((slot) => [
-        slot,
-        { ...EMPTY_SLOT, error: state.slots[slot].loaded ? error.message : state.slots[slot].error },
-      ]),
-    ) as SessionState['slots'],
-  }));
-});
+engine.onCrash((error) => useAppStore.getState().recoverFromCrash(error));

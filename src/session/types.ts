@@ -34,6 +34,11 @@ export interface SlotsSlice {
   loadModel(id: string, dtype: Dtype, from?: { host: string; task: ModelTask }): Promise<void>;
   cancelLoad(slot: ModelSlot): void;
   setFocusSlot(slot: ModelSlot): void;
+  /**
+   * After the engine worker was replaced (it crashed, or its runtime failed): the models that were loaded
+   * load again from the device, once; a slot's own error (the load that failed) stays shown.
+   */
+  recoverFromCrash(error: Error): void;
 }
 
 /** Problems to tell the user once, in the header (a bad deep link, a model that cannot load). */

@@ -8,9 +8,9 @@
 import { InterruptableStoppingCriteria, Tensor, type DynamicCache } from '@huggingface/transformers';
 import { FALLBACK_CONTEXT_LENGTH } from '../../core/settings.ts';
 import type { CallContext } from '../../lib/workerRpc.ts';
-import { EngineError } from '../errors.ts';
+import { EngineError, runtimeFailure } from '../errors.ts';
 import type { ChatMessage, GenerateRequest, GeneratedReply, PromptView, TokenEvent } from '../protocol.ts';
-import { loadedChat, slots, tokenTexts, type ChatSlot } from '../worker/slots.ts';
+import { loadedChat, slots, startUse, tokenTexts, type ChatSlot } from '../worker/slots.ts';
 import { reuseFor } from '../worker/turnCache.ts';
 import { fitToContext } from './contextPolicy.ts';
 import { promptIds } from './prompt.ts';
@@ -92,6 +92,8 @@ export async function generate(
   const stopper = new InterruptableStoppingCriteria();
   if (signal.aborted) stopper.interrupt();
   signal.addEventListener('abort', () => stopper.interrupt(), { once: true });
+  // A new chat model loaded meanwhile stops this reply the same way, before this model is let go.
+  const endUse = startUse('chat', () => stopper.interrupt());
 
   const recorder = recordSteps ? new StepRecorder() : null;
   const tokenIds: number[] = [];
@@ -127,7 +129,9 @@ export async function generate(
     }
   } catch (error) {
     await cache.dispose();
-    throw error;
+    throw runtimeFailure(error, { modelId: loaded.spec.id });
+  } finally {
+    endUse();
   }
   const finished = performance.now();
   const firstToken = firstTokenAt || finished;

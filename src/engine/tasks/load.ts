@@ -9,16 +9,18 @@ import { DISK_HOST } from '../../core/hosts.ts';
 import { slotForTask, taskFromConfig, type BackendChoice, type ModelSpec } from '../../core/model.ts';
 import type { FileProgress, LoadProgress } from '../../core/model.ts';
 import { PROGRESS_INTERVAL_MS } from '../../core/settings.ts';
+import { contentProblem } from '../../hub/contentCheck.ts';
 import { modelStore as store } from '../../hub/modelStore.ts';
 import { throttled } from '../../lib/throttle.ts';
 import type { CallContext } from '../../lib/workerRpc.ts';
-import { EngineError, classifyError } from '../errors.ts';
+import { EngineError, classifyError, runtimeFailure } from '../errors.ts';
 import type { ImportedFile, ImportedModel, LoadedModel } from '../protocol.ts';
 import { prepareModel } from '../worker/files.ts';
 import { resolveBackend } from '../worker/probe.ts';
 import { useHost, wasmThreads } from '../worker/runtime.ts';
 import { inLoadQueue, yieldBetweenSteps } from '../worker/scheduling.ts';
-import { slots } from '../worker/slots.ts';
+import { slots, stopUses } from '../worker/slots.ts';
+import { chatTemplateProblem } from './prompt.ts';
 
 const progressOf = (files: FileProgress[]): LoadProgress => ({
   files,
@@ -35,7 +37,10 @@ export function load(
     try {
       return await loadNow(spec, choice, signal, progress);
     } catch (error) {
-      throw classifyError(error, { modelId: spec.id, host: spec.host });
+      const failure = classifyError(error, { modelId: spec.id, host: spec.host });
+      // A file this model needs was missing: ask the host again next time (it may be added meanwhile).
+      if (failure.code === 'not-found') await store.forgetAbsent(spec.host, spec.id).catch(() => {});
+      throw failure;
     }
   });
 }
@@ -68,31 +73,96 @@ async function loadNow(
     resumes: prepared.resumes,
   });
   const options = { dtype: spec.dtype, device: backend } as const;
+  const context = { modelId: spec.id, host: spec.host };
   try {
     if (spec.task === 'text-generation') {
-      const [tokenizer, model] = await Promise.all([
-        AutoTokenizer.from_pretrained(spec.id),
-        AutoModelForCausalLM.from_pretrained(spec.id, options),
-      ]);
+      const [tokenizer, model] = await untilCancelled(
+        signal,
+        [
+          AutoTokenizer.from_pretrained(spec.id).catch((error: unknown) => {
+            throw classifyError(error, context);
+          }),
+          AutoModelForCausalLM.from_pretrained(spec.id, options).catch((error: unknown) => {
+            throw runtimeFailure(error, context);
+          }),
+        ] as const,
+        async ([, built]) => void (await built.dispose()),
+      );
+      const templateProblem = chatTemplateProblem(tokenizer);
+      if (templateProblem !== null) {
+        await model.dispose();
+        throw new EngineError(
+          'unsupported-model',
+          `The chat template of "${spec.id}" (in tokenizer_config.json or chat_template.jinja) cannot be used: ${templateProblem}. Fix the template, or choose another model.`,
+        );
+      }
       const previous = slots.chat;
-      slots.chat = {
-        loaded: describe(model.config),
-        tokenizer,
-        model: yieldBetweenSteps(model),
-        turnCache: null,
-      };
+      const loaded = describe(model.config);
+      slots.chat = { loaded, tokenizer, model: yieldBetweenSteps(model), turnCache: null };
+      // A reply still streaming on the previous model stops (it is answered as stopped) before it goes.
+      await stopUses('chat');
       await previous?.turnCache?.cache.dispose();
       await previous?.model.dispose();
-      return slots.chat.loaded;
+      return loaded;
     }
-    const extractor = await pipeline('feature-extraction', spec.id, options);
+    const [extractor] = await untilCancelled(
+      signal,
+      [
+        pipeline('feature-extraction', spec.id, options).catch((error: unknown) => {
+          throw runtimeFailure(error, context);
+        }),
+      ] as const,
+      ([built]) => built.dispose(),
+    );
     const previous = slots.embedding;
-    slots.embedding = { loaded: describe(extractor.model.config), extractor };
+    const loaded = describe(extractor.model.config);
+    slots.embedding = { loaded, extractor };
+    await stopUses('embedding');
     await previous?.extractor.dispose();
-    return slots.embedding.loaded;
+    return loaded;
   } finally {
     prepared.release();
   }
+}
+
+/** How long a cancelled load waits for the runtime to finish building before the worker is replaced. */
+const BUILD_GRACE_MS = 5000;
+
+/**
+ * The runtime's work on `promises`, or a cancellation when `signal` aborts. A session being created cannot
+ * be interrupted: a cancelled build that finishes soon is disposed of, and one that does not (a runtime
+ * stuck on a file would hold every later load of this worker) answers as cancelled and replaces the worker.
+ */
+function untilCancelled<T extends readonly unknown[]>(
+  signal: AbortSignal,
+  promises: T,
+  dispose: (built: { -readonly [K in keyof T]: Awaited<T[K]> }) => Promise<void>,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  type Built = { -readonly [K in keyof T]: Awaited<T[K]> };
+  const work = Promise.all(promises) as Promise<Built>;
+  return new Promise<Built>((resolve, reject) => {
+    const cancel = () => {
+      const built = work.then(dispose).then(
+        () => true,
+        () => true,
+      );
+      const stuck = new Promise<false>((settle) => setTimeout(() => settle(false), BUILD_GRACE_MS));
+      void Promise.race([built, stuck]).then((finished) =>
+        reject(
+          finished
+            ? new EngineError('cancelled', 'Loading was cancelled; the model stays on this device.')
+            : new EngineError(
+                'cancelled',
+                'Loading was cancelled while the runtime was still building the model; the engine restarts. The files stay on this device.',
+                { fatal: true },
+              ),
+        ),
+      );
+    };
+    if (signal.aborted) return cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', cancel));
+  });
 }
 
 /** Copies a model folder picked from disk into the store, so it loads (and reloads) with no network. */
@@ -116,12 +186,25 @@ export async function importFolder({
       'This folder has no onnx/*.onnx file: Transformers.js needs ONNX weights.',
     );
   }
+  for (const { path, file } of files) {
+    const problem = await contentProblem(path, file);
+    if (problem)
+      throw new EngineError(
+        'bad-request',
+        `${path} in this folder is not usable: ${problem}. Fix or replace it.`,
+      );
+  }
   await store.remove(DISK_HOST, modelId);
   for (const { path, file } of files) {
     const partial = await store.partial(DISK_HOST, modelId, path);
     const writer = await partial.writer(false);
-    await writer.write(file);
-    await writer.close();
+    const reader = file.stream().getReader();
+    try {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        await writer.write(chunk.value as Uint8Array<ArrayBuffer>);
+    } finally {
+      await writer.close();
+    }
     await partial.commit(file.size, null);
   }
   const task = taskFromConfig(JSON.parse(await config.file.text()) as { architectures?: unknown });

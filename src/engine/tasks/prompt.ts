@@ -39,6 +39,19 @@ function templateText(tokenizer: PromptTokenizer, messages: readonly ChatMessage
   }) as string;
 }
 
+/**
+ * Why the tokenizer's chat template cannot render a one-message conversation, or null when it can: checked
+ * when the model loads, so a broken template is explained there and not at the first Send.
+ */
+export function chatTemplateProblem(tokenizer: PromptTokenizer): string | null {
+  try {
+    templateText(tokenizer, [{ role: 'user', content: 'Hello' }]);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 /** The template's text, or null where the template refuses the messages (some insist that roles alternate). */
 function renderedOrNull(tokenizer: PromptTokenizer, messages: readonly ChatMessage[]): string | null {
   try {

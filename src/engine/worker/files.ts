@@ -10,6 +10,7 @@ import { DISK_HOST, trimHost } from '../../core/hosts.ts';
 import type { Backend, ModelSpec } from '../../core/model.ts';
 import type { FileProgress } from '../../core/model.ts';
 import { downloadToStore, type DownloadProgress } from '../../hub/download.ts';
+import { HubError } from '../../hub/errors.ts';
 import { ModelHost } from '../../hub/host.ts';
 import { modelStore as store } from '../../hub/modelStore.ts';
 import { storageRoom } from '../../lib/storageRoom.ts';
@@ -171,7 +172,23 @@ export async function prepareModel(
       }
       report([...files.values()]);
       await ensureRoom(spec, missing, context.listing);
-      for (const path of missing) await ensureFile(context, path);
+      await oneDownloadAtATime(spec, signal, async () => {
+        for (const path of missing) {
+          if (await ensureFile(context, path)) continue;
+          files.delete(path); // the host has no such file
+          report([...files.values()]);
+        }
+      });
+    }
+    // A missing weight file (or config, or tokenizer) fails here, with its name, rather than in the
+    // runtime (where a missing external data file hangs the session's creation).
+    for (const path of planned) {
+      if (isRequired(path) && (await store.isAbsent(spec.host, spec.id, path))) {
+        throw new HubError(
+          'not-found',
+          `${path} of ${spec.id} is missing on ${spec.host === DISK_HOST ? 'the folder it was opened from' : spec.host}, and the model cannot load without it. Check that the host has every file of the repository (weights split into an external data file need both).`,
+        );
+      }
     }
     await store.touch(spec.host, spec.id);
     const list = [...files.values()];
@@ -192,6 +209,24 @@ export async function prepareModel(
     }
     throw error;
   }
+}
+
+/** Files a model cannot load without (transformers.js asks for others, such as generation_config.json, only if present). */
+function isRequired(path: string): boolean {
+  return path === 'config.json' || path === 'tokenizer.json' || path.startsWith('onnx/');
+}
+
+/**
+ * Runs `download` while no other tab or worker of this origin downloads the same model: two would write
+ * the same partial files. Web Locks exist wherever the model store does (both need a secure context).
+ */
+async function oneDownloadAtATime(
+  spec: ModelSpec,
+  signal: AbortSignal,
+  download: () => Promise<void>,
+): Promise<void> {
+  if (typeof navigator === 'undefined' || !('locks' in navigator)) return download();
+  await navigator.locks.request(`glassbox-download ${trimHost(spec.host)} ${spec.id}`, { signal }, download);
 }
 
 async function ensureRoom(spec: ModelSpec, missing: string[], listing: Listing): Promise<void> {

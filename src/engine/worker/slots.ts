@@ -9,6 +9,7 @@ import type {
   PreTrainedModel,
   PreTrainedTokenizer,
 } from '@huggingface/transformers';
+import type { ModelSlot } from '../../core/model.ts';
 import { EngineError } from '../errors.ts';
 import type { LoadedModel, TokenText } from '../protocol.ts';
 import type { TurnCache } from './turnCache.ts';
@@ -31,6 +32,35 @@ export const slots: { chat: ChatSlot | null; embedding: EmbeddingSlot | null } =
   chat: null,
   embedding: null,
 };
+
+/** A request running on a slot's model: it can be asked to stop, and says when it has ended. */
+interface Use {
+  stop(): void;
+  ended: Promise<void>;
+}
+
+const uses: Record<ModelSlot, Set<Use>> = { chat: new Set(), embedding: new Set() };
+
+/**
+ * Registers a request running on `slot`'s model; `stop` asks it to end early. Call the returned function
+ * when it has ended, whatever the outcome.
+ */
+export function startUse(slot: ModelSlot, stop: () => void): () => void {
+  let end = () => {};
+  const use: Use = { stop, ended: new Promise<void>((resolve) => (end = resolve)) };
+  uses[slot].add(use);
+  return () => {
+    uses[slot].delete(use);
+    end();
+  };
+}
+
+/** Stops every request running on `slot`'s model and waits until they have ended, before it is let go. */
+export async function stopUses(slot: ModelSlot): Promise<void> {
+  const running = [...uses[slot]];
+  for (const use of running) use.stop();
+  await Promise.all(running.map((use) => use.ended));
+}
 
 export function loadedChat(): ChatSlot {
   if (!slots.chat)
