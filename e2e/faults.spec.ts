@@ -370,6 +370,30 @@ const FAULTS: Fault[] = [
     message: /The chat template of "broken\/broken-template" .* cannot be used/,
     then: chatStillWorks,
   },
+  {
+    name: 'other weights are chosen while a reply streams',
+    panel: 'chat',
+    cause: async (page) => {
+      await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+      await send(page, 'Tell me a long story about the sea.', LONG_REPLY_TOKENS);
+      await expect(page.getByTestId('assistant-streaming')).toContainText(/([3-9]|\d\d+) tokens so far/);
+      await page.getByLabel('Weights').selectOption('q8');
+      await replyDone(page);
+    },
+    message: /The reply stopped because another chat model was loaded\. Its text so far is kept/,
+    then: async (page) => {
+      // The partial reply is kept, marked stopped, and the new weights reply.
+      const partial = page.getByTestId('assistant-message').last();
+      await expect(partial).toHaveAttribute('data-token-ids', /\d/);
+      await expect(partial.getByTestId('reply-stats')).toContainText('stopped');
+      await page.reload();
+      await expect(page.getByTestId('assistant-message').last()).toHaveAttribute('data-token-ids', /\d/);
+      await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+      await send(page, 'And now?');
+      await replyDone(page);
+      await expect(page.getByTestId('assistant-message')).toHaveCount(2);
+    },
+  },
 ];
 
 test.describe('faults and bad inputs', () => {

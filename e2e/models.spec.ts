@@ -51,6 +51,43 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     await expect(row).toHaveAttribute('data-files', '5'); // config, generation config, two tokenizer files, weights
   });
 
+  test('a reload in the middle of a download resumes from the bytes already written, not from zero', async ({
+    mirrors,
+    page,
+  }) => {
+    const model = 'glassbox/minilm-l6-shaped';
+    const weights = `${model}/resolve/main/${weightFile('fp32')}`;
+    // The first request of the weights sends 6 MB and then nothing: the tab is reloaded while it waits.
+    const mirror = await mirrors.logging('bench/models', ['--stall-once', `${weights}:6000000`]);
+    await openApp(page, { backend: 'wasm', panel: 'models' });
+    await page.getByLabel('Mirror URL').fill(mirror.url);
+    await page.getByRole('button', { name: 'Use mirror' }).click();
+    const load = async () => {
+      await page.getByLabel('Model id').fill(model);
+      await page.getByRole('button', { name: 'Check' }).click();
+      await page.getByRole('button', { name: 'Load fp32' }).click();
+    };
+    await load();
+    const progress = page
+      .getByTestId('file-progress')
+      .filter({ hasText: weightFile('fp32') })
+      .first();
+    await expect(progress).toHaveAttribute('data-loaded', /^(5\d{6}|6000000)$/);
+
+    await page.reload();
+    await page.getByRole('link', { name: 'Models' }).click();
+    await load();
+    await expect(page.getByTestId('load-summary').filter({ hasText: model }).first()).toContainText(
+      mirror.url,
+    );
+    const weightRequests = mirror
+      .requests()
+      .filter((request) => request.path.endsWith(weights) && request.method === 'GET');
+    expect(weightRequests[0]).toMatchObject({ status: 200, fault: 'stall-once' });
+    // Whole blocks of 4 MiB were written to the file as they arrived.
+    expect(weightRequests[1]).toMatchObject({ status: 206, range: 'bytes=4194304-' });
+  });
+
   test('a corrupted file is rejected with a clear message and not stored', async ({ mirrors, page }) => {
     const mirror = await mirrors.logging('public/models', ['--corrupt', `${WEIGHTS}:bytes`]);
     await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });

@@ -278,6 +278,7 @@ export function ChatPanel() {
   const generating = useChatStore(selectGenerating);
   const error = useChatStore((state) => state.error);
   const conversationId = useChatStore((state) => state.conversationId);
+  const notice = useChatStore((state) => state.notice);
   const { send, stop, newChat } = useChatStore.getState();
   const ready = useAppStore((state) => state.slots.chat.loaded !== null);
   const [draft, setDraft] = useState('');
@@ -344,6 +345,11 @@ export function ChatPanel() {
         </ErrorBoundary>
       </div>
       <ErrorMessage message={error} />
+      {notice && (
+        <p className="warning" role="status" data-testid="chat-notice">
+          {notice}
+        </p>
+      )}
       <PromptView draft={draft} />
       <form className="composer" onSubmit={submit}>
         <label className="visually-hidden" htmlFor="chat-input">

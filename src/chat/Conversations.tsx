@@ -56,7 +56,6 @@ export function Conversations() {
   const broken = useChatStore((state) => state.brokenConversations);
   const openId = useChatStore((state) => state.conversationId);
   const fileError = useChatStore((state) => state.fileError);
-  const notice = useChatStore((state) => state.notice);
   const [query, setQuery] = useState('');
   const [renaming, setRenaming] = useState<{ id: string; title: string } | null>(null);
   const chat = useChatStore.getState();
@@ -101,11 +100,6 @@ export function Conversations() {
         </label>
       </div>
       <ErrorMessage message={fileError} />
-      {notice && (
-        <p className="warning" role="status">
-          {notice}
-        </p>
-      )}
       <label className="inline-field">
         Search conversations
         <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} />

@@ -23,6 +23,8 @@ interface Branch {
 }
 
 let running: Running<unknown> | null = null;
+/** Whether the person asked the running reply to stop (a reply can also stop because the model changed). */
+let stopAsked = false;
 
 /**
  * Streamed tokens arrive faster than a screen refreshes (hundreds per second on small models): they are
@@ -59,7 +61,7 @@ export const createReplySlice: StateCreator<ChatState, [], [], ReplySlice> = (se
     turns: ChatTurn[],
     { replaces = [], branch = null }: { replaces?: ChatTurn[]; branch?: Branch | null } = {},
   ): Promise<void> {
-    set({ turns, streaming: '', streamingTokens: 0, error: null });
+    set({ turns, streaming: '', streamingTokens: 0, error: null, notice: null });
     // A new chat opened meanwhile (which stops this reply) must not receive it.
     const conversationId = get().conversationId;
     const stillOpen = () => get().conversationId === conversationId;
@@ -80,8 +82,14 @@ export const createReplySlice: StateCreator<ChatState, [], [], ReplySlice> = (se
       { prefix: branch?.prefix ?? [], recordSteps: get().showProbabilities },
     );
     running = request;
+    stopAsked = false;
     try {
       const reply = await request.done;
+      if (reply.stopped && !stopAsked && stillOpen())
+        set({
+          notice:
+            'The reply stopped because another chat model was loaded. Its text so far is kept; Regenerate writes it again with the new model.',
+        });
       const prefixSteps = branch ? branch.prefixSteps : [];
       const turn: ChatTurn = {
         role: 'assistant',
@@ -158,6 +166,7 @@ export const createReplySlice: StateCreator<ChatState, [], [], ReplySlice> = (se
     },
 
     stop() {
+      stopAsked = true;
       running?.cancel();
     },
   };

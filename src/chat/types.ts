@@ -77,7 +77,7 @@ export interface ConversationsSlice {
   brokenConversations: BrokenConversation[];
   /** A problem with the conversation list or a file (a failed import), as a sentence. */
   fileError: string | null;
-  /** Something another tab did that changed what this one shows, as a sentence. */
+  /** Something that changed what this tab shows without being asked (another tab, a new model), as a sentence. */
   notice: string | null;
   newChat(): void;
   loadConversations(openLatest: boolean): Promise<void>;

@@ -42,7 +42,7 @@ export function LoadProgress({
       {progress.files.length > 0 && (
         <ul className="file-progress">
           {progress.files.map((file) => (
-            <li key={file.file} data-testid="file-progress">
+            <li key={file.file} data-testid="file-progress" data-loaded={file.loaded}>
               <span>{file.file}</span>
               <span>{fileStatus(file)}</span>
             </li>

@@ -45,6 +45,7 @@ const USAGE = `usage: npm run mirror -- [folder] [options]
   --verbose            print one line per request
   --log-json FILE|-    write each request as JSON to FILE, or to stdout prefixed "mirror-request "
   --drop-once P:N      (tests) cut the first GET of file P after N bytes
+  --stall-once P:N     (tests) send the first N bytes of the first GET of file P, then nothing more
   --corrupt P:MODE     (tests) serve file P truncated (MODE size) or with a flipped byte (MODE bytes)`;
 
 class UsageError extends Error {
@@ -94,6 +95,10 @@ function parseArgs(argv: readonly string[]): Args {
       const spec = value();
       faults = { ...faults, dropOnce: parseDropOnce(spec) };
       faultLabels.push(`--drop-once ${spec}`);
+    } else if (arg === '--stall-once') {
+      const spec = value();
+      faults = { ...faults, stallOnce: parseDropOnce(spec, '--stall-once') };
+      faultLabels.push(`--stall-once ${spec}`);
     } else if (arg === '--corrupt') {
       const spec = value();
       faults = { ...faults, corrupt: parseCorrupt(spec) };

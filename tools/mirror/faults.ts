@@ -1,7 +1,8 @@
 /**
  * Faults an end-to-end test injects to prove the app survives a classroom network and notices bad
- * files: a connection cut mid-download (the client must resume with a Range request) and a file whose
- * bytes disagree with what the mirror advertises (the client must check size and sha256).
+ * files: a connection cut mid-download (the client must resume with a Range request), a connection that
+ * stalls mid-download and never sends more (the client must give up on it, or resume after a reload),
+ * and a file whose bytes disagree with what the mirror advertises (the client must check size and sha256).
  *
  *   parseDropOnce('onnx/model.onnx:4096')  // → { path: 'onnx/model.onnx', afterBytes: 4096 }
  *   parseCorrupt('config.json:bytes')      // → { path: 'config.json', mode: 'bytes' }
@@ -31,11 +32,13 @@ export interface CorruptFault {
 
 export interface Faults {
   readonly dropOnce?: DropOnceFault | undefined;
+  /** The first GET of the file sends `afterBytes` bytes, then nothing more, on a connection kept open. */
+  readonly stallOnce?: DropOnceFault | undefined;
   readonly corrupt?: CorruptFault | undefined;
 }
 
 /** How a request log entry names the fault applied to it. */
-export type FaultName = 'drop-once' | 'corrupt-size' | 'corrupt-bytes';
+export type FaultName = 'drop-once' | 'stall-once' | 'corrupt-size' | 'corrupt-bytes';
 
 export class FaultSyntaxError extends Error {
   readonly code = 'fault-syntax';
@@ -49,10 +52,11 @@ function splitSpec(option: string, spec: string): [string, string] {
   return [path, spec.slice(at + 1)];
 }
 
-export function parseDropOnce(spec: string): DropOnceFault {
-  const [path, value] = splitSpec('--drop-once', spec);
+/** `--drop-once` and `--stall-once` take the same `<path>:<bytes>`. */
+export function parseDropOnce(spec: string, option = '--drop-once'): DropOnceFault {
+  const [path, value] = splitSpec(option, spec);
   if (!/^\d+$/.test(value)) {
-    throw new FaultSyntaxError(`--drop-once expects <path>:<bytes> with a whole number, got "${spec}".`);
+    throw new FaultSyntaxError(`${option} expects <path>:<bytes> with a whole number, got "${spec}".`);
   }
   return { path, afterBytes: Number(value) };
 }

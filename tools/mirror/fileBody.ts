@@ -48,13 +48,23 @@ export function bodyStream(
  */
 const CUT_PAUSE_MS = 300;
 
-export async function sendThenCut(res: ServerResponse, body: Readable): Promise<void> {
+async function sendSome(res: ServerResponse, body: Readable): Promise<void> {
   res.flushHeaders();
   for await (const chunk of body) {
     await new Promise<void>((resolveWrite, reject) =>
       res.write(chunk as Buffer, (error) => (error ? reject(error) : resolveWrite())),
     );
   }
+}
+
+/** Sends the (already shortened) body, then nothing more, until the client goes away. */
+export async function sendThenStall(res: ServerResponse, body: Readable): Promise<void> {
+  await sendSome(res, body);
+  await new Promise<void>((closed) => res.once('close', () => closed()));
+}
+
+export async function sendThenCut(res: ServerResponse, body: Readable): Promise<void> {
+  await sendSome(res, body);
   await new Promise((resolvePause) => setTimeout(resolvePause, CUT_PAUSE_MS));
   const socket = res.socket;
   socket?.end();

@@ -17,7 +17,7 @@ import {
 } from './conditional.ts';
 import { fail, type Exchange } from './exchange.ts';
 import { corruptedLength, faultMatches, type FaultName, type Faults } from './faults.ts';
-import { bodyStream, sendThenCut } from './fileBody.ts';
+import { bodyStream, sendThenCut, sendThenStall } from './fileBody.ts';
 import { contentType } from './headers.ts';
 
 export type ServeFile = (
@@ -61,9 +61,10 @@ function conditionsOf(headers: IncomingHttpHeaders): ConditionalHeaders {
   };
 }
 
-/** The file route's handler; one per mirror, since a drop-once fault fires once per mirror. */
+/** The file route's handler; one per mirror, since a drop-once or stall-once fault fires once per mirror. */
 export function fileServer(catalog: Catalog, faults: Faults): ServeFile {
   let dropFired = false;
+  let stallFired = false;
   return async (exchange, model, segments, requestPath) => {
     const { req, res } = exchange;
     const file = await catalog.file(model, segments);
@@ -105,7 +106,21 @@ export function fileServer(catalog: Catalog, faults: Faults): ServeFile {
       faultMatches(faults.dropOnce.path, candidates)
         ? faults.dropOnce
         : null;
-    const fault: FaultName | undefined = drop ? 'drop-once' : corrupt ? `corrupt-${corrupt}` : undefined;
+    const stall =
+      req.method === 'GET' &&
+      !drop &&
+      !stallFired &&
+      faults.stallOnce !== undefined &&
+      faultMatches(faults.stallOnce.path, candidates)
+        ? faults.stallOnce
+        : null;
+    const fault: FaultName | undefined = drop
+      ? 'drop-once'
+      : stall
+        ? 'stall-once'
+        : corrupt
+          ? `corrupt-${corrupt}`
+          : undefined;
     exchange.send(
       range.kind === 'partial' ? 206 : 200,
       {
@@ -123,6 +138,11 @@ export function fileServer(catalog: Catalog, faults: Faults): ServeFile {
     if (drop) {
       dropFired = true; // before any await: two parallel first GETs must not both be cut
       await sendThenCut(res, bodyStream(file, start, Math.min(end, start + drop.afterBytes - 1), corrupt));
+      return;
+    }
+    if (stall) {
+      stallFired = true;
+      await sendThenStall(res, bodyStream(file, start, Math.min(end, start + stall.afterBytes - 1), corrupt));
       return;
     }
     await pipeline(bodyStream(file, start, end, corrupt), res);
