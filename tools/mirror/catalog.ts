@@ -192,6 +192,19 @@ export class Catalog {
     this.root = resolve(root);
   }
 
+  /**
+   * Whether `path`, its symlinks followed, stays inside the root: symlinks within it are fine (a Hugging
+   * Face cache is made of them), one that leads out (to /etc, to a home folder) is never served.
+   */
+  private async insideRoot(path: string): Promise<boolean> {
+    try {
+      const [real, realRoot] = await Promise.all([realpath(path), realpath(this.root)]);
+      return real === realRoot || real.startsWith(realRoot + sep);
+    } catch {
+      return false;
+    }
+  }
+
   /** The model at `<root>/<org>/<name>`, or null when there is none (or the names are not repo names). */
   async findModel(org: string, name: string): Promise<ModelRef | null> {
     if (!isRepoPart(org) || !isRepoPart(name)) return null;
@@ -252,7 +265,7 @@ export class Catalog {
     if (segments.length === 0 || segments.some((segment) => unsafeSegmentReason(segment) !== null))
       return null;
     const absPath = resolve(model.dir, ...segments);
-    if (!absPath.startsWith(model.dir + sep)) return null;
+    if (!absPath.startsWith(model.dir + sep) || !(await this.insideRoot(absPath))) return null;
     const info = await statOrNull(absPath);
     if (!info?.isFile()) return null;
     const path = segments.join('/');
@@ -271,6 +284,7 @@ export class Catalog {
       for (const name of (await readdir(dir)).sort()) {
         if (unsafeSegmentReason(name) !== null) continue;
         const absPath = join(dir, name);
+        if (!(await this.insideRoot(absPath))) continue;
         const info = await statOrNull(absPath);
         const path = prefix ? `${prefix}/${name}` : name;
         if (info?.isDirectory()) await walk(absPath, path);

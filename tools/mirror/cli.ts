@@ -7,7 +7,7 @@
  *
  * @example
  *   $ npm run mirror -- public/models --app http://192.168.1.20:4173/
- *   mirror: listening on http://127.0.0.1:8080
+ *   mirror: listening on every network interface, port 8080 (on this laptop: http://127.0.0.1:8080)
  *   Glassbox mirror: serving /home/teacher/glassbox/public/models (read-only: GET and HEAD, no uploads)
  *
  *   Models (2, hashed in 0.0 s):
@@ -30,6 +30,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
+import { isWildcardHost } from './listen.ts';
 import { runCli } from '../runCli.ts';
 import { FaultSyntaxError, parseCorrupt, parseDropOnce, type Faults } from './faults.ts';
 import { MirrorError, startMirror, type RequestLogEntry } from './server.ts';
@@ -41,7 +42,10 @@ const USAGE = `usage: npm run mirror -- [folder] [options]
   --port N             port to listen on (default 8080; 0 picks a free one)
   --host H             interface address to listen on (default 0.0.0.0: every interface, for a classroom;
                        127.0.0.1 keeps it to this laptop)
-  --app URL            also print app links: URL?host=<mirror>&model=<org/name>
+  --app URL            also print app links: URL?host=<mirror>&model=<org/name>; the app at URL may read
+                       the mirror
+  --allow-origin URL   another app origin that may read the mirror (repeatable); pages served from
+                       this machine always may, other web pages may not
   --verbose            print one line per request
   --log-json FILE|-    write each request as JSON to FILE, or to stdout prefixed "mirror-request "
   --drop-once P:N      (tests) cut the first GET of file P after N bytes
@@ -57,6 +61,8 @@ interface Args {
   readonly port: number;
   readonly host: string;
   readonly app?: string;
+  /** App origins that may read the mirror, besides pages served from this machine. */
+  readonly allowedOrigins: readonly string[];
   readonly verbose: boolean;
   readonly logJson?: string;
   readonly faults: Faults;
@@ -68,6 +74,7 @@ function parseArgs(argv: readonly string[]): Args {
   let port = 8080;
   let host = '0.0.0.0';
   let app: string | undefined;
+  const allowedOrigins: string[] = [];
   let verbose = false;
   let logJson: string | undefined;
   let faults: Faults = {};
@@ -89,6 +96,13 @@ function parseArgs(argv: readonly string[]): Args {
       app = value();
       if (!URL.canParse(app))
         throw new UsageError(`--app expects a URL such as http://192.168.1.20:4173/, got "${app}".`);
+    } else if (arg === '--allow-origin') {
+      const origin = value();
+      if (!/^https?:\/\//.test(origin) || !URL.canParse(origin))
+        throw new UsageError(
+          `--allow-origin expects a URL such as https://glassbox.example, got "${origin}".`,
+        );
+      allowedOrigins.push(origin);
     } else if (arg === '--verbose') verbose = true;
     else if (arg === '--log-json') logJson = value();
     else if (arg === '--drop-once') {
@@ -112,6 +126,7 @@ function parseArgs(argv: readonly string[]): Args {
     port,
     host,
     ...(app !== undefined ? { app } : {}),
+    allowedOrigins: app !== undefined ? [app, ...allowedOrigins] : allowedOrigins,
     verbose,
     ...(logJson !== undefined ? { logJson } : {}),
     faults,
@@ -158,6 +173,7 @@ async function main(argv: readonly string[]): Promise<number> {
       port: args.port,
       host: args.host,
       faults: args.faults,
+      allowedOrigins: args.allowedOrigins,
       onRequest: requestLogger(args),
     });
   } catch (error) {
@@ -165,7 +181,12 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`mirror: ${error.message}\n`);
     return 1;
   }
-  process.stdout.write(`mirror: listening on ${mirror.url}\n`);
+  // The truth about where it listens: every interface, or one address; then the URL for this laptop.
+  process.stdout.write(
+    isWildcardHost(args.host)
+      ? `mirror: listening on every network interface, port ${mirror.port} (on this laptop: ${mirror.url})\n`
+      : `mirror: listening on ${mirror.url}\n`,
+  );
   process.stdout.write(
     `${formatSummary({
       root: args.root,

@@ -6,7 +6,8 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FaultName } from './faults.ts';
-import { COMMON_HEADERS, JSON_CONTENT_TYPE } from './headers.ts';
+import { COMMON_HEADERS, JSON_CONTENT_TYPE, corsHeaders } from './headers.ts';
+import type { OriginPolicy } from './origins.ts';
 
 export interface RequestLogEntry {
   readonly method: string;
@@ -33,7 +34,12 @@ export interface Exchange {
   readonly send: (status: number, headers: OutgoingHttpHeaders, fault?: FaultName) => void;
 }
 
-export function openExchange(req: IncomingMessage, res: ServerResponse, record: RecordRequest): Exchange {
+export function openExchange(
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: RecordRequest,
+  allowed: OriginPolicy,
+): Exchange {
   // Read now: once the client hangs up, the socket no longer knows its address.
   const remote = req.socket.remoteAddress ?? '';
   const send = (status: number, headers: OutgoingHttpHeaders, fault?: FaultName): void => {
@@ -45,7 +51,7 @@ export function openExchange(req: IncomingMessage, res: ServerResponse, record: 
       ...(fault ? { fault } : {}),
     };
     record(entry, remote);
-    res.writeHead(status, { ...COMMON_HEADERS, ...headers });
+    res.writeHead(status, { ...COMMON_HEADERS, ...corsHeaders(req.headers, allowed), ...headers });
   };
   return { req, res, send };
 }

@@ -5,6 +5,7 @@
  *   contentType('onnx/model.onnx')  // → 'application/octet-stream'
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { OriginPolicy } from './origins.ts';
 
 /** Headers a cross-origin page may read; the Hub's client libraries read all of these. */
 export const EXPOSED_HEADERS = Object.freeze([
@@ -23,29 +24,38 @@ const ALLOWED_REQUEST_HEADERS = Object.freeze(['Range', 'If-None-Match', 'If-Ran
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 
 /**
- * On every response: any origin may read (a student's app runs on another origin than the mirror), and
- * `Cross-Origin-Resource-Policy: cross-origin` lets a crossOriginIsolated page (COEP require-corp, which
- * WASM threads need) load the files at all.
+ * On every response: `Cross-Origin-Resource-Policy: cross-origin` lets a crossOriginIsolated page (COEP
+ * require-corp, which WASM threads need) load the files at all; who may read them is `corsHeaders`.
  */
 export const COMMON_HEADERS: OutgoingHttpHeaders = Object.freeze({
-  'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': EXPOSED_HEADERS.join(', '),
   'Cross-Origin-Resource-Policy': 'cross-origin',
   'Timing-Allow-Origin': '*',
   'X-Content-Type-Options': 'nosniff',
 });
 
-/** The answer to a CORS preflight. Everything here is public and read-only, so any header asked for is fine. */
-export function preflightHeaders(request: IncomingHttpHeaders): OutgoingHttpHeaders {
+/** A page of an allowed origin may read the answer (origins.ts); others get no CORS permission. */
+export function corsHeaders(request: IncomingHttpHeaders, allowed: OriginPolicy): OutgoingHttpHeaders {
+  const origin = request.origin;
+  return origin !== undefined && allowed(origin)
+    ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+    : { Vary: 'Origin' };
+}
+
+/** The answer to a CORS preflight. Everything here is read-only, so any header asked for is fine. */
+export function preflightHeaders(request: IncomingHttpHeaders, allowed: OriginPolicy): OutgoingHttpHeaders {
   const asked = request['access-control-request-headers'];
-  const allowed = [...ALLOWED_REQUEST_HEADERS, ...(asked ? asked.split(',').map((name) => name.trim()) : [])];
+  const headers = [...ALLOWED_REQUEST_HEADERS, ...(asked ? asked.split(',').map((name) => name.trim()) : [])];
   return {
     'Access-Control-Allow-Methods': ALLOWED_METHODS,
-    'Access-Control-Allow-Headers': [...new Set(allowed.filter(Boolean))].join(', '),
+    'Access-Control-Allow-Headers': [...new Set(headers.filter(Boolean))].join(', '),
     'Access-Control-Max-Age': '86400',
     Allow: ALLOWED_METHODS,
-    // Chrome's Private Network Access: a page on a public origin asks before reaching a LAN address.
-    ...(request['access-control-request-private-network'] === 'true'
+    // Chrome's Private Network Access: a page on a public origin asks before reaching a LAN address;
+    // only an allowed app is told yes.
+    ...(request['access-control-request-private-network'] === 'true' &&
+    request.origin !== undefined &&
+    allowed(request.origin)
       ? { 'Access-Control-Allow-Private-Network': 'true' }
       : {}),
   };

@@ -10,6 +10,7 @@ import type { Catalog, ModelRef } from './catalog.ts';
 import { fail, openExchange, type Exchange, type RecordRequest } from './exchange.ts';
 import type { Faults } from './faults.ts';
 import { ALLOWED_METHODS, preflightHeaders } from './headers.ts';
+import type { OriginPolicy } from './origins.ts';
 import { splitRequestPath } from './paths.ts';
 import { fileServer, type ServeFile } from './serveFile.ts';
 
@@ -17,12 +18,13 @@ export function requestHandler(
   catalog: Catalog,
   faults: Faults,
   record: RecordRequest,
+  allowed: OriginPolicy,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const route = router(catalog, fileServer(catalog, faults));
   return (req, res) => {
-    const exchange = openExchange(req, res, record);
+    const exchange = openExchange(req, res, record, allowed);
     if (req.method === 'OPTIONS') {
-      exchange.send(204, preflightHeaders(req.headers));
+      exchange.send(204, preflightHeaders(req.headers, allowed));
       res.end();
       return;
     }

@@ -6,7 +6,7 @@
  * Run: npx vitest run tools/mirror/server.test.ts
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -381,28 +381,57 @@ describe('the Hub APIs', () => {
 });
 
 describe('browser access', () => {
-  it('answers CORS preflights allowing Range and If-None-Match, and Private Network Access', async () => {
-    const reply = await rawRequest(mirror.url, '/acme/plain-chat/resolve/main/onnx/model.onnx', {
+  const preflight = (origin: string) =>
+    rawRequest(mirror.url, '/acme/plain-chat/resolve/main/onnx/model.onnx', {
       method: 'OPTIONS',
       headers: {
-        Origin: 'http://localhost:4173',
+        Origin: origin,
         'Access-Control-Request-Method': 'GET',
         'Access-Control-Request-Headers': 'range, if-none-match',
         'Access-Control-Request-Private-Network': 'true',
       },
     });
+
+  it('answers the app’s CORS preflights allowing Range and If-None-Match, and Private Network Access', async () => {
+    const reply = await preflight('http://localhost:4173');
     expect(reply.status).toBe(204);
-    expect(reply.headers['access-control-allow-origin']).toBe('*');
+    expect(reply.headers['access-control-allow-origin']).toBe('http://localhost:4173');
     expect(reply.headers['access-control-allow-methods']).toBe('GET, HEAD, OPTIONS');
     const allowed = (reply.headers['access-control-allow-headers'] ?? '').toLowerCase().split(/,\s*/);
     expect(allowed).toEqual(expect.arrayContaining(['range', 'if-none-match']));
     expect(reply.headers['access-control-allow-private-network']).toBe('true');
   });
 
-  it('lets any origin read every response and its verification headers, and marks them cross-origin', async () => {
+  it('tells any other web page neither that it may read nor that it may reach a private network', async () => {
+    const reply = await preflight('https://some-site.example');
+    expect(reply.headers['access-control-allow-origin']).toBeUndefined();
+    expect(reply.headers['access-control-allow-private-network']).toBeUndefined();
+    const response = await get('/acme/plain-chat/resolve/main/config.json', {
+      headers: { Origin: 'https://some-site.example' },
+    });
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('vary')).toBe('Origin');
+  });
+
+  it('lets an origin given with allowedOrigins read, besides this machine’s own pages', async () => {
+    const open = await startMirror({
+      root: fake.root,
+      allowedOrigins: ['https://glassbox.school.example/app/'],
+    });
+    try {
+      const response = await fetch(`${open.url}/api/models`, {
+        headers: { Origin: 'https://glassbox.school.example' },
+      });
+      expect(response.headers.get('access-control-allow-origin')).toBe('https://glassbox.school.example');
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('lets the app read every response and its verification headers, and marks them cross-origin', async () => {
     for (const target of ['/acme/plain-chat/resolve/main/weights.bin', '/api/models', '/nothing-here']) {
-      const response = await get(target, { method: 'HEAD' });
-      expect(response.headers.get('access-control-allow-origin'), target).toBe('*');
+      const response = await get(target, { method: 'HEAD', headers: { Origin: 'http://127.0.0.1:4173' } });
+      expect(response.headers.get('access-control-allow-origin'), target).toBe('http://127.0.0.1:4173');
       expect(response.headers.get('cross-origin-resource-policy'), target).toBe('cross-origin');
       const exposed = (response.headers.get('access-control-expose-headers') ?? '').split(', ');
       expect(exposed).toEqual(expect.arrayContaining([...EXPOSED_HEADERS]));
@@ -453,6 +482,27 @@ describe('browser access', () => {
       expect([400, 404], target).toContain(reply.status);
       expect(reply.headers['content-type'], target).toBe('application/json; charset=utf-8');
       expect(reply.body.includes(secret), target).toBe(false);
+    }
+  });
+});
+
+describe('symlinks', () => {
+  it('never serves or lists a file whose symlink leads out of the root', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mirror-links-'));
+    cpSync(fake.root, root, { recursive: true });
+    symlinkSync(join(fake.outside, 'secret.txt'), join(root, 'acme/plain-chat/leak.txt'));
+    symlinkSync(join(root, 'acme/plain-chat/config.json'), join(root, 'acme/plain-chat/inside.json'));
+    const linked = await startMirror({ root });
+    try {
+      expect((await fetch(`${linked.url}/acme/plain-chat/resolve/main/leak.txt`)).status).toBe(404);
+      expect((await fetch(`${linked.url}/acme/plain-chat/resolve/main/inside.json`)).status).toBe(200);
+      const tree = (await (
+        await fetch(`${linked.url}/api/models/acme/plain-chat/tree/main?recursive=true`)
+      ).json()) as TreeEntry[];
+      expect(tree.map((entry) => entry.path)).not.toContain('leak.txt');
+    } finally {
+      await linked.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -11,10 +11,12 @@
  */
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { Catalog, summarize, type ModelSummary } from './catalog.ts';
 import type { RequestLogEntry } from './exchange.ts';
 import type { Faults } from './faults.ts';
 import { listen } from './listen.ts';
+import { originPolicy } from './origins.ts';
 import { requestHandler } from './routes.ts';
 import { MirrorError } from './startupError.ts';
 
@@ -30,6 +32,8 @@ export interface MirrorOptions {
   /** Interface to listen on; loopback by default, so only the CLI opens the mirror to a LAN. */
   readonly host?: string;
   readonly faults?: Faults;
+  /** App origins allowed to read the mirror besides this machine's own (origins.ts). */
+  readonly allowedOrigins?: readonly string[];
   /** Called once per request when its status is known (the CLI logs from here). */
   readonly onRequest?: (entry: RequestLogEntry, remoteAddress: string) => void;
 }
@@ -62,10 +66,15 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
 
   const requests: RequestLogEntry[] = [];
   const server = createServer(
-    requestHandler(catalog, faults, (entry, remoteAddress) => {
-      requests.push(entry);
-      options.onRequest?.(entry, remoteAddress);
-    }),
+    requestHandler(
+      catalog,
+      faults,
+      (entry, remoteAddress) => {
+        requests.push(entry);
+        options.onRequest?.(entry, remoteAddress);
+      },
+      originPolicy(options.allowedOrigins ?? [], networkInterfaces()),
+    ),
   );
   const listening = await listen(server, port, host);
   return { url: listening.url, port: listening.port, host, models, requests, close: listening.close };

@@ -55,7 +55,7 @@ export function startMirrorProcess(args: readonly string[]): Promise<MirrorProce
       reject(new Error(`no "listening on" line in ${START_TIMEOUT_MS / 1000} s:\n${out}\n${err}`));
     }, START_TIMEOUT_MS);
     child.stdout.on('data', () => {
-      const match = /^mirror: listening on (http:\/\/\S+)$/m.exec(out);
+      const match = /^mirror: listening on (?:.*\(on this laptop: )?(http:\/\/[^\s)]+)\)?$/m.exec(out);
       // Wait for the whole summary, which ends with the Ctrl+C hint.
       if (match?.[1] && out.includes('Ctrl+C')) {
         clearTimeout(timer);
