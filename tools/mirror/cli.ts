@@ -30,9 +30,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
-import { isWildcardHost } from './listen.ts';
 import { runCli } from '../runCli.ts';
 import { FaultSyntaxError, parseCorrupt, parseDropOnce, type Faults } from './faults.ts';
+import { isWildcardHost } from './listen.ts';
 import { MirrorError, startMirror, type RequestLogEntry } from './server.ts';
 import { formatSummary, studentUrls } from './summary.ts';
 
