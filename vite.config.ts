@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { ISOLATION_HEADERS, contentSecurityPolicy } from './src/pwa/policy.ts';
+import { ISOLATION_HEADERS, contentSecurityPolicy, metaContentSecurityPolicy } from './src/pwa/policy.ts';
 
 // The dev and preview servers send what the service worker adds on any static host: cross-origin
 // isolation (WASM threads) and the CSP. They also allow local mirrors (`npm run mirror`, the tests'),
@@ -14,6 +14,18 @@ const headers = {
 export default defineConfig({
   plugins: [
     react(),
+    {
+      // The built page carries its own policy, for hosts that send none (policy.ts).
+      name: 'glassbox-csp-meta',
+      apply: 'build',
+      transformIndexHtml: () => [
+        {
+          tag: 'meta',
+          attrs: { 'http-equiv': 'Content-Security-Policy', content: metaContentSecurityPolicy() },
+          injectTo: 'head-prepend',
+        },
+      ],
+    },
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/pwa',

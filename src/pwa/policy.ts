@@ -22,22 +22,37 @@ export const HUB_CONNECT_HOSTS = Object.freeze([
   'https://cas-bridge.xethub.hf.co',
 ]);
 
-export function contentSecurityPolicy(modelHosts: readonly string[]): string {
-  const origins = [...new Set([...HUB_CONNECT_HOSTS, ...modelHosts])];
+/** Every directive but connect-src and frame-ancestors, which differ between the header and the meta. */
+function directives(connectSources: readonly string[]): string[] {
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
     "worker-src 'self' blob:",
     // blob: and data: are this tab's own memory (model files read from the device's store), not network.
-    `connect-src 'self' blob: data: ${origins.join(' ')}`,
+    `connect-src 'self' blob: data: ${connectSources.join(' ')}`,
     "img-src 'self' data: blob:",
     "style-src 'self'",
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  ];
+}
+
+export function contentSecurityPolicy(modelHosts: readonly string[]): string {
+  const origins = [...new Set([...HUB_CONNECT_HOSTS, ...modelHosts])];
+  return [...directives(origins), "frame-ancestors 'none'"].join('; ');
+}
+
+/**
+ * The policy index.html carries in a `<meta http-equiv>`, for where no service worker and no server sends
+ * one (a first visit to a static host, an insecure classroom address, where service workers do not run).
+ * Where a header policy exists too, both apply. Scripts are as strict as in the header; connections may go
+ * to any http(s) host, since a teacher's mirror can be any address of the room (the header narrows that);
+ * frame-ancestors cannot be set from a meta element.
+ */
+export function metaContentSecurityPolicy(): string {
+  return directives(['http:', 'https:']).join('; ');
 }
 
 /** The origin of a host URL, as CSP names it (`http://127.0.0.1:8080`), or null for a bad URL. */
