@@ -88,6 +88,40 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     expect(weightRequests[1]).toMatchObject({ status: 206, range: 'bytes=4194304-' });
   });
 
+  test('a link’s host applies to the link’s model only, is shown, is undone with one click, and becomes the mirror only when asked', async ({
+    mirrors,
+    page,
+  }) => {
+    const mirror = await mirrors.logging('public/models');
+    await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
+    const banner = page.getByTestId('link-host');
+    await expect(banner).toContainText(
+      `This link loads ${MODEL} from ${mirror.url}, not from the usual model host`,
+    );
+    await expect(page.getByTestId('load-summary')).toContainText(mirror.url);
+
+    // Other models still come from the usual host, and no mirror was set.
+    await page.getByRole('link', { name: 'Models' }).click();
+    await expect(page.getByText('Every model loads from the mirror')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Load Tiny embeddings (forged)' }).first().click();
+    await page.getByRole('link', { name: 'Embeddings' }).click();
+    await expect(page.getByTestId('load-summary')).toContainText('glassbox/tiny-embed');
+    expect(mirror.requests().some((request) => request.path.includes('tiny-embed'))).toBe(false);
+
+    // One click: the link's model from the usual host.
+    await banner.getByRole('button', { name: `Load ${MODEL} from the usual host instead` }).click();
+    await expect(banner).toHaveCount(0);
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await expect(page.getByTestId('load-summary')).not.toContainText(mirror.url);
+    await expect(page.getByTestId('load-summary')).toContainText(MODEL);
+
+    // Made the mirror only when asked.
+    await page.reload();
+    await banner.getByRole('button', { name: `Use ${mirror.url} for every model` }).click();
+    await page.getByRole('link', { name: 'Models' }).click();
+    await expect(page.getByText(`Every model loads from the mirror ${mirror.url}.`)).toBeVisible();
+  });
+
   test('a corrupted file is rejected with a clear message and not stored', async ({ mirrors, page }) => {
     const mirror = await mirrors.logging('public/models', ['--corrupt', `${WEIGHTS}:bytes`]);
     await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });

@@ -6,7 +6,7 @@ import { InspectorPanel } from '../inspector/InspectorPanel.tsx';
 import { ModelsPanel } from '../models/ModelsPanel.tsx';
 import { NetworkPanel } from '../network/NetworkPanel.tsx';
 import { useLedgerStore } from '../pwa/ledgerStore.ts';
-import { whenLedgerReady } from '../pwa/register.ts';
+import { allowModelHost, whenLedgerReady } from '../pwa/register.ts';
 import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { StoragePanel } from '../storage/StoragePanel.tsx';
@@ -44,11 +44,58 @@ async function start(): Promise<void> {
   const app = useAppStore.getState();
   app.addNotices(startup.problems.map((problem) => `Link ignored: ${problem}`));
   await whenLedgerReady();
+  const { host, model, dtype = 'fp32', backend } = startup.link;
   // A new host reloads the page once so its security policy allows it; the link applies again then.
-  if (startup.link.host && app.setMirror(startup.link.host)) return;
-  if (startup.link.backend) app.setBackendChoice(startup.link.backend);
+  if (host && allowModelHost(host)) return;
+  // A link's host is for the link's model only: it is shown, and becomes the mirror only if asked.
+  if (host) app.setLinkHost({ host, modelId: model ?? null });
+  if (backend) app.setBackendChoice(backend);
   await app.probe();
-  await app.loadModel(startup.link.model ?? DEFAULT_CHAT_MODEL_ID, startup.link.dtype ?? 'fp32');
+  if (host && model) await app.loadModel(model, dtype, { host });
+  else await app.loadModel(model ?? DEFAULT_CHAT_MODEL_ID, dtype);
+}
+
+/** Where a link's host applies (its model only), with one click to make it the mirror or to undo it. */
+function LinkHostBanner() {
+  const linkHost = useAppStore((state) => state.linkHost);
+  const mirror = useAppStore((state) => state.mirror);
+  if (!linkHost || linkHost.host === mirror) return null;
+  const { host, modelId } = linkHost;
+  const app = useAppStore.getState();
+  return (
+    <div className="warning link-host" role="status" data-testid="link-host">
+      <p>
+        {modelId
+          ? `This link loads ${modelId} from ${host}, not from the usual model host. Other models still come from ${mirror ?? 'the usual host'}.`
+          : `This link suggests the model host ${host}. Models still come from ${mirror ?? 'the usual host'}.`}
+      </p>
+      <div className="toolbar">
+        <button
+          type="button"
+          onClick={() => {
+            app.setLinkHost(null);
+            app.setMirror(host);
+          }}
+        >
+          Use {host} for every model
+        </button>
+        {modelId && (
+          <button
+            type="button"
+            onClick={() => {
+              app.setLinkHost(null);
+              void app.loadModel(modelId, startup.link.dtype ?? 'fp32');
+            }}
+          >
+            Load {modelId} from the usual host instead
+          </button>
+        )}
+        <button type="button" onClick={() => app.setLinkHost(null)}>
+          Dismiss
+        </button>
+      </div>
+    </div>
+  );
 }
 
 // The ledger counts what leaves the tab from the moment a model is ready.
@@ -78,6 +125,7 @@ export function App() {
       <Header panel={panel} />
       <UpdateBanner />
       <OfflineBanner />
+      <LinkHostBanner />
       <nav className="tabs" aria-label="Panels">
         {PANELS.map((name) => (
           <a key={name} href={`#/${name}`} aria-current={panel === name ? 'page' : undefined}>

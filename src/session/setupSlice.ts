@@ -23,6 +23,11 @@ export const createSetupSlice: StateCreator<SessionState, [], [], SetupSlice> = 
   capabilities: null,
   backendChoice: 'auto',
   mirror: savedMirror(),
+  linkHost: null,
+
+  setLinkHost(linkHost) {
+    set({ linkHost });
+  },
 
   async probe() {
     set({ capabilities: await engine.probe() });

@@ -23,6 +23,13 @@ export interface SetupSlice {
   setBackendChoice(choice: BackendChoice): void;
   /** Returns true when the page reloads so its security policy allows the new host. */
   setMirror(mirror: string | null): boolean;
+  /**
+   * A host a link named (`?host=`): it applies to the link's model only, is shown, and becomes the
+   * mirror only when the person says so. Null when the page was not opened from such a link, or it was
+   * dismissed.
+   */
+  linkHost: { host: string; modelId: string | null } | null;
+  setLinkHost(linkHost: { host: string; modelId: string | null } | null): void;
 }
 
 /** The chat and embedding models: loaded, loading or failed. */
@@ -30,8 +37,11 @@ export interface SlotsSlice {
   slots: Record<ModelSlot, SlotState>;
   /** The slot of the model the user asked for last: what the inspector opens first. */
   focusSlot: ModelSlot;
-  /** Loads a model into its slot; `from` overrides where it comes from (a folder imported from disk). */
-  loadModel(id: string, dtype: Dtype, from?: { host: string; task: ModelTask }): Promise<void>;
+  /**
+   * Loads a model into its slot; `from` overrides where it comes from (a folder imported from disk, a
+   * link's host), and what it is when known.
+   */
+  loadModel(id: string, dtype: Dtype, from?: { host: string; task?: ModelTask }): Promise<void>;
   cancelLoad(slot: ModelSlot): void;
   setFocusSlot(slot: ModelSlot): void;
   /**
