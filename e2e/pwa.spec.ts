@@ -42,6 +42,33 @@ test.describe('offline app and visible privacy', () => {
     await expect(page.getByTestId('backend-badge')).toHaveText('WASM · 2 threads');
   });
 
+  test('the first visit’s reload waits for the download in progress and keeps what was typed', async ({
+    page,
+  }) => {
+    const model = 'glassbox/minilm-l6-shaped';
+    const weights = `${model}/resolve/main/onnx/model.onnx`;
+    mirror = await startLoggingMirror('bench/models');
+    server = await startStaticServer('dist');
+    await page.goto(
+      `${server.url}/?host=${encodeURIComponent(mirror.url)}&model=${model}&dtype=fp32&backend=wasm#/embeddings`,
+    );
+    // Typed while the service worker installs and the weights download.
+    const sentences = page.getByLabel(/Sentences, one per line/);
+    await sentences.fill('typed before the reload');
+    await expect(
+      page.getByRole('status').filter({ hasText: 'It reloads once, when the work' }),
+    ).toBeVisible();
+
+    await expect(page.getByTestId('network-indicator')).not.toContainText('not watched', {
+      timeout: 120_000,
+    });
+    await expect(sentences).toHaveValue('typed before the reload');
+    await expect(page.getByTestId('load-summary')).toContainText(model, { timeout: 120_000 });
+    // One request for the weights: the reload did not cut the download short.
+    const weightRequests = mirror.requests().filter((request) => request.path.endsWith(weights));
+    expect(weightRequests.map((request) => request.status)).toEqual([200]);
+  });
+
   test('offline after one visit: the app reloads from the device, chat and embeddings work, and no request is made', async ({
     page,
     context,

@@ -1,12 +1,16 @@
 import { useEffect, useState } from 'react';
 import { ChatPanel } from '../chat/ChatPanel.tsx';
+import { selectGenerating } from '../chat/selectors.ts';
+import { useChatStore } from '../chat/store.ts';
+import { MODEL_SLOTS } from '../core/model.ts';
 import { EmbeddingsPanel } from '../embeddings/EmbeddingsPanel.tsx';
+import { useEmbeddingsStore } from '../embeddings/store.ts';
 import { DEFAULT_CHAT_MODEL_ID } from '../hub/catalog.ts';
 import { InspectorPanel } from '../inspector/InspectorPanel.tsx';
 import { ModelsPanel } from '../models/ModelsPanel.tsx';
 import { NetworkPanel } from '../network/NetworkPanel.tsx';
 import { useLedgerStore } from '../pwa/ledgerStore.ts';
-import { allowModelHost, whenLedgerReady } from '../pwa/register.ts';
+import { allowModelHost, usePwaStore, whenLedgerReady } from '../pwa/register.ts';
 import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { StoragePanel } from '../storage/StoragePanel.tsx';
@@ -103,6 +107,31 @@ useAppStore.subscribe((state) => {
   if (selectLoadedCount(state) > 0) useLedgerStore.getState().markModelReady();
 });
 
+/**
+ * The first visit's reload (pwa/register.ts) waits until nothing is in progress: no model loading, no
+ * reply streaming, no embedding running. Typed text survives it (sessionStorage).
+ */
+function FirstVisitReload() {
+  const pending = usePwaStore((state) => state.reloadPending);
+  const loading = useAppStore((state) => MODEL_SLOTS.some((slot) => state.slots[slot].loading !== null));
+  const generating = useChatStore(selectGenerating);
+  const embedding = useEmbeddingsStore((state) => state.progress !== null);
+  const busy = loading || generating || embedding;
+  useEffect(() => {
+    if (pending && !busy) window.location.reload();
+  }, [pending, busy]);
+  if (!pending) return null;
+  return (
+    <div className="warning" role="status">
+      Glassbox is now installed on this device. It reloads once, when the work in progress ends, to use
+      every core of this computer; what you typed is kept.{' '}
+      <button type="button" onClick={() => window.location.reload()}>
+        Reload now
+      </button>
+    </div>
+  );
+}
+
 function OfflineBanner() {
   const offline = useLedgerStore((state) => state.offline);
   if (!offline) return null;
@@ -124,6 +153,7 @@ export function App() {
     <div className="app">
       <Header panel={panel} />
       <UpdateBanner />
+      <FirstVisitReload />
       <OfflineBanner />
       <LinkHostBanner />
       <nav className="tabs" aria-label="Panels">

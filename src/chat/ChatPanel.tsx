@@ -5,6 +5,7 @@ import { ModelGate } from '../session/ModelGate.tsx';
 import { useAppStore } from '../session/store.ts';
 import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { useSessionText } from '../ui/useSessionText.ts';
 import { Conversations, exportOpenConversation } from './Conversations.tsx';
 import { PromptView } from './PromptView.tsx';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
@@ -281,7 +282,8 @@ export function ChatPanel() {
   const notice = useChatStore((state) => state.notice);
   const { send, stop, newChat } = useChatStore.getState();
   const ready = useAppStore((state) => state.slots.chat.loaded !== null);
-  const [draft, setDraft] = useState('');
+  // Kept across a reload of the tab (the first visit's, once the app works offline).
+  const [draft, setDraft] = useSessionText('glassbox-chat-draft');
   const log = useRef<HTMLDivElement>(null);
 
   // Follow the conversation as it grows, unless the reader scrolled up to read something.

@@ -2,8 +2,10 @@
  * Starts the service worker and wires it to the app: ledger messages, the update prompt, the install
  * prompt, and the model hosts its Content Security Policy must allow.
  *
- * On the very first visit the page reloads once the worker takes control: from then on every request,
- * the workers' included, passes through it, and static hosts without COOP/COEP headers get them.
+ * On the very first visit, once the worker takes control, a page that is not cross-origin isolated (a
+ * static host without COOP/COEP headers) needs one reload to get them from it: `reloadPending` says so,
+ * and the app reloads when nothing is in progress (a download, a reply). A page the server isolated
+ * already needs none.
  */
 import { registerSW } from 'virtual:pwa-register';
 import { create } from 'zustand';
@@ -16,6 +18,8 @@ interface InstallPrompt extends Event {
 }
 
 interface PwaState {
+  /** The service worker took control on a first visit: one reload gives the page its headers. */
+  reloadPending: boolean;
   updateReady: boolean;
   applyUpdate: () => void;
   installPrompt: InstallPrompt | null;
@@ -23,6 +27,7 @@ interface PwaState {
 }
 
 export const usePwaStore = create<PwaState>()((set, get) => ({
+  reloadPending: false,
   updateReady: false,
   applyUpdate: () => {},
   installPrompt: null,
@@ -39,7 +44,9 @@ export function startServiceWorker(): void {
     useLedgerStore.getState().receive(event.data),
   );
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (firstVisit) window.location.reload();
+    if (!firstVisit) return;
+    if (crossOriginIsolated) postToServiceWorker({ type: 'hello' });
+    else usePwaStore.setState({ reloadPending: true });
   });
   const update = registerSW({
     immediate: true,
