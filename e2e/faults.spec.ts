@@ -11,9 +11,12 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { LONG_REPLY_TOKENS, openApp, test, expect, type AppLink, type Mirrors } from './fixtures.ts';
 import { modelDir } from './reference.ts';
+import { startStaticServer, type StaticServer } from './staticServer.ts';
 
 interface FaultContext {
   mirrors: Mirrors;
+  /** A plain static server of `root`, stopped after the test (no CORS headers, as many hosts). */
+  staticHost(root: string): Promise<string>;
   /** Writes `content` to a new temporary file and returns its path. */
   file(name: string, content: string): Promise<string>;
 }
@@ -394,6 +397,33 @@ const FAULTS: Fault[] = [
       await expect(page.getByTestId('assistant-message')).toHaveCount(2);
     },
   },
+  {
+    name: 'a model host that does not let the app read it (no CORS headers)',
+    panel: 'models',
+    cause: async (page, context) => {
+      await page.getByLabel('Mirror URL').fill(await context.staticHost('public/models'));
+      await page.getByRole('button', { name: 'Use mirror' }).click();
+      await page.getByLabel('Model id').fill(DEMO_CHAT);
+      await page.getByRole('button', { name: 'Check' }).click();
+    },
+    message:
+      /Could not reach http:\/\/127\.0\.0\.1:\d+ \(Failed to fetch\)\. The host may be down or unreachable from this network, or may not let this app read it \(CORS\)/,
+  },
+  {
+    name: 'a model id that climbs out of the store (../..)',
+    panel: 'models',
+    cause: async (page) => {
+      await page.getByLabel('Model id').fill('../..');
+      await page.getByRole('button', { name: 'Check' }).click();
+    },
+    message: /"\.\.\/\.\." is not a model id: write it as org\/name/,
+  },
+  {
+    name: 'a link to a model id that climbs out of the store (./.)',
+    panel: 'chat',
+    cause: (page) => openApp(page, { model: './.', backend: 'wasm', panel: 'chat' }),
+    message: /Link ignored: .*\.\/\./,
+  },
 ];
 
 test.describe('faults and bad inputs', () => {
@@ -408,8 +438,14 @@ test.describe('faults and bad inputs', () => {
         void dialog.dismiss();
       });
       page.on('pageerror', (error) => pageErrors.push(error.message));
+      const servers: StaticServer[] = [];
       const context: FaultContext = {
         mirrors,
+        staticHost: async (root) => {
+          const server = await startStaticServer(root);
+          servers.push(server);
+          return server.url;
+        },
         file: async (name, content) => {
           const file = path.join(tmpdir(), `glassbox-fault-${Date.now()}-${name}`);
           await writeFile(file, content);
@@ -417,27 +453,36 @@ test.describe('faults and bad inputs', () => {
         },
       };
 
-      // Something the person had before the fault: a saved conversation.
-      await openApp(page, { backend: 'wasm', panel: 'chat' });
-      await importConversation(
-        page,
-        context,
-        conversationFile({ title: KEEPER_TITLE, messages: [{ role: 'user', content: 'keep me' }] }),
-      );
-      await expect(page.getByRole('button', { name: KEEPER_TITLE, exact: true })).toBeVisible();
-      if (fault.panel !== 'chat') await page.getByRole('link', { name: fault.panel, exact: false }).click();
-
-      await fault.cause(page, context);
-      await expect(page.getByText(fault.message).first()).toBeVisible();
-      await fault.then?.(page);
-
-      // What must hold after every fault.
-      await expect(page.getByText(/panel failed|cannot be shown/)).toHaveCount(0);
-      await page.getByRole('link', { name: 'Chat' }).click();
-      await page.getByRole('button', { name: KEEPER_TITLE, exact: true }).click();
-      await expect(page.getByRole('article', { name: 'user message' }).first()).toContainText('keep me');
+      try {
+        await runFault(page, fault, context);
+      } finally {
+        await Promise.all(servers.map((server) => server.stop()));
+      }
       expect(dialogs, 'dialogs opened (a script ran)').toEqual([]);
       expect(pageErrors, 'uncaught errors in the page').toEqual([]);
     });
   }
 });
+
+/** Brings `fault` about with a conversation saved before it, then checks what must hold after any fault. */
+async function runFault(page: Page, fault: Fault, context: FaultContext): Promise<void> {
+  // Something the person had before the fault: a saved conversation.
+  await openApp(page, { backend: 'wasm', panel: 'chat' });
+  await importConversation(
+    page,
+    context,
+    conversationFile({ title: KEEPER_TITLE, messages: [{ role: 'user', content: 'keep me' }] }),
+  );
+  await expect(page.getByRole('button', { name: KEEPER_TITLE, exact: true })).toBeVisible();
+  if (fault.panel !== 'chat') await page.getByRole('link', { name: fault.panel, exact: false }).click();
+
+  await fault.cause(page, context);
+  await expect(page.getByText(fault.message).first()).toBeVisible();
+  await fault.then?.(page);
+
+  // What must hold after every fault.
+  await expect(page.getByText(/panel failed|cannot be shown/)).toHaveCount(0);
+  await page.getByRole('link', { name: 'Chat' }).click();
+  await page.getByRole('button', { name: KEEPER_TITLE, exact: true }).click();
+  await expect(page.getByRole('article', { name: 'user message' }).first()).toContainText('keep me');
+}

@@ -131,6 +131,12 @@ test.describe('offline app and visible privacy', () => {
     await page.getByLabel('Offline switch').check();
     await expect(page.getByRole('status').filter({ hasText: 'Offline switch on' })).toBeVisible();
 
+    // The stored chat model opens in the Inspector with no request (its model card is not on the device).
+    await page.getByRole('link', { name: 'Inspector' }).click();
+    await expect(page.getByTestId('layer-count')).toHaveAttribute('data-layers', /\d/);
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await expect(page.getByTestId('graph-block').first()).toBeVisible();
+
     await page.getByRole('link', { name: 'Models' }).click();
     await page.getByLabel('Mirror URL').fill(mirror.url);
     await page.getByRole('button', { name: 'Use mirror' }).click(); // reloads so the policy allows the mirror

@@ -21,11 +21,16 @@ export function modelFileUrl(host: string, id: string, file: string, revision = 
   return `${trimHost(host)}/${id}/resolve/${revision}/${file}`;
 }
 
-const MODEL_ID = /^[\w.-]+\/[\w.-]+$/;
+/**
+ * One half of a repository id as the Hub allows it: letters, digits, `-`, `_` and `.`, starting with a
+ * letter or digit, not ending with `-` or `.`, with no `..` or `--` (so no `..` or `.` path segments).
+ */
+const ID_PART = /^(?!.*(\.\.|--))[A-Za-z0-9](?:[\w.-]{0,94}[\w])?$/;
 
 /** Whether `id` has the form of a repository id, `org/name`. */
 export function isModelId(id: string): boolean {
-  return MODEL_ID.test(id);
+  const parts = id.split('/');
+  return parts.length === 2 && parts.every((part) => ID_PART.test(part));
 }
 
 /** The host URL in its trimmed form, or null when `text` is not an http(s) URL. */

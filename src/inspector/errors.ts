@@ -14,6 +14,8 @@ export const INSPECTOR_ERROR_CODES = Object.freeze([
   'no-model-open',
   /** The open model has no such tensor, or no tokenizer.json. */
   'not-in-model',
+  /** The file does not fit in the tab's memory. */
+  'too-large',
   /** The inspector's worker died (it is replaced on the next request). */
   'worker-crashed',
   'internal',

@@ -25,6 +25,9 @@ interface ReadOptions {
   signal?: AbortSignal;
 }
 
+/** The most memory a declared length reserves before the bytes arrive. */
+const PREALLOCATE_BYTES = 512 * 1024 * 1024;
+
 /** A file of the model: the stored copy if there is one, else downloaded (with progress) from its host. */
 export async function readFile(
   { host, modelId }: ModelFiles,
@@ -34,16 +37,29 @@ export async function readFile(
   const stored = await store.file(host, modelId, path);
   if (stored) return { bytes: new Uint8Array(await stored.arrayBuffer()), fromStore: true };
   const response = await new ModelHost(host).file(modelId, path, signal ? { signal } : {});
-  const total = Number(response.headers.get('content-length') ?? 0);
-  // Written straight into one buffer when the size is known: a large model is never held twice.
-  let buffer = new Uint8Array(total);
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  const total = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+  // Written straight into one buffer when the size is known: a large model is never held twice. The
+  // declared length is only trusted up to PREALLOCATE_BYTES (a host may announce a terabyte); past that,
+  // the buffer grows as the bytes really arrive.
+  let buffer = new Uint8Array(Math.min(total, PREALLOCATE_BYTES));
   let loaded = 0;
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     if (loaded + value.length > buffer.length) {
-      const grown = new Uint8Array(Math.max(buffer.length * 2, loaded + value.length));
+      let grown: Uint8Array<ArrayBuffer>;
+      try {
+        grown = new Uint8Array(Math.max(Math.min(buffer.length * 2, total || Infinity), loaded + value.length));
+      } catch (error) {
+        await reader.cancel();
+        if (!(error instanceof RangeError)) throw error;
+        throw new InspectorError(
+          'too-large',
+          `${path} of ${modelId} is too large to hold in this tab's memory (${Math.round(loaded / 1e6)} MB read so far). Inspect a smaller dtype of the model.`,
+        );
+      }
       grown.set(buffer.subarray(0, loaded));
       buffer = grown;
     }

@@ -37,6 +37,25 @@ function openModel(): NonNullable<typeof current> {
   return current;
 }
 
+/** A JSON object from a file of the model, or an error that names the file. */
+function parsedJson(text: string, name: string, modelId: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InspectorError('not-in-model', `${name} of ${modelId} is not valid JSON (${messageOf(error)}).`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InspectorError('not-in-model', `${name} of ${modelId} is not a JSON object.`);
+  return value as Record<string, unknown>;
+}
+
+/** null for a file its host cannot give now (offline switch, no network); other errors as they are. */
+function unlessUnreachable(error: unknown): null {
+  if (error instanceof HubError && (error.code === 'offline' || error.code === 'network')) return null;
+  throw error;
+}
+
 serve<InspectorApi>(
   {
     // The page cancels an open call when another model is opened or Cancel is pressed (a file may be gigabytes).
@@ -51,10 +70,11 @@ serve<InspectorApi>(
       });
       const [configText, tokenizerText, tokenizerConfigText, readme] = await Promise.all(
         ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'README.md'].map((name) =>
-          optionalText(target, name),
+          // With the weights on the device, a text the host cannot give now (offline) is shown as missing.
+          fromStore ? optionalText(target, name).catch(unlessUnreachable) : optionalText(target, name),
         ),
       );
-      const tokenizerJson = tokenizerText ? (JSON.parse(tokenizerText) as Record<string, unknown>) : null;
+      const tokenizerJson = tokenizerText ? parsedJson(tokenizerText, 'tokenizer.json', target.modelId) : null;
       // A model opened meanwhile owns the worker now: this one must not take its place.
       signal.throwIfAborted();
       current = { target, file, tokenizerJson, tokens: null, fullPrecision: null };
@@ -68,7 +88,7 @@ serve<InspectorApi>(
         parseMs,
         summary: file.summary,
         outline: outlineGraph(file.summary),
-        config: configText ? (JSON.parse(configText) as Record<string, unknown>) : null,
+        config: configText ? parsedJson(configText, 'config.json', target.modelId) : null,
         tokenizer: tokenizerJson ? tokenizerInfo(tokenizerJson, tokenizerConfigText ?? null) : null,
         readme: readme ?? null,
         hasFullPrecisionSibling: sibling !== null,
@@ -107,6 +127,12 @@ serve<InspectorApi>(
   (error) => {
     if (error instanceof InspectorError || error instanceof HubError) return error.toData();
     if (isAbort(error)) return { code: 'cancelled', message: 'Reading the model was cancelled.' };
+    // A typed array sized from what a file declares (a tensor's shape, an external data length).
+    if (error instanceof RangeError)
+      return {
+        code: 'too-large',
+        message: `This model declares a tensor or a file larger than this tab can hold in memory (${error.message}). The file may be damaged; if it is not, inspect a smaller dtype.`,
+      };
     return { code: 'internal', message: messageOf(error) };
   },
 );
