@@ -5,7 +5,7 @@
  * panel crashed.
  */
 import { cpSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -52,25 +52,36 @@ const conversationFile = (fields: Record<string, unknown>) =>
   });
 
 /** Puts `record` in the app's conversation store as another version of the app (or a person) might. */
-async function storeConversationRecord(page: Page, record: unknown, key: string): Promise<void> {
+function storeConversationRecord(page: Page, record: unknown, key: string): Promise<void> {
+  return storeRecord(page, 'glassbox-chat', 'conversations', record, key);
+}
+
+/** Puts `record` under `key` in an object store of the app's (keyed by `id`) that the app has opened. */
+async function storeRecord(
+  page: Page,
+  databaseName: string,
+  storeName: string,
+  record: unknown,
+  key: string,
+): Promise<void> {
   await page.evaluate(
-    async ({ record, key }) => {
+    async ({ databaseName, storeName, record, key }) => {
       const database = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open('glassbox-chat');
+        const request = indexedDB.open(databaseName);
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error ?? new Error('open failed'));
       });
       await new Promise<void>((resolve, reject) => {
-        const transaction = database.transaction('conversations', 'readwrite');
-        // Out-of-line values need their key in the record: write the key into it when it is an object.
+        const transaction = database.transaction(storeName, 'readwrite');
+        // The stores are keyed by `id`: a value that is not an object is wrapped under its key.
         const value = typeof record === 'object' && record !== null ? record : { id: key, value: record };
-        transaction.objectStore('conversations').put(value);
+        transaction.objectStore(storeName).put(value);
         transaction.oncomplete = () => resolve();
         transaction.onerror = () => reject(transaction.error ?? new Error('write failed'));
       });
       database.close();
     },
-    { record, key },
+    { databaseName, storeName, record, key },
   );
 }
 
@@ -423,6 +434,64 @@ const FAULTS: Fault[] = [
     panel: 'chat',
     cause: (page) => openApp(page, { model: './.', backend: 'wasm', panel: 'chat' }),
     message: /Link ignored: .*\.\/\./,
+  },
+  {
+    name: 'a stored embedding set whose text is not text',
+    panel: 'embeddings',
+    cause: async (page) => {
+      await expect(page.getByText(/^Saved sets \(\d+\)$/)).toBeVisible();
+      await storeRecord(
+        page,
+        'glassbox-embeddings',
+        'sets',
+        { id: 'odd', name: 'Odd set', text: 42, updatedAt: 1 },
+        'odd',
+      );
+      await page.reload();
+      await page.getByText(/^Saved sets/).click();
+    },
+    message: /Odd set cannot be opened: text: Invalid type: Expected string but received 42/,
+    then: async (page) => {
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export Odd set as stored' }).click();
+      expect((await download).suggestedFilename()).toBe('Odd set-as-stored.json');
+      await page.getByRole('button', { name: 'Delete Odd set' }).click();
+      await expect(page.getByTestId('broken-set')).toHaveCount(0);
+    },
+  },
+  {
+    name: 'a 50 MB CSV file to import',
+    panel: 'embeddings',
+    cause: async (page) => {
+      const row = 'a sentence long enough to fill a classroom file quickly,label\n';
+      await page.getByLabel('Import CSV, TSV or text').setInputFiles({
+        name: 'everything.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`text,label\n${row.repeat(Math.ceil(50e6 / row.length))}`),
+      });
+    },
+    message: /everything\.csv is 50 MB; Glassbox imports files up to 20 MB/,
+  },
+  {
+    name: 'sentences that a spreadsheet would run as formulas, exported as metadata.tsv',
+    panel: 'embeddings',
+    cause: async (page) => {
+      await page.getByRole('button', { name: 'Load Tiny embeddings (forged)' }).first().click();
+      await page
+        .getByLabel(/^Sentences, one per line/)
+        .fill('=HYPERLINK("http://x.example","win")\n+1+1\n@SUM(A1)');
+      await page.getByRole('button', { name: 'Embed', exact: true }).click();
+      await expect(page.getByTestId('run-summary')).toContainText('3 vectors');
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'metadata.tsv', exact: true }).click();
+      const text = await readFile(await (await download).path(), 'utf8');
+      expect(text.split('\n').filter(Boolean)).toEqual([
+        `'=HYPERLINK("http://x.example","win")`,
+        "'+1+1",
+        "'@SUM(A1)",
+      ]);
+    },
+    message: /3 vectors/,
   },
 ];
 

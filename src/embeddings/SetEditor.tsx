@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { POOLINGS, type Pooling } from '../core/model.ts';
 import { findModel } from '../hub/catalog.ts';
+import { downloadJson } from '../lib/download.ts';
 import { useAppStore } from '../session/store.ts';
 import { useEmbeddingsStore } from './store.ts';
 import { sentencesOf } from './tableFile.ts';
@@ -81,8 +82,10 @@ function ImportColumns() {
 
 function SavedSets() {
   const sets = useEmbeddingsStore((state) => state.sets);
+  const broken = useEmbeddingsStore((state) => state.brokenSets);
   const setName = useEmbeddingsStore((state) => state.setName);
-  const { setSetName, saveCurrentSet, openSet, removeSet, loadSets } = useEmbeddingsStore.getState();
+  const { setSetName, saveCurrentSet, openSet, removeSet, loadSets, brokenSetRecord } =
+    useEmbeddingsStore.getState();
   useEffect(() => void loadSets(), [loadSets]);
   return (
     <details className="saved-sets">
@@ -108,6 +111,25 @@ function SavedSets() {
               aria-label={`Delete ${saved.name}`}
               onClick={() => void removeSet(saved.id)}
             >
+              Delete
+            </button>
+          </li>
+        ))}
+        {broken.map((item) => (
+          <li key={item.id} data-testid="broken-set" className="broken-item">
+            <strong>{item.name}</strong> cannot be opened: {item.problem}.{' '}
+            <button
+              type="button"
+              aria-label={`Export ${item.name} as stored`}
+              onClick={() =>
+                void brokenSetRecord(item.id).then((record) =>
+                  downloadJson(`${item.name}-as-stored.json`, record),
+                )
+              }
+            >
+              Export as stored
+            </button>{' '}
+            <button type="button" aria-label={`Delete ${item.name}`} onClick={() => void removeSet(item.id)}>
               Delete
             </button>
           </li>

@@ -14,6 +14,15 @@ describe('export formats', () => {
     expect(parseMetadataTsv('a\nb\n')).toEqual({ sentences: ['a', 'b'], labels: null });
   });
 
+  it('write cells that start like a spreadsheet formula as text, and read them back as they were', () => {
+    const hostile = ['=HYPERLINK("http://x.example","click")', '+1+1', '-2', '@SUM(A1)', 'plain'];
+    const text = metadataTsv(hostile, ['=cmd', 'ok', 'ok', 'ok', 'ok']);
+    for (const line of text.split('\n').slice(1).filter(Boolean))
+      expect(line.split('\t').every((value) => !/^[=+\-@]/.test(value))).toBe(true);
+    expect(parseMetadataTsv(text)).toEqual({ sentences: hostile, labels: ['=cmd', 'ok', 'ok', 'ok', 'ok'] });
+    expect(mapTsv(new Float32Array([0, 0]), ['=1+2'], null)).toContain("\t'=1+2\t");
+  });
+
   it('write the map as TSV with a header row', () => {
     expect(mapTsv(Float32Array.from([0.5, -1, 2, 3]), ['a\tb', 'c'], ['x', 'y'])).toBe(
       'x\ty\tsentence\tlabel\n0.5\t-1\ta b\tx\n2\t3\tc\ty\n',

@@ -23,8 +23,21 @@ export function vectorsTsv(vectors: Float32Array, dimensions: number): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-/** Tabs and newlines inside a cell would break the row: they become spaces. */
-const cell = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
+/** A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`): the quote makes it text. */
+const FORMULA_START = /^[=+\-@]/;
+
+/**
+ * Tabs and newlines inside a cell would break the row: they become spaces. A cell that starts like a
+ * formula gets a leading `'`, so a spreadsheet opening the file shows it instead of evaluating it.
+ */
+const cell = (text: string) => {
+  const flat = text.replace(/[\t\r\n]+/g, ' ');
+  return FORMULA_START.test(flat) ? `'${flat}` : flat;
+};
+
+/** A cell as written by `cell`, its formula guard removed. */
+const uncell = (text: string) =>
+  text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
 
 /**
  * metadata.tsv: one row per vector. With labels it has a header row (`sentence\tlabel`); a single column
@@ -57,10 +70,10 @@ export function parseVectorsTsv(text: string): { vectors: Float32Array; dimensio
 export function parseMetadataTsv(text: string): { sentences: string[]; labels: string[] | null } {
   const rows = text.split('\n').filter((line) => line.length > 0);
   if (rows[0] === 'sentence\tlabel') {
-    const cells = rows.slice(1).map((line) => line.split('\t'));
+    const cells = rows.slice(1).map((line) => line.split('\t').map(uncell));
     return { sentences: cells.map((row) => row[0] ?? ''), labels: cells.map((row) => row[1] ?? '') };
   }
-  return { sentences: rows, labels: null };
+  return { sentences: rows.map(uncell), labels: null };
 }
 
 /**

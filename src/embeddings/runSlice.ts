@@ -56,7 +56,12 @@ export const createRunSlice: StateCreator<EmbeddingsState, [], [], RunSlice> = (
     };
     let run: EmbeddingRun;
     try {
-      const cached = await cachedVectors(recipe, texts).catch(() => texts.map(() => undefined));
+      const stored = await cachedVectors(recipe, texts).catch(() => texts.map(() => undefined));
+      // All of one width, or computed again (a damaged cache must not mix rows of different widths).
+      const width = stored.find(Boolean)?.length ?? 0;
+      const cached = stored.map((vector) =>
+        vector && vector.length === width && width > 0 ? vector : undefined,
+      );
       stopIfCancelled();
       const missing = texts.flatMap((text, index) => (cached[index] ? [] : [{ text, index }]));
       const fromCache = texts.length - missing.length;

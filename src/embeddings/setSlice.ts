@@ -7,8 +7,15 @@ import { findModel } from '../hub/catalog.ts';
 import { messageOf } from '../lib/errors.ts';
 import { selectLoaded } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
-import { deleteSet, listSets, saveSet } from './setStore.ts';
-import { datasetRows, guessTextColumn, parseTable, sentencesOf, textOf } from './tableFile.ts';
+import { deleteSet, listSets, rawSet, saveSet } from './setStore.ts';
+import {
+  checkImportSize,
+  datasetRows,
+  guessTextColumn,
+  parseTable,
+  sentencesOf,
+  textOf,
+} from './tableFile.ts';
 import type { EmbeddingsState, SetSlice } from './types.ts';
 
 export const SAMPLE_SENTENCES = [
@@ -49,6 +56,7 @@ export const createSetSlice: StateCreator<EmbeddingsState, [], [], SetSlice> = (
 
   async importFile(file) {
     try {
+      checkImportSize(file.name, file.size);
       const table = parseTable(await file.text(), file.name);
       const labelGuess = table.columns.findIndex((column) =>
         /^(label|class|category|tag|topic)s?$/i.test(column),
@@ -97,6 +105,7 @@ export const createSetSlice: StateCreator<EmbeddingsState, [], [], SetSlice> = (
   },
 
   sets: [],
+  brokenSets: [],
   setName: '',
 
   setSetName(setName) {
@@ -105,7 +114,8 @@ export const createSetSlice: StateCreator<EmbeddingsState, [], [], SetSlice> = (
 
   async loadSets() {
     try {
-      set({ sets: await listSets() });
+      const { sets, broken } = await listSets();
+      set({ sets, brokenSets: broken });
     } catch (error) {
       set({ error: storageProblem('Could not read the sets saved on this device.', error) });
     }
@@ -121,7 +131,8 @@ export const createSetSlice: StateCreator<EmbeddingsState, [], [], SetSlice> = (
         text: get().text,
         updatedAt: Date.now(),
       });
-      set({ setName: name, sets: await listSets(), notice: `Saved “${name}” on this device.` });
+      const { sets, broken } = await listSets();
+      set({ setName: name, sets, brokenSets: broken, notice: `Saved “${name}” on this device.` });
     } catch (error) {
       set({ error: storageProblem(`Could not save “${name}” on this device.`, error) });
     }
@@ -132,10 +143,15 @@ export const createSetSlice: StateCreator<EmbeddingsState, [], [], SetSlice> = (
     if (chosen) set({ text: chosen.text, setName: chosen.name, notice: null });
   },
 
+  brokenSetRecord(id) {
+    return rawSet(id);
+  },
+
   async removeSet(id) {
     try {
       await deleteSet(id);
-      set({ sets: await listSets() });
+      const { sets, broken } = await listSets();
+      set({ sets, brokenSets: broken });
     } catch (error) {
       set({ error: storageProblem('Could not delete the set.', error) });
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   TableFileError,
+  checkImportSize,
   datasetRows,
   guessTextColumn,
   parseTable,
@@ -63,5 +64,21 @@ describe('set text', () => {
     const text = textOf(['Rain\non Monday', 'Tab\there'], ['x', 'y']);
     expect(text).toBe('Rain on Monday\tx\nTab here\ty');
     expect(sentencesOf(text)).toEqual({ sentences: ['Rain on Monday', 'Tab here'], labels: ['x', 'y'] });
+  });
+});
+
+describe('large tables', () => {
+  it('read a table of 300 000 rows without overflowing the call stack', () => {
+    const csv = `text,label\n${Array.from({ length: 300_000 }, (_, i) => `sentence ${i},l${i % 3}`).join('\n')}`;
+    const table = parseTable(csv, 'big.csv');
+    expect(table.rows).toHaveLength(300_000);
+    expect(guessTextColumn(table)).toBe(0);
+  });
+
+  it('refuse a file over the import limit before reading it, with its size', () => {
+    expect(() => checkImportSize('huge.csv', 50_000_000)).toThrow(
+      /huge\.csv is 50 MB; Glassbox imports files up to 20 MB/,
+    );
+    expect(() => checkImportSize('fine.csv', 1_000_000)).not.toThrow();
   });
 });

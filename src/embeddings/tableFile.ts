@@ -24,6 +24,17 @@ export class TableFileError extends EmbeddingsError {
 
 const isDelimited = (fileName: string) => /\.(csv|tsv|tab)$/i.test(fileName);
 
+/** The largest file imported: far more sentences than a browser tab embeds in a lesson. */
+export const IMPORT_LIMIT_BYTES = 20 * 1024 * 1024;
+
+/** Refuses a file too large to import before reading it, with its size and what to do. */
+export function checkImportSize(fileName: string, bytes: number): void {
+  if (bytes > IMPORT_LIMIT_BYTES)
+    throw new TableFileError(
+      `${fileName} is ${Math.round(bytes / 1e6)} MB; Glassbox imports files up to ${IMPORT_LIMIT_BYTES / 1024 / 1024} MB (tens of thousands of sentences, more than a tab embeds in a lesson). Import a sample of it.`,
+    );
+}
+
 /** Reads a CSV/TSV file (by its name; the delimiter is detected) or a plain text file. */
 export function parseTable(text: string, fileName: string, hasHeader = true): Table {
   const content = text.replace(/^\uFEFF/, '');
@@ -46,7 +57,8 @@ export function parseTable(text: string, fileName: string, hasHeader = true): Ta
   }
   const [first, ...rest] = parsed.data;
   if (!first) throw new TableFileError(`${fileName} has no rows.`);
-  const width = Math.max(...parsed.data.map((row) => row.length));
+  // Not Math.max(...rows): spreading hundreds of thousands of rows overflows the call stack.
+  const width = parsed.data.reduce((widest, row) => Math.max(widest, row.length), 0);
   const columns = hasHeader
     ? Array.from({ length: width }, (_, index) => first[index]?.trim() || `Column ${index + 1}`)
     : Array.from({ length: width }, (_, index) => `Column ${index + 1}`);
@@ -77,7 +89,7 @@ export function guessTextColumn(table: Table): number {
     (_, column) =>
       table.rows.reduce((sum, row) => sum + (row[column]?.length ?? 0), 0) / Math.max(table.rows.length, 1),
   );
-  return meanLength.indexOf(Math.max(...meanLength));
+  return meanLength.indexOf(meanLength.reduce((longest, length) => Math.max(longest, length), 0));
 }
 
 /** Sentences one per non-empty line; a tab after a sentence starts its label. */

@@ -4,7 +4,7 @@
  */
 import type { Backend, Dtype, Pooling } from '../core/model.ts';
 import type { Analysed, Projected, Projection } from './analysisProtocol.ts';
-import type { SentenceSet, VectorRecipe } from './setStore.ts';
+import type { BrokenSet, SentenceSet, VectorRecipe } from './setStore.ts';
 import type { Table } from './tableFile.ts';
 
 export interface EmbeddingRun extends VectorRecipe {
@@ -49,12 +49,16 @@ export interface SetSlice {
   cancelImport(): void;
 
   sets: SentenceSet[];
+  /** Saved records that are not sets, listed so they can be exported as stored or deleted. */
+  brokenSets: BrokenSet[];
   setName: string;
   setSetName(name: string): void;
   loadSets(): Promise<void>;
   saveCurrentSet(): Promise<void>;
   openSet(id: string): void;
   removeSet(id: string): Promise<void>;
+  /** The stored record of a broken set, exactly as it is. */
+  brokenSetRecord(id: string): Promise<unknown>;
 }
 
 /** Embedding runs: the one in progress, and this session's finished ones, newest (the current one) first. */
