@@ -94,6 +94,17 @@ test.describe('chat', () => {
     expect(editedIds).toEqual(
       await referenceChatTokenIds(MODEL, [{ role: 'user', content: 'Hi again' }], maxNewTokens),
     );
+
+    // Nothing was deleted: the message as it was, with both replies after it, is the earlier version,
+    // after a reload too.
+    const edited = page.getByRole('article', { name: 'user message' }).first();
+    await expect(edited.getByTestId('version')).toHaveText('Version 2 of 2');
+    await page.reload();
+    await expect(edited.getByTestId('version')).toHaveText('Version 2 of 2');
+    await edited.getByRole('button', { name: 'Previous version' }).click();
+    await expect(page.getByTestId('message-text').first()).toHaveText('Hello there');
+    await expect(replies).toHaveCount(2);
+    expect(await tokenIdsOf(replies.first())).toEqual(firstIds);
   });
 
   test('token probabilities equal softmax in Node; continuing with the 2nd candidate branches the reply and the original stays reachable', async ({

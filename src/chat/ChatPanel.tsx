@@ -88,6 +88,7 @@ function UserTurn({ turn, index }: { turn: ChatTurn; index: number }) {
         <button type="button" disabled={busy} onClick={() => setDraft(turn.content)}>
           Edit
         </button>
+        <Versions turn={turn} index={index} />
       </div>
     </article>
   );
@@ -113,14 +114,18 @@ function ReplyText({ content, showSource }: { content: string; showSource: boole
   );
 }
 
-/** "‹ 2 of 3 ›": the versions of a reply made by regenerating or branching. */
+/** "‹ 2 of 3 ›": the versions of a reply (regenerated, branched) or of a message (edited and resent). */
 function Versions({ turn, index }: { turn: ChatTurn; index: number }) {
   const busy = useChatStore(selectGenerating);
   const { version, count } = versionInfo(turn);
   if (count < 2) return null;
   const show = (next: number) => useChatStore.getState().showVersion(index, next);
   return (
-    <span className="versions" role="group" aria-label="Versions of this reply">
+    <span
+      className="versions"
+      role="group"
+      aria-label={turn.role === 'user' ? 'Versions of this message' : 'Versions of this reply'}
+    >
       <button
         type="button"
         aria-label="Previous version"

@@ -125,3 +125,39 @@ describe('conversation files', () => {
     expect(titleFrom([])).toBe('New chat');
   });
 });
+
+describe('edited messages', () => {
+  it('export the earlier versions of an edited message and import them back', () => {
+    const edited: Conversation = {
+      ...conversation,
+      turns: [
+        {
+          role: 'user',
+          content: 'What is a word?',
+          alternatives: [
+            [
+              { role: 'user', content: 'What is a token?' },
+              { role: 'assistant', content: 'A piece of text.', tokenIds: [5], stopped: false },
+            ],
+          ],
+          version: 1,
+        },
+        { role: 'assistant', content: 'Letters with a meaning.', tokenIds: [7], stopped: false },
+      ],
+    };
+    const file = toConversationFile(edited);
+    expect(file.edits?.[0]).toMatchObject({ turn: 0, version: 1 });
+    const imported = parseConversationFile(JSON.stringify(file), 1_800_000_000_000);
+    expect(imported.turns).toEqual(edited.turns);
+  });
+
+  it('refuse an edited message whose earlier version starts with a reply', () => {
+    const file = {
+      ...toConversationFile(conversation),
+      edits: [{ turn: 0, version: 1, alternatives: [{ messages: [{ role: 'assistant', content: 'x' }] }] }],
+    };
+    expect(() => parseConversationFile(JSON.stringify(file))).toThrow(
+      'version 1 of an edited message starts with no message',
+    );
+  });
+});

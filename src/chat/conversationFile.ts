@@ -22,12 +22,24 @@ export interface ConversationFile {
   messages: ChatMessage[];
   /** One entry per assistant message, in order: what produced it. */
   replies: ReplyRecord[];
+  /** Earlier versions of messages that were edited and resent. */
+  edits?: EditRecord[];
 }
 
-/** The turns from a reply on, as `messages` and `replies` like the file's own. */
+/** The turns from a reply (or an edited message) on, as `messages`, `replies` and `edits` like the file's own. */
 interface TailRecord {
   messages: ChatMessage[];
   replies: ReplyRecord[];
+  edits?: EditRecord[];
+}
+
+/** The other versions of an edited user message: each a tail from that message on. */
+interface EditRecord {
+  /** The message's index among the turns (`messages` without the system prompt). */
+  turn: number;
+  alternatives: TailRecord[];
+  /** Which version the shown message is. */
+  version: number;
 }
 
 interface ReplyRecord {
@@ -42,9 +54,15 @@ interface ReplyRecord {
 }
 
 function tailRecord(turns: readonly ChatTurn[]): TailRecord {
+  const edits = turns.flatMap((turn, index): EditRecord[] =>
+    turn.role === 'user' && turn.alternatives
+      ? [{ turn: index, alternatives: turn.alternatives.map(tailRecord), version: turn.version ?? 0 }]
+      : [],
+  );
   return {
     messages: turns.map(({ role, content }) => ({ role, content })),
     replies: turns.filter((turn) => turn.role === 'assistant').map(replyRecord),
+    ...(edits.length > 0 ? { edits } : {}),
   };
 }
 
@@ -72,6 +90,7 @@ export function toConversationFile(conversation: Conversation): ConversationFile
     settings: conversation.settings,
     messages: [...(system ? [{ role: 'system' as const, content: system }] : []), ...tail.messages],
     replies: tail.replies,
+    ...(tail.edits ? { edits: tail.edits } : {}),
   };
 }
 
@@ -98,28 +117,44 @@ function checkedMessages(messages: unknown, where: string): ChatMessage[] {
   });
 }
 
-/** Turns from checked messages and their reply records; versions are read the same way, recursively. */
-function turnsFrom(messages: ChatMessage[], replies: unknown): ChatTurn[] {
+/** The other versions of a tail's first turn, read like the file's own turns; each starts with `role`. */
+function versionsFrom(tails: unknown, role: 'user' | 'assistant', where: string): ChatTurn[][] {
+  if (!Array.isArray(tails)) return [];
+  return tails.map((tail: unknown, index) => {
+    if (!isRecord(tail)) fail(`version ${index + 1} of ${where} is not an object`);
+    const tailMessages = checkedMessages(tail['messages'], `version ${index + 1} of ${where}`);
+    if (tailMessages[0]?.role !== role)
+      fail(`version ${index + 1} of ${where} starts with no ${role === 'user' ? 'message' : 'reply'}`);
+    return turnsFrom(tailMessages, tail['replies'], tail['edits']);
+  });
+}
+
+/** Turns from checked messages, their reply records and edits; versions are read the same way, recursively. */
+function turnsFrom(messages: ChatMessage[], replies: unknown, edits: unknown): ChatTurn[] {
   const records = Array.isArray(replies) ? replies : [];
+  const editRecords = Array.isArray(edits) ? edits.filter(isRecord) : [];
   let replyIndex = 0;
-  return messages.map((message): ChatTurn => {
+  return messages.map((message, index): ChatTurn => {
+    if (message.role === 'user') {
+      const edit = editRecords.find((record) => record['turn'] === index);
+      const alternatives = edit ? versionsFrom(edit['alternatives'], 'user', 'an edited message') : [];
+      return {
+        role: 'user',
+        content: message.content,
+        ...(edit && alternatives.length > 0
+          ? { alternatives, version: checkedVersion(edit['version'], alternatives.length) }
+          : {}),
+      };
+    }
     if (message.role !== 'assistant') return { role: message.role, content: message.content };
     const reply: unknown = records[replyIndex++];
     if (!isRecord(reply)) return { role: 'assistant', content: message.content };
-    const alternatives = Array.isArray(reply['alternatives'])
-      ? reply['alternatives'].map((tail: unknown, index) => {
-          if (!isRecord(tail)) fail(`version ${index + 1} of a reply is not an object`);
-          const tailMessages = checkedMessages(tail['messages'], `version ${index + 1} of a reply`);
-          if (tailMessages[0]?.role !== 'assistant')
-            fail(`version ${index + 1} of a reply starts with no reply`);
-          return turnsFrom(tailMessages, tail['replies']);
-        })
-      : null;
+    const alternatives = versionsFrom(reply['alternatives'], 'assistant', 'a reply');
     return {
       role: 'assistant',
       content: message.content,
       ...replyDecorations(reply),
-      ...(alternatives && alternatives.length > 0
+      ...(alternatives.length > 0
         ? { alternatives, version: checkedVersion(reply['version'], alternatives.length) }
         : {}),
     };
@@ -151,6 +186,7 @@ export function parseConversationFile(text: string, now = Date.now()): Conversat
     turns: turnsFrom(
       checked.filter((message) => message.role !== 'system'),
       data['replies'],
+      data['edits'],
     ),
   };
 }

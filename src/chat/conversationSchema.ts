@@ -98,6 +98,25 @@ export function checkedVersion(version: unknown, alternatives: number): number {
     : 0;
 }
 
+/**
+ * The other versions a turn carries (versions.ts): tails that start with a turn of the same role, an
+ * edited message's or a regenerated reply's. Throws a problem to show.
+ */
+function recordVersions(turn: Record<string, unknown>, role: 'user' | 'assistant', where: string) {
+  if (!Array.isArray(turn['alternatives'])) return {};
+  const alternatives = turn['alternatives'].map((tail: unknown, version) => {
+    const turns = recordTurns(tail, `version ${version + 1} of ${where}`);
+    if (turns[0]?.role !== role)
+      throw new Error(
+        `version ${version + 1} of ${where} starts with no ${role === 'user' ? 'message' : 'reply'}`,
+      );
+    return turns;
+  });
+  return alternatives.length > 0
+    ? { alternatives, version: checkedVersion(turn['version'], alternatives.length) }
+    : {};
+}
+
 /** A record's turns (the shape conversations are saved in), decorations checked; throws a problem to show. */
 function recordTurns(value: unknown, where: string): ChatTurn[] {
   if (!Array.isArray(value)) throw new Error(`${where} has no list of turns`);
@@ -105,22 +124,17 @@ function recordTurns(value: unknown, where: string): ChatTurn[] {
     const message = valid(MessageSchema, turn);
     if (!isRecord(turn) || !message || message.role === 'system')
       throw new Error(`turn ${index + 1} of ${where} is not a message with text`);
-    if (message.role === 'user') return { role: 'user', content: message.content };
-    const alternatives = Array.isArray(turn['alternatives'])
-      ? turn['alternatives'].map((tail: unknown, version) => {
-          const turns = recordTurns(tail, `version ${version + 1} of reply ${index + 1}`);
-          if (turns[0]?.role !== 'assistant')
-            throw new Error(`version ${version + 1} of reply ${index + 1} starts with no reply`);
-          return turns;
-        })
-      : [];
+    if (message.role === 'user')
+      return {
+        role: 'user',
+        content: message.content,
+        ...recordVersions(turn, 'user', `message ${index + 1}`),
+      };
     return {
       role: 'assistant',
       content: message.content,
       ...replyDecorations(turn),
-      ...(alternatives.length > 0
-        ? { alternatives, version: checkedVersion(turn['version'], alternatives.length) }
-        : {}),
+      ...recordVersions(turn, 'assistant', `reply ${index + 1}`),
     };
   });
 }

@@ -59,7 +59,16 @@ export const createReplySlice: StateCreator<ChatState, [], [], ReplySlice> = (se
    */
   async function respond(
     turns: ChatTurn[],
-    { replaces = [], branch = null }: { replaces?: ChatTurn[]; branch?: Branch | null } = {},
+    {
+      replaces = [],
+      branch = null,
+      edited = [],
+    }: {
+      replaces?: ChatTurn[];
+      branch?: Branch | null;
+      /** The tail an edited message replaces (from the old message on): kept as another version of it. */
+      edited?: ChatTurn[];
+    } = {},
   ): Promise<void> {
     set({ turns, streaming: '', streamingTokens: 0, error: null, notice: null });
     // A new chat opened meanwhile (which stops this reply) must not receive it.
@@ -67,7 +76,7 @@ export const createReplySlice: StateCreator<ChatState, [], [], ReplySlice> = (se
     const stillOpen = () => get().conversationId === conversationId;
     // The new message is kept even if the reply never comes (a new chat, a closed tab); a replaced
     // tail is not hidden in storage while its replacement is generated.
-    if (replaces.length === 0) void get().save();
+    if (replaces.length === 0 && edited.length === 0) void get().save();
     const batch = frameBatcher((piece, count) =>
       set((state) => ({
         streaming: (state.streaming ?? '') + piece,
@@ -100,14 +109,27 @@ export const createReplySlice: StateCreator<ChatState, [], [], ReplySlice> = (se
         stopped: reply.stopped,
       };
       if (stillOpen()) {
-        set((state) => ({
-          turns: [...state.turns, ...withNewVersion(replaces, turn)],
-          model: author ?? state.model,
-        }));
+        set((state) => {
+          if (edited.length === 0)
+            return {
+              turns: [...state.turns, ...withNewVersion(replaces, turn)],
+              model: author ?? state.model,
+            };
+          // The edited message and its reply are the newest version of that position; the old tail stays.
+          const asked = state.turns.at(-1);
+          const before = state.turns.slice(0, -1);
+          return {
+            turns: asked ? [...before, ...withNewVersion(edited, asked), turn] : state.turns,
+            model: author ?? state.model,
+          };
+        });
       }
     } catch (error) {
       if (!stillOpen()) return;
-      set((state) => ({ turns: [...state.turns, ...replaces], error: messageOf(error) }));
+      set((state) => ({
+        turns: edited.length > 0 ? [...state.turns.slice(0, -1), ...edited] : [...state.turns, ...replaces],
+        error: messageOf(error),
+      }));
     } finally {
       batch.flush();
       running = null;
@@ -139,8 +161,9 @@ export const createReplySlice: StateCreator<ChatState, [], [], ReplySlice> = (se
 
     async editAndResend(index, text) {
       const content = text.trim();
-      if (!content || !idle() || get().turns[index]?.role !== 'user') return;
-      await respond([...get().turns.slice(0, index), { role: 'user', content }]);
+      const turns = get().turns;
+      if (!content || !idle() || turns[index]?.role !== 'user') return;
+      await respond([...turns.slice(0, index), { role: 'user', content }], { edited: turns.slice(index) });
     },
 
     async branchFrom(index, position, tokenId) {

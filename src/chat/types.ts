@@ -52,7 +52,10 @@ export interface ReplySlice {
   send(text: string): Promise<void>;
   /** Drops the last reply and generates it again. */
   regenerate(): Promise<void>;
-  /** Replaces user turn `index`, drops everything after it and generates a new reply. */
+  /**
+   * Replaces user turn `index` and generates a new reply; the message as it was, with everything after
+   * it, stays as the earlier version of that position.
+   */
   editAndResend(index: number, text: string): Promise<void>;
   /** Continues the reply at `index` from its token `position`, replaced by `tokenId`; the original stays as a version. */
   branchFrom(index: number, position: number, tokenId: number): Promise<void>;
