@@ -10,8 +10,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { startStaticServer } from './staticServer.ts';
 
 test.use({ serviceWorkers: 'block' });
-test.beforeEach(({}, testInfo) => {
-  test.skip(testInfo.project.name !== 'wasm', 'the policy does not depend on the backend');
+test.beforeEach(() => {
+  test.skip(test.info().project.name !== 'wasm', 'the policy does not depend on the backend');
 });
 
 /** Injects an inline script as an attacker's markup would; says whether it ran and what was reported. */
