@@ -40,6 +40,12 @@ test.describe('conversations', () => {
     await page.getByRole('button', { name: `Delete Remember me after a reload` }).click();
     await expect(page.getByTestId('conversation')).toHaveCount(0);
     await expect(page.getByTestId('assistant-message')).toHaveCount(0);
+    // A deletion can be undone, with every version.
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(page.getByTestId('conversation')).toHaveCount(1);
+    await expect(version).toHaveText('Version 2 of 2');
+    await page.getByRole('button', { name: `Delete Remember me after a reload` }).click();
+    await expect(page.getByTestId('conversation')).toHaveCount(0);
 
     const file = path.join(tmpdir(), `glassbox-import-${Date.now()}.json`);
     await writeFile(file, exported);

@@ -493,6 +493,25 @@ const FAULTS: Fault[] = [
     },
     message: /3 vectors/,
   },
+  {
+    name: 'every stored model deleted, then one loaded again in the same tab',
+    panel: 'storage',
+    cause: async (page) => {
+      await expect(page.getByTestId('stored-model').first()).toBeVisible();
+      await page.getByRole('button', { name: 'Delete all models' }).click();
+      await page.getByRole('button', { name: 'Yes, delete all models' }).click();
+      await expect(page.getByTestId('stored-model')).toHaveCount(0);
+      // The engine worker must not write into the folder that was just deleted.
+      await page.getByRole('link', { name: 'Models' }).click();
+      await page.getByRole('button', { name: 'Load Tiny chat (forged)' }).first().click();
+      await page.getByRole('link', { name: 'Chat' }).click();
+    },
+    message: /downloaded/,
+    then: async (page) => {
+      await send(page, 'Still there?');
+      await expect(page.getByTestId('assistant-message').last()).toHaveAttribute('data-token-ids', /\d/);
+    },
+  },
 ];
 
 test.describe('faults and bad inputs', () => {

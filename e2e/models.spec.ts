@@ -164,6 +164,11 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     const usage = page.getByTestId('storage-usage');
     await expect(usage).not.toHaveAttribute('data-model-bytes', '0');
     await page.getByRole('button', { name: `Delete ${MODEL}` }).click();
+    // It asks first: keeping it changes nothing, confirming deletes.
+    await page.getByRole('button', { name: 'Keep', exact: true }).click();
+    await expect(usage).not.toHaveAttribute('data-model-bytes', '0');
+    await page.getByRole('button', { name: `Delete ${MODEL}` }).click();
+    await page.getByRole('button', { name: `Yes, delete ${MODEL}` }).click();
     await expect(usage).toHaveAttribute('data-model-bytes', '0');
     await expect(page.getByTestId('stored-model')).toHaveCount(0);
 

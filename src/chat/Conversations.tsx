@@ -56,6 +56,7 @@ export function Conversations() {
   const broken = useChatStore((state) => state.brokenConversations);
   const openId = useChatStore((state) => state.conversationId);
   const fileError = useChatStore((state) => state.fileError);
+  const lastDeleted = useChatStore((state) => state.lastDeleted);
   const [query, setQuery] = useState('');
   const [renaming, setRenaming] = useState<{ id: string; title: string } | null>(null);
   const chat = useChatStore.getState();
@@ -100,6 +101,14 @@ export function Conversations() {
         </label>
       </div>
       <ErrorMessage message={fileError} />
+      {lastDeleted && (
+        <p role="status" className="toolbar">
+          Deleted “{lastDeleted.title}”.
+          <button type="button" onClick={() => void chat.undoDelete()}>
+            Undo
+          </button>
+        </p>
+      )}
       <label className="inline-field">
         Search conversations
         <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} />

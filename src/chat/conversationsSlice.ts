@@ -64,6 +64,7 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
     brokenConversations: [],
     fileError: null,
     notice: null,
+    lastDeleted: null,
 
     save() {
       saving = saving
@@ -175,11 +176,26 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
 
     async deleteConversation(id) {
       try {
+        const stored = await readConversation(id).catch(() => null);
         await deleteConversation(id);
         if (id === get().conversationId) get().show(null);
+        set({ lastDeleted: stored?.conversation ?? null });
         await refreshList();
       } catch (error) {
         set({ fileError: `Could not delete the conversation. ${messageOf(error)}` });
+      }
+    },
+
+    async undoDelete() {
+      const deleted = get().lastDeleted;
+      if (!deleted) return;
+      try {
+        const outcome = await saveConversation(deleted, 0);
+        set({ lastDeleted: null });
+        await refreshList();
+        if (outcome.saved && get().turns.length === 0) get().show(deleted, outcome.revision);
+      } catch (error) {
+        set({ fileError: `Could not restore the conversation. ${messageOf(error)}` });
       }
     },
 

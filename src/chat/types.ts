@@ -89,6 +89,10 @@ export interface ConversationsSlice {
   openConversation(id: string): Promise<void>;
   renameConversation(id: string, title: string): Promise<void>;
   deleteConversation(id: string): Promise<void>;
+  /** The conversation deleted last, until it is restored or another is deleted. */
+  lastDeleted: Conversation | null;
+  /** Saves the conversation deleted last again. */
+  undoDelete(): Promise<void>;
   /** The stored record of a broken conversation, exactly as it is. */
   brokenRecord(id: string): Promise<unknown>;
   importConversation(text: string): Promise<void>;

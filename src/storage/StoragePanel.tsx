@@ -3,6 +3,7 @@ import { DISK_HOST } from '../core/hosts.ts';
 import { formatBytes } from '../lib/format.ts';
 import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
+import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useStorageStore } from './store.ts';
 
@@ -82,13 +83,14 @@ export function StoragePanel() {
                 <td>{formatBytes(model.bytes)}</td>
                 <td>{new Date(model.manifest.lastUsed).toLocaleString()}</td>
                 <td>
-                  <button
-                    type="button"
-                    onClick={() => void remove(model)}
-                    aria-label={`Delete ${model.manifest.id}`}
+                  <ConfirmButton
+                    label={`Delete ${model.manifest.id}`}
+                    question={`Delete ${model.manifest.id} (${formatBytes(model.bytes)}) from this device? Loading it again downloads it again.`}
+                    confirmLabel={`Yes, delete ${model.manifest.id}`}
+                    onConfirm={() => void remove(model)}
                   >
                     Delete
-                  </button>
+                  </ConfirmButton>
                 </td>
               </tr>
             ))}
@@ -96,9 +98,15 @@ export function StoragePanel() {
         </table>
       )}
       {models.length > 0 && (
-        <button type="button" className="danger" onClick={() => void removeAll()}>
+        <ConfirmButton
+          className="danger"
+          label="Delete all models"
+          question={`Delete all ${models.length} models (${formatBytes(modelBytes)}) from this device? Loading them again downloads them again.`}
+          confirmLabel="Yes, delete all models"
+          onConfirm={() => void removeAll()}
+        >
           Delete all models
-        </button>
+        </ConfirmButton>
       )}
     </section>
   );

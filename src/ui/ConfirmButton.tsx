@@ -1,0 +1,43 @@
+import { useState, type ReactNode } from 'react';
+
+interface Props {
+  /** The button's accessible name, e.g. "Delete glassbox/tiny-chat". */
+  label: string;
+  /** What happens, asked before it does: "Delete glassbox/tiny-chat (1.8 MB)? Loading it again downloads it." */
+  question: string;
+  /** The second button, which does it: "Yes, delete". */
+  confirmLabel: string;
+  onConfirm: () => void;
+  className?: string;
+  children: ReactNode;
+}
+
+/** A button for what cannot be undone: it asks first, in place, and acts only on the second click. */
+export function ConfirmButton({ label, question, confirmLabel, onConfirm, className, children }: Props) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" className={className} aria-label={label} onClick={() => setAsking(true)}>
+        {children}
+      </button>
+    );
+  }
+  return (
+    <span role="group" aria-label={question} className="confirm">
+      {question}{' '}
+      <button
+        type="button"
+        className="danger"
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
+        {confirmLabel}
+      </button>{' '}
+      <button type="button" onClick={() => setAsking(false)}>
+        Keep
+      </button>
+    </span>
+  );
+}
