@@ -17,7 +17,7 @@ import { EngineError, classifyError, runtimeFailure } from '../errors.ts';
 import type { ImportedFile, ImportedModel, LoadedModel } from '../protocol.ts';
 import { prepareModel } from '../worker/files.ts';
 import { resolveBackend } from '../worker/probe.ts';
-import { useHost, wasmThreads } from '../worker/runtime.ts';
+import { useHost, wasmThreads, watchGpuDevice } from '../worker/runtime.ts';
 import { inLoadQueue, yieldBetweenSteps } from '../worker/scheduling.ts';
 import { slots, stopUses } from '../worker/slots.ts';
 import { chatTemplateProblem } from './prompt.ts';
@@ -35,7 +35,10 @@ export function load(
 ): Promise<LoadedModel> {
   return inLoadQueue(async () => {
     try {
-      return await loadNow(spec, choice, signal, progress);
+      const loaded = await loadNow(spec, choice, signal, progress);
+      // ONNX Runtime has its GPU device once a WebGPU session exists.
+      if (loaded.backend === 'webgpu') watchGpuDevice();
+      return loaded;
     } catch (error) {
       const failure = classifyError(error, { modelId: spec.id, host: spec.host });
       // A file this model needs was missing: ask the host again next time (it may be added meanwhile).

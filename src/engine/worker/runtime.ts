@@ -45,3 +45,28 @@ env.remotePathTemplate = '{model}/resolve/{revision}/';
 export function useHost(host: string): void {
   env.remoteHost = `${trimHost(host)}/`;
 }
+
+interface LosableDevice {
+  lost: Promise<{ reason: string; message: string }>;
+}
+
+let watchingDevice = false;
+
+/**
+ * Watches the GPU device ONNX Runtime created (once it has one): a lost device (a driver reset, the GPU
+ * process restarted, the laptop's GPU switched) fails every later run. The worker then ends itself with
+ * an uncaught error, so the page replaces it and the models load again (lib/workerRpc.ts), instead of
+ * recognising the failure by a runtime's message text.
+ */
+export function watchGpuDevice(): void {
+  const device = (onnxEnv as { webgpu?: { device?: unknown } }).webgpu?.device;
+  if (watchingDevice || !device) return;
+  watchingDevice = true;
+  void Promise.resolve(device as LosableDevice | Promise<LosableDevice>)
+    .then((gpu) => gpu.lost)
+    .then(({ reason, message }) => {
+      setTimeout(() => {
+        throw new Error(`the GPU device was lost: ${message || reason}`);
+      });
+    });
+}
