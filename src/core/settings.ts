@@ -30,6 +30,9 @@ export const FALLBACK_CONTEXT_LENGTH = 2048;
 /** Attempts per file before a download gives up (dropped connections and 5xx/429 answers retry). */
 export const DOWNLOAD_ATTEMPTS = 6;
 
+/** A host's answer to a small request (a listing, a config, a byte range) may take this long. */
+export const HOST_ANSWER_TIMEOUT_MS = 30_000;
+
 /** A download connection that delivers nothing for this long is dropped and resumed. */
 export const DOWNLOAD_STALL_MS = 30_000;
 

@@ -103,6 +103,23 @@ describe('ModelHost', () => {
     await expect(cancelling.file('org/m', 'config.json')).rejects.toMatchObject({ name: 'AbortError' });
   });
 
+  it('gives up on a host that accepts the request and never answers, and says so', async () => {
+    const silent = (async (_url: RequestInfo | URL, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)),
+      )) as typeof fetch;
+    const host = new ModelHost('http://stalled', silent, 30);
+    await expect(host.json('org/m', 'config.json')).rejects.toMatchObject({
+      code: 'network',
+      message: expect.stringContaining('http://stalled did not answer within 0.03 s'),
+    });
+    await expect(host.listing('org/m')).rejects.toMatchObject({ code: 'network' });
+    const cancel = new AbortController();
+    const cancelled = host.optionalText('org/m', 'README.md', cancel.signal);
+    cancel.abort(new DOMException('stopped', 'AbortError'));
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('tells a missing file from a failing host and from an answer that is not JSON', async () => {
     const { host } = scripted({
       'http://mirror/org/m/resolve/main/config.json': () => new Response('<html>', { status: 200 }),

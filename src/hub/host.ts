@@ -10,6 +10,7 @@
  */
 import { modelFileUrl, trimHost } from '../core/hosts.ts';
 import { offlineRefusalMessage, refusedByOfflineSwitch } from '../core/ledger.ts';
+import { HOST_ANSWER_TIMEOUT_MS } from '../core/settings.ts';
 import { isAbort, rawMessage } from '../lib/errors.ts';
 import { HubError } from './errors.ts';
 
@@ -89,6 +90,8 @@ export class ModelHost {
   constructor(
     host: string,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+    /** How long a small answer may take (tests shorten it). */
+    private readonly answerTimeoutMs = HOST_ANSWER_TIMEOUT_MS,
   ) {
     this.base = trimHost(host);
   }
@@ -125,10 +128,34 @@ export class ModelHost {
     throw this.failure(id, path, response);
   }
 
+  /**
+   * `work` with a deadline: a host that accepts the connection and then says nothing (a stalled server, a
+   * captive portal) fails after `answerTimeoutMs` instead of never. For small answers only: a
+   * download has its own stall timer (download.ts).
+   */
+  private async withinDeadline<T>(
+    signal: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const deadline = AbortSignal.timeout(this.answerTimeoutMs);
+    try {
+      return await work(signal ? AbortSignal.any([signal, deadline]) : deadline);
+    } catch (error) {
+      if (!deadline.aborted || signal?.aborted) throw error;
+      throw new HubError(
+        'network',
+        `${this.base} did not answer within ${this.answerTimeoutMs / 1000} s. Check the connection and that the host is running, then try again.`,
+        { cause: error },
+      );
+    }
+  }
+
   /** A small file's text, or null when the host has no such file. */
   async optionalText(id: string, path: string, signal?: AbortSignal): Promise<string | null> {
     try {
-      return await (await this.file(id, path, signal ? { signal } : {})).text();
+      return await this.withinDeadline(signal, async (within) =>
+        (await this.file(id, path, { signal: within })).text(),
+      );
     } catch (error) {
       if (error instanceof HubError && error.code === 'not-found') return null;
       throw error;
@@ -137,16 +164,18 @@ export class ModelHost {
 
   /** A JSON file, parsed (not checked: the caller checks the fields it reads). */
   async json(id: string, path: string, signal?: AbortSignal): Promise<unknown> {
-    const response = await this.file(id, path, signal ? { signal } : {});
-    try {
-      return await response.json();
-    } catch (error) {
-      if (isAbort(error)) throw error;
-      throw new HubError(
-        'bad-answer',
-        `${this.fileUrl(id, path)} is not JSON: is "${id}" a model repository on ${this.base}?`,
-      );
-    }
+    return this.withinDeadline(signal, async (within) => {
+      const response = await this.file(id, path, { signal: within });
+      try {
+        return (await response.json()) as unknown;
+      } catch (error) {
+        if (isAbort(error)) throw error;
+        throw new HubError(
+          'bad-answer',
+          `${this.fileUrl(id, path)} is not JSON: is "${id}" a model repository on ${this.base}?`,
+        );
+      }
+    });
   }
 
   /**
@@ -154,8 +183,12 @@ export class ModelHost {
    * info's file names), or null for a host without that API (a static server such as the app's own).
    */
   async listing(id: string, signal?: AbortSignal): Promise<ListedFile[] | null> {
+    return this.withinDeadline(signal, (within) => this.listingNow(id, within));
+  }
+
+  private async listingNow(id: string, signal: AbortSignal): Promise<ListedFile[] | null> {
     const api = `${this.base}/api/models/${id}`;
-    const init = signal ? { signal } : {};
+    const init = { signal };
     try {
       const tree = await this.request(`${api}/tree/main?recursive=true`, init);
       if (tree.ok) return this.treeFiles(await tree.json());
@@ -187,25 +220,29 @@ export class ModelHost {
     end: number,
     signal?: AbortSignal,
   ): Promise<{ bytes: Uint8Array; size: number | null }> {
-    const response = await this.request(this.fileUrl(id, path), {
-      headers: { Range: `bytes=${start}-${end}` },
-      ...(signal ? { signal } : {}),
+    return this.withinDeadline(signal, async (within) => {
+      const response = await this.request(this.fileUrl(id, path), {
+        headers: { Range: `bytes=${start}-${end}` },
+        signal: within,
+      });
+      if (response.status !== 206) {
+        await response.body?.cancel();
+        if (!response.ok) throw this.failure(id, path, response);
+        throw new HubError(
+          'no-ranges',
+          `${this.base} answered ${response.status} to a request for bytes ${start}-${end} of ${path}: it does not serve byte ranges, so only whole files can be read there.`,
+        );
+      }
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { bytes, size: contentRange(response.headers)?.total ?? null };
     });
-    if (response.status !== 206) {
-      await response.body?.cancel();
-      if (!response.ok) throw this.failure(id, path, response);
-      throw new HubError(
-        'no-ranges',
-        `${this.base} answered ${response.status} to a request for bytes ${start}-${end} of ${path}: it does not serve byte ranges, so only whole files can be read there.`,
-      );
-    }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    return { bytes, size: contentRange(response.headers)?.total ?? null };
   }
 
   /** A file's size by a one-byte range request (a host without an API), or null when it has no such file. */
   async probe(id: string, path: string): Promise<ListedFile | null> {
-    const response = await this.request(this.fileUrl(id, path), { headers: { Range: 'bytes=0-0' } });
+    const response = await this.withinDeadline(undefined, (within) =>
+      this.request(this.fileUrl(id, path), { headers: { Range: 'bytes=0-0' }, signal: within }),
+    );
     await response.body?.cancel();
     if (!response.ok) return null;
     return { path, size: announcedSize(response), sha256: announcedSha256(response.headers) };
