@@ -4,7 +4,7 @@
  * every fault: the app still answers, the conversation saved before is intact, no script ran, and no
  * panel crashed.
  */
-import { cpSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -512,6 +512,31 @@ const FAULTS: Fault[] = [
       await expect(page.getByTestId('assistant-message').last()).toHaveAttribute('data-token-ids', /\d/);
     },
   },
+  (() => {
+    // The file taken away, to be put back on the host after the failure.
+    let putBack = () => {};
+    return {
+      name: 'a model whose tokenizer.json the host lacks, added later (a 404 is asked again)',
+      panel: 'chat' as const,
+      cause: (page: Page, context: FaultContext) =>
+        loadBrokenModel(page, context, 'missing-tokenizer', (files) => {
+          const tokenizer = path.join(files, 'tokenizer.json');
+          const bytes = readFileSync(tokenizer);
+          rmSync(tokenizer);
+          putBack = () => writeFileSync(tokenizer, bytes);
+        }),
+      message:
+        /tokenizer\.json of broken\/missing-tokenizer is missing on http:\/\/127\.0\.0\.1:\d+, and the model cannot load without it/,
+      then: async (page: Page) => {
+        putBack();
+        await page.getByRole('link', { name: 'Models' }).click();
+        await page.getByLabel('Model id').fill('broken/missing-tokenizer');
+        await page.getByRole('button', { name: 'Check' }).click();
+        await page.getByRole('button', { name: 'Load fp32' }).click();
+        await expect(page.getByTestId('load-summary').first()).toContainText('broken/missing-tokenizer');
+      },
+    };
+  })(),
 ];
 
 test.describe('faults and bad inputs', () => {
