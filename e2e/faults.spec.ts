@@ -329,18 +329,35 @@ const FAULTS: Fault[] = [
       await expect(page.getByText('B from tab two')).toBeVisible();
     },
   },
-  {
-    name: 'a model whose model.onnx was cut short (the host vouches for it: its hash matches)',
-    panel: 'chat',
-    cause: (page, context) =>
-      loadBrokenModel(page, context, 'truncated-onnx', (files) => {
-        const onnx = path.join(files, 'onnx/model.onnx');
-        truncateSync(onnx, Math.floor(readFileSync(onnx).length / 2));
-      }),
-    message:
-      /The ONNX file of "broken\/truncated-onnx" cannot be read: it is damaged, cut short or not an ONNX model/,
-    then: chatStillWorks,
-  },
+  (() => {
+    let repair = () => {};
+    return {
+      name: 'a model whose model.onnx was cut short (the host vouches for it: its hash matches)',
+      panel: 'chat' as const,
+      cause: (page: Page, context: FaultContext) =>
+        loadBrokenModel(page, context, 'truncated-onnx', (files) => {
+          const onnx = path.join(files, 'onnx/model.onnx');
+          const whole = readFileSync(onnx);
+          truncateSync(onnx, Math.floor(whole.length / 2));
+          repair = () => writeFileSync(onnx, whole);
+        }),
+      message:
+        /The ONNX file of "broken\/truncated-onnx" cannot be read: it is damaged, cut short or not an ONNX model/,
+      then: async (page: Page) => {
+        // The host repaired, the stored copy is offered to download again, and then loads.
+        repair();
+        await page
+          .getByRole('button', {
+            name: 'Delete the stored files of broken/truncated-onnx and download them again',
+          })
+          .click();
+        await expect(page.getByTestId('load-summary')).toContainText('broken/truncated-onnx');
+        await expect(page.getByTestId('load-summary')).toContainText('downloaded');
+        await send(page, 'Still there?');
+        await expect(page.getByTestId('assistant-message').last()).toHaveAttribute('data-token-ids', /\d/);
+      },
+    };
+  })(),
   {
     name: 'a model whose model.onnx is an HTML page',
     panel: 'chat',

@@ -15,7 +15,9 @@ export function ModelGate({ slot }: { slot: ModelSlot }) {
   const state = useAppStore((app) => app.slots[slot]);
   const loadModel = useAppStore((app) => app.loadModel);
   const cancelLoad = useAppStore((app) => app.cancelLoad);
+  const downloadAgain = useAppStore((app) => app.downloadAgain);
   const fallback = findModel(DEFAULT_FOR_SLOT[slot]);
+  const damaged = state.damaged;
 
   return (
     <div className="model-gate">
@@ -35,6 +37,13 @@ export function ModelGate({ slot }: { slot: ModelSlot }) {
         </p>
       )}
       <ErrorMessage message={state.error} />
+      {damaged && !state.loading && (
+        <p>
+          <button type="button" onClick={() => void downloadAgain(damaged)}>
+            Delete the stored files of {damaged.id} and download them again
+          </button>
+        </p>
+      )}
       {!state.loaded && !state.loading && fallback && (
         <p>
           No {slot} model is loaded.{' '}

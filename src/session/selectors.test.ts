@@ -29,6 +29,7 @@ const slot = (update: Partial<SlotState> = {}): SlotState => ({
   loaded: null,
   loading: null,
   error: null,
+  damaged: null,
   ...update,
 });
 const state = (slots: Partial<SessionState['slots']>, focusSlot: SessionState['focusSlot'] = 'chat') => ({

@@ -4,6 +4,7 @@
  */
 import type { StateCreator } from 'zustand';
 import { MODEL_SLOTS, slotForTask, type ModelSlot, type ModelSpec, type ModelTask } from '../core/model.ts';
+import { EngineError } from '../engine/errors.ts';
 import type { LoadedModel } from '../engine/protocol.ts';
 import { modelStore } from '../hub/modelStore.ts';
 import { resolveTask } from '../hub/resolve.ts';
@@ -13,7 +14,7 @@ import { engine } from './engine.ts';
 import { hostFor } from './selectors.ts';
 import type { SessionState, SlotState, SlotsSlice } from './types.ts';
 
-export const EMPTY_SLOT: SlotState = Object.freeze({ loaded: null, loading: null, error: null });
+export const EMPTY_SLOT: SlotState = Object.freeze({ loaded: null, loading: null, error: null, damaged: null });
 
 const loads = new Map<ModelSlot, Running<LoadedModel>>();
 
@@ -26,7 +27,10 @@ export const createSlotsSlice: StateCreator<SessionState, [], [], SlotsSlice> = 
     const slot = slotForTask(spec.task);
     const patch = (update: Partial<SlotState>) =>
       set((state) => ({ slots: { ...state.slots, [slot]: { ...state.slots[slot], ...update } } }));
-    patch({ loading: { spec, files: [], loaded: 0, total: 0 }, ...(keepError ? {} : { error: null }) });
+    patch({
+      loading: { spec, files: [], loaded: 0, total: 0 },
+      ...(keepError ? {} : { error: null, damaged: null }),
+    });
     // A new choice supersedes a load still running for the same slot.
     loads.get(slot)?.cancel();
     const isLatest = () => loads.get(slot) === request;
@@ -39,7 +43,8 @@ export const createSlotsSlice: StateCreator<SessionState, [], [], SlotsSlice> = 
       if (isLatest()) patch({ loaded, loading: null });
       return true;
     } catch (error) {
-      if (isLatest()) patch({ loading: null, error: messageOf(error) });
+      const damaged = error instanceof EngineError && error.code === 'corrupt-file' ? spec : null;
+      if (isLatest()) patch({ loading: null, error: messageOf(error), damaged });
       return false;
     } finally {
       if (loads.get(slot) === request) loads.delete(slot);
@@ -65,6 +70,16 @@ export const createSlotsSlice: StateCreator<SessionState, [], [], SlotsSlice> = 
 
     cancelLoad(slot) {
       loads.get(slot)?.cancel();
+    },
+
+    async downloadAgain(spec) {
+      try {
+        await modelStore.remove(spec.host, spec.id);
+      } catch (error) {
+        get().addNotices([`Could not delete the stored files of ${spec.id}: ${messageOf(error)}`]);
+        return;
+      }
+      await startLoad(spec);
     },
 
     setFocusSlot(slot) {

@@ -10,6 +10,8 @@ export interface SlotState {
   loading: (LoadProgress & { spec: ModelSpec }) | null;
   /** Why the last load failed, as a sentence (what happened, what to do). */
   error: string | null;
+  /** The model whose stored files failed to load as damaged: offered to download again. */
+  damaged: ModelSpec | null;
 }
 
 /** The device, the backend the user chose, and where models come from. */
@@ -43,6 +45,8 @@ export interface SlotsSlice {
    */
   loadModel(id: string, dtype: Dtype, from?: { host: string; task?: ModelTask }): Promise<void>;
   cancelLoad(slot: ModelSlot): void;
+  /** Deletes a damaged model's stored files and loads it again, downloading them afresh. */
+  downloadAgain(spec: ModelSpec): Promise<void>;
   setFocusSlot(slot: ModelSlot): void;
   /**
    * After the engine worker was replaced (it crashed, or its runtime failed): the models that were loaded
