@@ -104,8 +104,7 @@ async function loadNow(
       slots.chat = { loaded, tokenizer, model: yieldBetweenSteps(model), turnCache: null };
       // A reply still streaming on the previous model stops (it is answered as stopped) before it goes.
       await stopUses('chat');
-      await previous?.turnCache?.cache.dispose();
-      await previous?.model.dispose();
+      await letGo(previous?.turnCache?.cache, previous?.model);
       return loaded;
     }
     const [extractor] = await untilCancelled(
@@ -121,10 +120,22 @@ async function loadNow(
     const loaded = describe(extractor.model.config);
     slots.embedding = { loaded, extractor };
     await stopUses('embedding');
-    await previous?.extractor.dispose();
+    await letGo(previous?.extractor);
     return loaded;
   } finally {
     prepared.release();
+  }
+}
+
+/**
+ * Releases what a replaced model held. The new model is in place already: a failure to release the old
+ * one (a session the runtime already let go) must not fail the load that replaced it.
+ */
+async function letGo(...held: ({ dispose(): Promise<unknown> } | undefined)[]): Promise<void> {
+  for (const item of held) {
+    await item
+      ?.dispose()
+      .catch((error: unknown) => console.warn('Releasing a replaced model failed:', error));
   }
 }
 
@@ -164,7 +175,13 @@ function untilCancelled<T extends readonly unknown[]>(
     };
     if (signal.aborted) return cancel();
     signal.addEventListener('abort', cancel, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', cancel));
+    // Once cancelled, the built model belongs to `cancel` (which disposes of it), never to the caller.
+    work
+      .then(
+        (built) => signal.aborted || resolve(built),
+        (error: unknown) => signal.aborted || reject(error),
+      )
+      .finally(() => signal.removeEventListener('abort', cancel));
   });
 }
 
