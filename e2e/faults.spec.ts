@@ -554,6 +554,96 @@ const FAULTS: Fault[] = [
       },
     };
   })(),
+  {
+    name: 'a conversation file with a message of an unknown role',
+    panel: 'chat',
+    cause: (page, context) =>
+      importConversation(
+        page,
+        context,
+        conversationFile({ messages: [{ role: 'tool', content: 'rm -rf /' }] }),
+      ),
+    message: /This is not a Glassbox conversation file: it: message 1 has role "tool"/,
+  },
+  {
+    name: 'a model id the host does not have (404)',
+    panel: 'models',
+    cause: async (page) => {
+      // The app's own model folder as the host: a static host, without the Hub's API.
+      await page.getByLabel('Mirror URL').fill(new URL('/models', page.url()).href);
+      await page.getByRole('button', { name: 'Use mirror' }).click();
+      await page.getByLabel('Model id').fill('glassbox/no-such-model');
+      await page.getByRole('button', { name: 'Check' }).click();
+    },
+    message: /There is no model "glassbox\/no-such-model" on .* \(it has no config\.json\)/,
+  },
+  {
+    name: 'a host whose weights do not match the sha256 it announces',
+    panel: 'chat',
+    cause: async (page, context) => {
+      await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+      const mirror = await context.mirrors.start([
+        'public/models',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--corrupt',
+        `${DEMO_CHAT}/resolve/main/onnx/model_quantized.onnx:bytes`,
+      ]);
+      await page.getByRole('link', { name: 'Models' }).click();
+      await page.getByLabel('Mirror URL').fill(mirror.url);
+      await page.getByRole('button', { name: 'Use mirror' }).click();
+      await page.getByLabel('Model id').fill(DEMO_CHAT);
+      await page.getByRole('button', { name: 'Check' }).click();
+      await page.getByRole('button', { name: 'Load q8' }).click();
+      await page.getByRole('link', { name: 'Chat' }).click();
+    },
+    message: /onnx\/model_quantized\.onnx arrived damaged: its sha256 is [0-9a-f]{64}, the host announced/,
+    then: async (page) => {
+      // The model loaded before is still the one that answers.
+      await send(page, 'Still there?');
+      await expect(page.getByTestId('assistant-message').last()).toHaveAttribute('data-token-ids', /\d/);
+    },
+  },
+  {
+    name: 'a CSV file with a quote that never closes',
+    panel: 'embeddings',
+    cause: (page) =>
+      page.getByLabel('Import CSV, TSV or text').setInputFiles({
+        name: 'broken.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('text,label\n"an open quote,x\nmore,y\n'),
+      }),
+    message: /broken\.csv, row \d+: .*[Qq]uote/,
+  },
+  {
+    name: 'an empty text file to import',
+    panel: 'embeddings',
+    cause: (page) =>
+      page
+        .getByLabel('Import CSV, TSV or text')
+        .setInputFiles({ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.from('\n\n  \n') }),
+    message: /empty\.txt has no text\./,
+  },
+  {
+    name: 'a CSV file whose sentences hold markup and script',
+    panel: 'embeddings',
+    cause: async (page) => {
+      await page.getByLabel('Import CSV, TSV or text').setInputFiles({
+        name: 'hostile.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('text,label\n"<img src=x onerror=alert(1)>",a\n"<script>alert(2)</script>",b\n'),
+      });
+      await page.getByRole('button', { name: 'Use these columns' }).click();
+    },
+    message: /2 sentences, 2 labels/,
+    then: async (page) => {
+      await expect(page.getByLabel(/^Sentences, one per line/)).toHaveValue(/<img src=x onerror=alert\(1\)>/);
+      expect(await page.locator('img[src="x"]').count()).toBe(0);
+      expect(await page.locator('script').filter({ hasText: 'alert(2)' }).count()).toBe(0);
+    },
+  },
 ];
 
 test.describe('faults and bad inputs', () => {
