@@ -644,6 +644,33 @@ const FAULTS: Fault[] = [
       expect(await page.locator('script').filter({ hasText: 'alert(2)' }).count()).toBe(0);
     },
   },
+  {
+    name: 'other weights are chosen while an embedding runs',
+    panel: 'embeddings',
+    cause: async (page) => {
+      await page.getByRole('button', { name: 'Load Tiny embeddings (forged)' }).first().click();
+      const embed = page.getByRole('button', { name: 'Embed', exact: true });
+      await expect(embed).toBeEnabled();
+      await page.getByLabel('Import CSV, TSV or text').setInputFiles({
+        name: 'many.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from(
+          Array.from({ length: 12000 }, (_, i) => `sentence ${i} about the sea and its tides`).join('\n'),
+        ),
+      });
+      await page.getByRole('button', { name: 'Use these columns' }).click();
+      await embed.click();
+      await expect(page.getByTestId('embed-progress')).toContainText(/^[1-9]\d* \/ 12000/);
+      await page.getByLabel('Weights').selectOption('q8');
+    },
+    message: /Embedding stopped because another embedding model was loaded\. Embed again to use it\./,
+    then: async (page) => {
+      await expect(page.getByTestId('load-summary')).toContainText('(q8)');
+      await page.getByLabel(/^Sentences, one per line/).fill('one\ntwo');
+      await page.getByRole('button', { name: 'Embed', exact: true }).click();
+      await expect(page.getByTestId('run-summary')).toContainText('2 vectors');
+    },
+  },
 ];
 
 test.describe('faults and bad inputs', () => {

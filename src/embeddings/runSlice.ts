@@ -112,7 +112,11 @@ export const createRunSlice: StateCreator<EmbeddingsState, [], [], RunSlice> = (
         documentPrefix,
       };
     } catch (error) {
-      if (isCancelled(error)) set({ notice: 'Embedding was cancelled; nothing was changed.' });
+      // Stopped by the person, or by the engine (another embedding model was loaded): each says why.
+      if (isCancelled(error))
+        set({
+          notice: current.cancelled ? 'Embedding was cancelled; nothing was changed.' : messageOf(error),
+        });
       else set({ error: messageOf(error) });
       return;
     } finally {
