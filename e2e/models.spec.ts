@@ -1,8 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { weightFile } from '../src/core/weightFiles.ts';
+import { hostKey } from '../src/hub/modelStore.ts';
 import { expectBackend, openApp, test, expect } from './fixtures.ts';
 import { modelDir } from './reference.ts';
 
@@ -120,6 +121,78 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     await banner.getByRole('button', { name: `Use ${mirror.url} for every model` }).click();
     await page.getByRole('link', { name: 'Models' }).click();
     await expect(page.getByText(`Every model loads from the mirror ${mirror.url}.`)).toBeVisible();
+  });
+
+  test('a connection that stalls is dropped after 30 s and resumed', async ({ mirrors, page }) => {
+    const mirror = await mirrors.logging('public/models', ['--stall-once', `${WEIGHTS}:100000`]);
+    await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
+    await expect(page.getByTestId('load-summary')).toHaveAttribute('data-resumes', '1', { timeout: 90_000 });
+    const weightRequests = mirror
+      .requests()
+      .filter((request) => request.path.endsWith(WEIGHTS) && request.method === 'GET');
+    expect(weightRequests[0]).toMatchObject({ status: 200, fault: 'stall-once' });
+    expect(weightRequests[1]).toMatchObject({ status: 206, range: 'bytes=100000-' });
+    await chatWorks(page);
+  });
+
+  test('partial bytes a host without hashes or sizes answers 416 to are downloaded again, and the model loads', async ({
+    page,
+    baseURL,
+  }) => {
+    // The app's own model folder: a static host, no listing, so the size is not known in advance.
+    const host = `${baseURL}/models`;
+    const weights = readFileSync(path.join(modelDir(MODEL), weightFile('fp32')));
+    // As a reload between the last byte and the check leaves it: the whole file, still a .partial. Written
+    // from a page of the app's origin that is not the app (the app loads the demo model at once).
+    await page.goto('/favicon.svg');
+    await page.evaluate(
+      async ({ folders, bytes }) => {
+        let folder = await navigator.storage.getDirectory();
+        for (const name of folders) folder = await folder.getDirectoryHandle(name, { create: true });
+        const handle = await folder.getFileHandle('model.onnx.partial', { create: true });
+        const writable = await handle.createWritable();
+        await writable.write(new Uint8Array(bytes));
+        await writable.close();
+      },
+      { folders: ['models', hostKey(host), ...MODEL.split('/'), 'files', 'onnx'], bytes: [...weights] },
+    );
+    const statuses: number[] = [];
+    // The engine worker's requests, too.
+    page.context().on('response', (response) => {
+      if (response.url().endsWith(`/${weightFile('fp32')}`)) statuses.push(response.status());
+    });
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
+    await expectBackend(page, 'wasm');
+    expect(statuses).toEqual([416, 200]);
+    await chatWorks(page);
+  });
+
+  test('two tabs loading the same model download it once', async ({ mirrors, page }) => {
+    const model = 'glassbox/minilm-l6-shaped';
+    const weights = `${model}/resolve/main/${weightFile('fp32')}`;
+    const mirror = await mirrors.logging('bench/models');
+    const other = await page.context().newPage();
+    const load = async (tab: Page) => {
+      await openApp(tab, { backend: 'wasm', panel: 'models' });
+      await tab.getByLabel('Mirror URL').fill(mirror.url);
+      await tab.getByRole('button', { name: 'Use mirror' }).click();
+      await tab.getByLabel('Model id').fill(model);
+      await tab.getByRole('button', { name: 'Check' }).click();
+    };
+    await Promise.all([load(page), load(other)]);
+    await Promise.all([
+      page.getByRole('button', { name: 'Load fp32' }).click(),
+      other.getByRole('button', { name: 'Load fp32' }).click(),
+    ]);
+    for (const tab of [page, other]) {
+      await expect(tab.getByTestId('load-summary').filter({ hasText: model }).first()).toBeVisible({
+        timeout: 120_000,
+      });
+    }
+    const downloads = mirror
+      .requests()
+      .filter((request) => request.path.endsWith(weights) && request.method === 'GET');
+    expect(downloads).toHaveLength(1);
   });
 
   test('a corrupted file is rejected with a clear message and not stored', async ({ mirrors, page }) => {
