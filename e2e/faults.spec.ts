@@ -9,6 +9,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { buildPresetModel } from '../tools/forge/buildModel.ts';
+import { encodeModel } from '../tools/forge/onnx/proto.ts';
+import { PRESETS } from '../tools/forge/presets.ts';
 import { LONG_REPLY_TOKENS, openApp, test, expect, type AppLink, type Mirrors } from './fixtures.ts';
 import { modelDir } from './reference.ts';
 import { startStaticServer, type StaticServer } from './staticServer.ts';
@@ -670,6 +673,28 @@ const FAULTS: Fault[] = [
       await page.getByRole('button', { name: 'Embed', exact: true }).click();
       await expect(page.getByTestId('run-summary')).toContainText('2 vectors');
     },
+  },
+  {
+    name: 'a model whose weights are in an external data file the host lacks (it once hung at 100 %)',
+    panel: 'chat',
+    cause: (page, context) =>
+      loadBrokenModel(page, context, 'missing-data', (files) => {
+        // Weights beside the graph, as exports past 2 GiB ship them, with the data file missing.
+        const encoded = encodeModel(buildPresetModel(PRESETS['tiny-chat']), {
+          externalThresholdBytes: 0,
+          externalDataFile: 'model.onnx_data',
+        });
+        writeFileSync(path.join(files, 'onnx/model.onnx'), encoded.onnx);
+        const configFile = path.join(files, 'config.json');
+        const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+        writeFileSync(
+          configFile,
+          JSON.stringify({ ...config, 'transformers.js_config': { use_external_data_format: true } }),
+        );
+      }),
+    message:
+      /onnx\/model\.onnx_data of broken\/missing-data is missing on http:\/\/127\.0\.0\.1:\d+, and the model cannot load without it/,
+    then: chatStillWorks,
   },
 ];
 
