@@ -5,6 +5,7 @@
  *   parseConversationFile(JSON.stringify(toConversationFile(conversation))) // → the same conversation
  */
 import type { ChatMessage, GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
+import { newId } from '../lib/newId.ts';
 import { checkedSettings, checkedVersion, isRecord, replyDecorations } from './conversationSchema.ts';
 import { ChatError } from './errors.ts';
 import type { ChatTurn, Conversation } from './types.ts';
@@ -175,7 +176,7 @@ export function parseConversationFile(text: string, now = Date.now()): Conversat
   if (data['version'] !== 1) fail(`version ${JSON.stringify(data['version'])} is not one this app reads`);
   const checked = checkedMessages(data['messages'], 'it');
   return {
-    id: crypto.randomUUID(),
+    id: newId(),
     title:
       typeof data['title'] === 'string' && data['title'].trim() ? data['title'] : 'Imported conversation',
     createdAt: typeof data['createdAt'] === 'number' ? data['createdAt'] : now,

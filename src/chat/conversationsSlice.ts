@@ -5,6 +5,7 @@
  */
 import type { StateCreator } from 'zustand';
 import { messageOf } from '../lib/errors.ts';
+import { newId } from '../lib/newId.ts';
 import { parseConversationFile } from './conversationFile.ts';
 import {
   deleteConversation,
@@ -38,7 +39,7 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
       // Another tab added to this conversation meanwhile: keep both, this tab's turns as a new one.
       const copy = {
         ...conversation,
-        id: crypto.randomUUID(),
+        id: newId(),
         title: `${conversation.title} (this tab)`,
       };
       const copied = await saveConversation(copy, 0);
@@ -55,7 +56,7 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
   }
 
   return {
-    conversationId: crypto.randomUUID(),
+    conversationId: newId(),
     title: '',
     model: null,
     createdAt: Date.now(),
@@ -92,7 +93,7 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
               notice: null,
             }
           : {
-              conversationId: crypto.randomUUID(),
+              conversationId: newId(),
               title: '',
               model: null,
               createdAt: Date.now(),

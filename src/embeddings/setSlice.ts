@@ -5,6 +5,7 @@
 import type { StateCreator } from 'zustand';
 import { findModel } from '../hub/catalog.ts';
 import { messageOf } from '../lib/errors.ts';
+import { newId } from '../lib/newId.ts';
 import { selectLoaded } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { deleteSet, listSets, rawSet, saveSet } from './setStore.ts';
@@ -126,7 +127,7 @@ export const createSetSlice: StateCreator<EmbeddingsState, [], [], SetSlice> = (
     const existing = get().sets.find((candidate) => candidate.name === name);
     try {
       await saveSet({
-        id: existing?.id ?? crypto.randomUUID(),
+        id: existing?.id ?? newId(),
         name,
         text: get().text,
         updatedAt: Date.now(),
