@@ -123,8 +123,8 @@ function FirstVisitReload() {
   if (!pending) return null;
   return (
     <div className="warning" role="status">
-      Glassbox is now installed on this device. It reloads once, when the work in progress ends, to use
-      every core of this computer; what you typed is kept.{' '}
+      Glassbox is now installed on this device. It reloads once, when the work in progress ends, to use every
+      core of this computer; what you typed is kept.{' '}
       <button type="button" onClick={() => window.location.reload()}>
         Reload now
       </button>

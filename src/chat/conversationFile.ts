@@ -5,8 +5,9 @@
  *   parseConversationFile(JSON.stringify(toConversationFile(conversation))) // → the same conversation
  */
 import type { ChatMessage, GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
+import { isRecord } from '../lib/isRecord.ts';
 import { newId } from '../lib/newId.ts';
-import { checkedSettings, checkedVersion, isRecord, replyDecorations } from './conversationSchema.ts';
+import { checkedSettings, checkedVersion, replyDecorations } from './conversationSchema.ts';
 import { ChatError } from './errors.ts';
 import type { ChatTurn, Conversation } from './types.ts';
 

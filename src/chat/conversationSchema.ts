@@ -12,6 +12,7 @@
 import * as v from 'valibot';
 import { BACKENDS, DTYPES } from '../core/model.ts';
 import type { GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
+import { isRecord } from '../lib/isRecord.ts';
 import { clampSetting, DEFAULT_GENERATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
 import type { BrokenConversation, ChatTurn, Conversation } from './types.ts';
 
@@ -54,12 +55,8 @@ function valid<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T | unde
   return result.success ? result.output : undefined;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Settings as a file or record holds them: each one clamped to its range, a missing one at its default. */
-export function checkedSettings(value: unknown): GenerationOptions {
+export /** Settings as a file or record holds them: each one clamped to its range, a missing one at its default. */
+function checkedSettings(value: unknown): GenerationOptions {
   const saved = isRecord(value) ? value : {};
   const numeric = Object.fromEntries(
     (Object.keys(SAMPLING_SETTINGS) as NumericSetting[]).map((name) => {

@@ -12,6 +12,7 @@ import { modelFileUrl, trimHost } from '../core/hosts.ts';
 import { offlineRefusalMessage, refusedByOfflineSwitch } from '../core/ledger.ts';
 import { HOST_ANSWER_TIMEOUT_MS } from '../core/settings.ts';
 import { isAbort, rawMessage } from '../lib/errors.ts';
+import { isRecord } from '../lib/isRecord.ts';
 import { HubError } from './errors.ts';
 
 /** A file of a repository as a host lists it; null where the host does not say. */
@@ -61,10 +62,6 @@ export function announcedSize(response: Response, offset = 0): number | null {
   const length = response.headers.get('x-linked-size') ?? response.headers.get('content-length');
   if (length === null || !Number.isFinite(Number(length))) return null;
   return Number(length) + (response.status === 206 ? offset : 0);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const sizeOf = (value: unknown): number | null =>

@@ -51,7 +51,9 @@ export async function readFile(
     if (loaded + value.length > buffer.length) {
       let grown: Uint8Array<ArrayBuffer>;
       try {
-        grown = new Uint8Array(Math.max(Math.min(buffer.length * 2, total || Infinity), loaded + value.length));
+        grown = new Uint8Array(
+          Math.max(Math.min(buffer.length * 2, total || Infinity), loaded + value.length),
+        );
       } catch (error) {
         await reader.cancel();
         if (!(error instanceof RangeError)) throw error;

@@ -10,6 +10,7 @@ import { HubError } from '../hub/errors.ts';
 import { ModelHost } from '../hub/host.ts';
 import { modelStore as store } from '../hub/modelStore.ts';
 import { isAbort, messageOf } from '../lib/errors.ts';
+import { isRecord } from '../lib/isRecord.ts';
 import { outlineGraph } from '../lib/onnx/outline.ts';
 import { throttled } from '../lib/throttle.ts';
 import { Transfer, serve } from '../lib/workerRpc.ts';
@@ -43,11 +44,14 @@ function parsedJson(text: string, name: string, modelId: string): Record<string,
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InspectorError('not-in-model', `${name} of ${modelId} is not valid JSON (${messageOf(error)}).`);
+    throw new InspectorError(
+      'not-in-model',
+      `${name} of ${modelId} is not valid JSON (${messageOf(error)}).`,
+    );
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
+  if (!isRecord(value))
     throw new InspectorError('not-in-model', `${name} of ${modelId} is not a JSON object.`);
-  return value as Record<string, unknown>;
+  return value;
 }
 
 /** null for a file its host cannot give now (offline switch, no network); other errors as they are. */
@@ -74,7 +78,9 @@ serve<InspectorApi>(
           fromStore ? optionalText(target, name).catch(unlessUnreachable) : optionalText(target, name),
         ),
       );
-      const tokenizerJson = tokenizerText ? parsedJson(tokenizerText, 'tokenizer.json', target.modelId) : null;
+      const tokenizerJson = tokenizerText
+        ? parsedJson(tokenizerText, 'tokenizer.json', target.modelId)
+        : null;
       // A model opened meanwhile owns the worker now: this one must not take its place.
       signal.throwIfAborted();
       current = { target, file, tokenizerJson, tokens: null, fullPrecision: null };

@@ -14,7 +14,12 @@ import { engine } from './engine.ts';
 import { hostFor } from './selectors.ts';
 import type { SessionState, SlotState, SlotsSlice } from './types.ts';
 
-export const EMPTY_SLOT: SlotState = Object.freeze({ loaded: null, loading: null, error: null, damaged: null });
+export const EMPTY_SLOT: SlotState = Object.freeze({
+  loaded: null,
+  loading: null,
+  error: null,
+  damaged: null,
+});
 
 const loads = new Map<ModelSlot, Running<LoadedModel>>();
 

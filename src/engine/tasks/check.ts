@@ -9,6 +9,7 @@ import { DTYPES, taskFromConfig } from '../../core/model.ts';
 import { isWeightDataOf, weightFile } from '../../core/weightFiles.ts';
 import { HubError } from '../../hub/errors.ts';
 import { ModelHost, type ListedFile } from '../../hub/host.ts';
+import { isRecord } from '../../lib/isRecord.ts';
 import { EngineError } from '../errors.ts';
 import type { RepositoryReport } from '../protocol.ts';
 
@@ -18,10 +19,6 @@ const CONFIG_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 
 /** The files a static host (no API) may hold, probed one by one. */
 const PROBED_FILES = [...CONFIG_FILES, 'generation_config.json', ...DTYPES.map(weightFile)];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 async function configOf(host: ModelHost, modelId: string): Promise<Record<string, unknown>> {
   let config: unknown;
