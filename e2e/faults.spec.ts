@@ -12,7 +12,7 @@ import type { Page } from '@playwright/test';
 import { buildPresetModel } from '../tools/forge/buildModel.ts';
 import { encodeModel } from '../tools/forge/onnx/proto.ts';
 import { PRESETS } from '../tools/forge/presets.ts';
-import { LONG_REPLY_TOKENS, openApp, test, expect, type AppLink, type Mirrors } from './fixtures.ts';
+import { LONG_REPLY_TOKENS, openApp, replyTo, test, expect, type AppLink, type Mirrors } from './fixtures.ts';
 import { modelDir } from './reference.ts';
 import { startStaticServer, type StaticServer } from './staticServer.ts';
 
@@ -167,8 +167,7 @@ async function chatStillWorks(page: Page): Promise<void> {
   await expect(page.getByTestId('load-summary').first()).toContainText('127.0.0.1');
   await page.getByRole('link', { name: 'Chat' }).click();
   await page.getByRole('button', { name: 'New chat' }).click();
-  await send(page, 'Still there?');
-  await expect(page.getByTestId('assistant-message')).toHaveAttribute('data-token-ids', /\d/);
+  await replyTo(page, 'Still there?');
 }
 
 async function importConversation(page: Page, context: FaultContext, content: string): Promise<void> {
@@ -356,8 +355,7 @@ const FAULTS: Fault[] = [
           .click();
         await expect(page.getByTestId('load-summary')).toContainText('broken/truncated-onnx');
         await expect(page.getByTestId('load-summary')).toContainText('downloaded');
-        await send(page, 'Still there?');
-        await expect(page.getByTestId('assistant-message').last()).toHaveAttribute('data-token-ids', /\d/);
+        await replyTo(page, 'Still there?');
       },
     };
   })(),
@@ -528,8 +526,7 @@ const FAULTS: Fault[] = [
     },
     message: /downloaded/,
     then: async (page) => {
-      await send(page, 'Still there?');
-      await expect(page.getByTestId('assistant-message').last()).toHaveAttribute('data-token-ids', /\d/);
+      await replyTo(page, 'Still there?');
     },
   },
   (() => {
@@ -605,8 +602,7 @@ const FAULTS: Fault[] = [
     message: /onnx\/model_quantized\.onnx arrived damaged: its sha256 is [0-9a-f]{64}, the host announced/,
     then: async (page) => {
       // The model loaded before is still the one that answers.
-      await send(page, 'Still there?');
-      await expect(page.getByTestId('assistant-message').last()).toHaveAttribute('data-token-ids', /\d/);
+      await replyTo(page, 'Still there?');
     },
   },
   {

@@ -142,6 +142,17 @@ export async function openWithoutLoading(
   await page.getByRole('button', { name: 'Open without loading' }).click();
 }
 
+/** Sends `text` with room for a short reply, and waits until that reply (not an earlier one) is there. */
+export async function replyTo(page: Page, text: string, maxNewTokens = 4): Promise<void> {
+  const replies = page.getByTestId('assistant-message');
+  const before = await replies.count();
+  await page.getByLabel('Max new tokens').fill(String(maxNewTokens));
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(replies).toHaveCount(before + 1);
+  await expect(replies.last()).toHaveAttribute('data-token-ids', /\d/);
+}
+
 /** Room for a reply long enough to interrupt: the tiny model decodes 200+ tokens/s on WASM. */
 export const LONG_REPLY_TOKENS = 1000;
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { weightFile } from '../src/core/weightFiles.ts';
 import { hostKey } from '../src/hub/modelStore.ts';
-import { expectBackend, openApp, test, expect } from './fixtures.ts';
+import { expectBackend, openApp, replyTo, test, expect } from './fixtures.ts';
 import { modelDir } from './reference.ts';
 
 const MODEL = 'glassbox/tiny-chat';
@@ -14,13 +14,6 @@ const WEIGHTS = `glassbox/tiny-chat/resolve/main/${weightFile('fp32')}`;
 test.describe('models from a mirror, on the device, and from disk', () => {
   // The download machinery is backend-independent; the wasm project covers it.
   test.skip(({ backend }) => backend !== 'wasm', 'backend-independent');
-
-  async function chatWorks(page: Page): Promise<void> {
-    await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
-    await page.getByLabel('Max new tokens').fill('4');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await expect(page.getByTestId('assistant-message').last()).toHaveAttribute('data-token-ids', /\d/);
-  }
 
   test('a download cut mid-file resumes with a Range request, reaches 100% and the model chats', async ({
     mirrors,
@@ -43,7 +36,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
       .filter((request) => request.path.endsWith(WEIGHTS) && request.method === 'GET');
     expect(weightRequests[0]).toMatchObject({ status: 200, fault: 'drop-once' });
     expect(weightRequests[1]).toMatchObject({ status: 206, range: 'bytes=100000-' });
-    await chatWorks(page);
+    await replyTo(page, 'Hello');
 
     // Everything the load fetched is stored: 100% of the files, with the resumed one whole.
     await page.getByRole('link', { name: 'Storage' }).click();
@@ -132,7 +125,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
       .filter((request) => request.path.endsWith(WEIGHTS) && request.method === 'GET');
     expect(weightRequests[0]).toMatchObject({ status: 200, fault: 'stall-once' });
     expect(weightRequests[1]).toMatchObject({ status: 206, range: 'bytes=100000-' });
-    await chatWorks(page);
+    await replyTo(page, 'Hello');
   });
 
   test('partial bytes a host without hashes or sizes answers 416 to are downloaded again, and the model loads', async ({
@@ -164,7 +157,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     await openApp(page, { model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
     await expectBackend(page, 'wasm');
     expect(statuses).toEqual([416, 200]);
-    await chatWorks(page);
+    await replyTo(page, 'Hello');
   });
 
   test('two tabs loading the same model download it once', async ({ mirrors, page }) => {
@@ -229,7 +222,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     page.on('request', (request) => pageRequests.push(request.url()));
     await page.reload();
     await expect(page.getByTestId('load-summary')).toContainText('loaded from this device, no download');
-    await chatWorks(page);
+    await replyTo(page, 'Hello');
     expect(mirror.requests().slice(before)).toEqual([]);
     expect(pageRequests.filter((url) => url.startsWith(mirror?.url ?? '-'))).toEqual([]);
 
@@ -237,8 +230,10 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     const usage = page.getByTestId('storage-usage');
     await expect(usage).not.toHaveAttribute('data-model-bytes', '0');
     await page.getByRole('button', { name: `Delete ${MODEL}` }).click();
-    // It asks first: keeping it changes nothing, confirming deletes.
-    await page.getByRole('button', { name: 'Keep', exact: true }).click();
+    // It asks first, with the focus on the safe answer: Escape keeps it, confirming deletes.
+    await expect(page.getByRole('button', { name: 'Keep', exact: true })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('button', { name: 'Keep', exact: true })).toHaveCount(0);
     await expect(usage).not.toHaveAttribute('data-model-bytes', '0');
     await page.getByRole('button', { name: `Delete ${MODEL}` }).click();
     await page.getByRole('button', { name: `Yes, delete ${MODEL}` }).click();
@@ -273,7 +268,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     await expect(page.getByRole('status').filter({ hasText: 'it loads without any network' })).toBeVisible();
     await page.getByRole('link', { name: 'Chat' }).click();
     await expect(page.getByTestId('load-summary')).toContainText('disk/tiny-chat');
-    await chatWorks(page);
+    await replyTo(page, 'Hello');
     // The app shell may still ask for its own icon; no model file is requested from anywhere.
     const modelRequests = requests.filter((url) => /\/resolve\/|\/api\/models|\.onnx|\.json$/.test(url));
     expect(modelRequests, 'model requests while the network was blocked').toEqual([]);

@@ -12,7 +12,10 @@ interface Props {
   children: ReactNode;
 }
 
-/** A button for what cannot be undone: it asks first, in place, and acts only on the second click. */
+/**
+ * A button for what cannot be undone: it asks first, in place, and acts only on the second click. By
+ * keyboard the question takes the focus on its safe answer (Keep), and Escape keeps.
+ */
 export function ConfirmButton({ label, question, confirmLabel, onConfirm, className, children }: Props) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
@@ -23,7 +26,14 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, classN
     );
   }
   return (
-    <span role="group" aria-label={question} className="confirm">
+    <span
+      role="group"
+      aria-label={question}
+      className="confirm"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') setAsking(false);
+      }}
+    >
       {question}{' '}
       <button
         type="button"
@@ -35,7 +45,8 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, classN
       >
         {confirmLabel}
       </button>{' '}
-      <button type="button" onClick={() => setAsking(false)}>
+      {/* The question replaces the button that had the focus: it moves to the answer that changes nothing. */}
+      <button type="button" autoFocus onClick={() => setAsking(false)}>
         Keep
       </button>
     </span>
