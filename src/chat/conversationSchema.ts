@@ -45,7 +45,7 @@ const StepsSchema = v.array(
 const TokenIdsSchema = v.array(count);
 
 /** The parts of a message every conversation must have. */
-export const MessageSchema = v.object({
+const MessageSchema = v.object({
   role: v.picklist(['system', 'user', 'assistant']),
   content: v.string(),
 });

@@ -14,7 +14,7 @@ import { engine } from './engine.ts';
 import { hostFor } from './selectors.ts';
 import type { SessionState, SlotState, SlotsSlice } from './types.ts';
 
-export const EMPTY_SLOT: SlotState = Object.freeze({
+const EMPTY_SLOT: SlotState = Object.freeze({
   loaded: null,
   loading: null,
   error: null,
