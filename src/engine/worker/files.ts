@@ -150,36 +150,40 @@ export async function prepareModel(
   contexts.add(context);
   const release = () => contexts.delete(context);
   try {
-    const planned = await ModelRegistry.get_pipeline_files(spec.task, spec.id, {
-      dtype: spec.dtype,
-      device: backend,
-    });
-    const missing: string[] = [];
-    for (const path of planned) {
-      const file = await store.file(spec.host, spec.id, path);
-      if (file) files.set(path, stored(path, file.size, true));
-      else if (!(await store.isAbsent(spec.host, spec.id, path))) {
-        missing.push(path);
-        files.set(path, waiting(path));
+    // Planning reads config.json (downloading it when missing), so it runs under the lock too.
+    const planned = await oneDownloadAtATime(spec, signal, async () => {
+      const paths = await ModelRegistry.get_pipeline_files(spec.task, spec.id, {
+        dtype: spec.dtype,
+        device: backend,
+      });
+      const missing: string[] = [];
+      for (const path of paths) {
+        const file = await store.file(spec.host, spec.id, path);
+        if (file) files.set(path, stored(path, file.size, true));
+        else if (!(await store.isAbsent(spec.host, spec.id, path))) {
+          missing.push(path);
+          files.set(path, waiting(path));
+        }
       }
-    }
-    if (missing.length > 0) {
-      context.listing = await listingOf(spec, signal);
-      for (const path of missing) {
-        const entry = files.get(path);
-        const size = context.listing.get(path)?.size;
-        if (entry && size) files.set(path, { ...entry, total: size });
-      }
-      report([...files.values()]);
-      await ensureRoom(spec, missing, context.listing);
-      await oneDownloadAtATime(spec, signal, async () => {
+      if (missing.length > 0) {
+        context.listing = await listingOf(spec, signal);
+        for (const path of missing) {
+          const entry = files.get(path);
+          const size = context.listing.get(path)?.size;
+          if (entry && size) files.set(path, { ...entry, total: size });
+        }
+        report([...files.values()]);
+        await ensureRoom(spec, missing, context.listing);
         for (const path of missing) {
           if (await ensureFile(context, path)) continue;
           files.delete(path); // the host has no such file
           report([...files.values()]);
         }
-      });
-    }
+      }
+      // The manifest is rewritten whole: another tab's download of this model must not interleave.
+      await store.touch(spec.host, spec.id);
+      return paths;
+    });
     // A missing weight file (or config, or tokenizer) fails here, with its name, rather than in the
     // runtime (where a missing external data file hangs the session's creation).
     for (const path of planned) {
@@ -190,7 +194,6 @@ export async function prepareModel(
         );
       }
     }
-    await store.touch(spec.host, spec.id);
     const list = [...files.values()];
     return {
       files: list,
@@ -218,15 +221,15 @@ function isRequired(path: string): boolean {
 
 /**
  * Runs `download` while no other tab or worker of this origin downloads the same model: two would write
- * the same partial files. Web Locks exist wherever the model store does (both need a secure context).
+ * the same partial files (a sync access handle is exclusive, so the second writer would fail). Web Locks exist wherever the model store does (both need a secure context).
  */
-async function oneDownloadAtATime(
+async function oneDownloadAtATime<T>(
   spec: ModelSpec,
   signal: AbortSignal,
-  download: () => Promise<void>,
-): Promise<void> {
+  download: () => Promise<T>,
+): Promise<T> {
   if (typeof navigator === 'undefined' || !('locks' in navigator)) return download();
-  await navigator.locks.request(`glassbox-download ${trimHost(spec.host)} ${spec.id}`, { signal }, download);
+  return navigator.locks.request(`glassbox-download ${trimHost(spec.host)} ${spec.id}`, { signal }, download);
 }
 
 async function ensureRoom(spec: ModelSpec, missing: string[], listing: Listing): Promise<void> {
