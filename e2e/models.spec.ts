@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { weightFile } from '../src/core/weightFiles.ts';
-import { hostKey } from '../src/hub/modelStore.ts';
+import { hostKey } from '../src/hub/manifest.ts';
 import { expectBackend, openApp, replyTo, test, expect } from './fixtures.ts';
 import { modelDir } from './reference.ts';
 

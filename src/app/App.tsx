@@ -15,6 +15,7 @@ import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { StoragePanel } from '../storage/StoragePanel.tsx';
 import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
+import { AddressLimits } from './AddressLimits.tsx';
 import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
 import { Header } from './Header.tsx';
 import { UpdateBanner } from './PwaBanners.tsx';
@@ -155,6 +156,7 @@ export function App() {
       <UpdateBanner />
       <FirstVisitReload />
       <OfflineBanner />
+      <AddressLimits />
       <LinkHostBanner />
       <nav className="tabs" aria-label="Panels">
         {PANELS.map((name) => (

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { copyText } from '../lib/copyText.ts';
 import { formatMs } from '../lib/format.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import { ModelGate } from '../session/ModelGate.tsx';
@@ -172,12 +173,7 @@ function AssistantTurn({ turn, index, isLast }: { turn: ChatTurn; index: number;
         <Versions turn={turn} index={index} />
         <button
           type="button"
-          onClick={() =>
-            void navigator.clipboard.writeText(turn.content).then(
-              () => setCopied(true),
-              () => setCopied(false),
-            )
-          }
+          onClick={() => void copyText(turn.content).then(setCopied)}
         >
           {copied ? 'Copied' : 'Copy'}
         </button>

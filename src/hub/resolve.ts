@@ -8,7 +8,7 @@
 import { taskFromConfig, type ModelTask } from '../core/model.ts';
 import { findModel } from './catalog.ts';
 import { ModelHost } from './host.ts';
-import type { ModelStore } from './modelStore.ts';
+import type { ModelStore } from './manifest.ts';
 
 export async function resolveTask(host: string, id: string, store: ModelStore): Promise<ModelTask> {
   const known = findModel(id);

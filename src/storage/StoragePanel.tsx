@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { DISK_HOST } from '../core/hosts.ts';
+import type { ModelStoreKind } from '../hub/modelStore.ts';
 import { formatBytes } from '../lib/format.ts';
 import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
@@ -7,12 +8,21 @@ import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useStorageStore } from './store.ts';
 
+const STORE_KIND_TEXT: Record<ModelStoreKind, string> = {
+  files: "Models are kept as files in this site's private file system.",
+  indexeddb:
+    'Models are kept in IndexedDB: this address is not secure (plain http), so the browser gives it no file system. They stay after a reload.',
+  memory:
+    "Models are kept in this tab's memory only: this browser refuses this site any storage, so they download again after a reload.",
+};
+
 /** Models on this device: sizes, last use, delete; the browser's quota and whether storage is persistent. */
 export function StoragePanel() {
   const models = useStorageStore((state) => state.models);
   const usage = useStorageStore((state) => state.usage);
   const quota = useStorageStore((state) => state.quota);
   const persisted = useStorageStore((state) => state.persisted);
+  const kind = useStorageStore((state) => state.kind);
   const error = useStorageStore((state) => state.error);
   const { refresh, remove, removeAll, persist } = useStorageStore.getState();
   const loadedCount = useAppStore(selectLoadedCount);
@@ -31,16 +41,23 @@ export function StoragePanel() {
         {models.length === 1 ? '' : 's'}. This site uses {usage === null ? '…' : formatBytes(usage)} of{' '}
         {quota === null ? '…' : formatBytes(quota)} the browser allows it.
       </p>
-      <p>
-        {persisted === true
-          ? 'Storage is persistent: the browser will not evict these models when space runs low.'
-          : 'Storage is best-effort: the browser may evict these models when the disk runs low.'}{' '}
-        {persisted !== true && (
-          <button type="button" onClick={() => void persist()}>
-            Ask to keep models
-          </button>
-        )}
-      </p>
+      {kind && (
+        <p data-testid="store-kind" data-kind={kind}>
+          {STORE_KIND_TEXT[kind]}
+        </p>
+      )}
+      {persisted !== null && (
+        <p>
+          {persisted === true
+            ? 'Storage is persistent: the browser will not evict these models when space runs low.'
+            : 'Storage is best-effort: the browser may evict these models when the disk runs low.'}{' '}
+          {persisted !== true && (
+            <button type="button" onClick={() => void persist()}>
+              Ask to keep models
+            </button>
+          )}
+        </p>
+      )}
       {models.length === 0 ? (
         <p className="muted">No model is stored yet. Models are stored the first time they load.</p>
       ) : (

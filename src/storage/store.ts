@@ -2,7 +2,8 @@
  * The storage page's store: what the model store holds, the browser's quota, and persistence.
  */
 import { create } from 'zustand';
-import { modelStore, type StoredModel } from '../hub/modelStore.ts';
+import type { StoredModel } from '../hub/manifest.ts';
+import { modelStore, modelStoreKind, type ModelStoreKind } from '../hub/modelStore.ts';
 import { messageOf } from '../lib/errors.ts';
 import { storageRoom } from '../lib/storageRoom.ts';
 
@@ -10,8 +11,10 @@ interface StorageState {
   models: StoredModel[];
   usage: number | null;
   quota: number | null;
-  /** null until asked; then the browser's answer. */
+  /** null until asked, or where the browser has no storage manager (an insecure context). */
   persisted: boolean | null;
+  /** Where models are kept; null until read. */
+  kind: ModelStoreKind | null;
   error: string | null;
   refresh(): Promise<void>;
   remove(model: StoredModel): Promise<void>;
@@ -24,16 +27,18 @@ export const useStorageStore = create<StorageState>()((set, get) => ({
   usage: null,
   quota: null,
   persisted: null,
+  kind: null,
   error: null,
 
   async refresh() {
     try {
-      const [models, { usage, quota }, persisted] = await Promise.all([
+      const [models, { usage, quota }, persisted, kind] = await Promise.all([
         modelStore.list(),
         storageRoom(),
-        navigator.storage.persisted(),
+        navigator.storage?.persisted() ?? null,
+        modelStoreKind(),
       ]);
-      set({ models, usage, quota, persisted, error: null });
+      set({ models, usage, quota, persisted, kind, error: null });
     } catch (error) {
       set({ error: `Could not read this device's storage. ${messageOf(error)}` });
     }
@@ -50,6 +55,6 @@ export const useStorageStore = create<StorageState>()((set, get) => ({
   },
 
   async persist() {
-    set({ persisted: await navigator.storage.persist() });
+    if (navigator.storage) set({ persisted: await navigator.storage.persist() });
   },
 }));
