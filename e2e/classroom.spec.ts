@@ -1,46 +1,151 @@
 /**
- * The app as a student opens it from the teacher's laptop: a plain-http address on the school network,
- * which is not a secure context (no crypto.randomUUID, OPFS, service worker, WebGPU or
- * SharedArrayBuffer). Reproduced with no network: Chromium maps a made-up host name to 127.0.0.1.
+ * The classroom as it really is: the teacher runs `npm run classroom` (tools/classroom, started here as a
+ * process on the forged models), and a student opens the laptop's address. Over plain http that address
+ * is not a secure context (no crypto.randomUUID, OPFS, Web Locks, clipboard API, service worker, WebGPU
+ * or SharedArrayBuffer); with `--https` it is, once the certificate is accepted. Reproduced with no
+ * network: Chromium maps a made-up host name to 127.0.0.1.
  */
-import { chromium } from '@playwright/test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { VectorsFile } from '../src/embeddings/exportVectors.ts';
+import { startServerProcess, type MirrorProcess } from '../tools/mirror/testing/process.ts';
 import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from './chromium.ts';
-import { expect, test } from './fixtures.ts';
-import { startStaticServer } from './staticServer.ts';
+import { downloaded, expect, expectBackend, openApp, test } from './fixtures.ts';
+import { referenceChatTokenIds, referenceEmbeddings } from './reference.ts';
 
-test.describe('an insecure classroom address', () => {
-  test.skip(({ backend }) => backend !== 'wasm', 'the page itself does not depend on the backend');
+const CLASSROOM_HOST = 'classroom.test';
+const SENTENCES = ['The cat sleeps on the warm windowsill.', 'Stock markets fell sharply this morning.'];
 
-  test('the app opens (never a blank page), and conversations are saved and listed', async () => {
-    const server = await startStaticServer('dist');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [...QUIET_CHROMIUM_ARGS, '--host-resolver-rules=MAP classroom.test 127.0.0.1'],
-    });
+interface Student {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions of the page. */
+  errors: string[];
+  /** Every request the page and its workers made. */
+  requests: string[];
+}
+
+/** A student's browser on the classroom address of `server` (http or https). */
+async function studentOn(server: MirrorProcess, extraArgs: string[] = []): Promise<Student> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...QUIET_CHROMIUM_ARGS, `--host-resolver-rules=MAP ${CLASSROOM_HOST} 127.0.0.1`, ...extraArgs],
+  });
+  const context = await browser.newContext({ baseURL: server.url.replace('127.0.0.1', CLASSROOM_HOST) });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  context.on('request', (request) => requests.push(request.url()));
+  return { browser, context, page, errors, requests };
+}
+
+test.describe('the classroom server and a student on it', () => {
+  test.skip(({ backend }) => backend !== 'wasm', 'a plain-http address has no WebGPU: WASM only');
+
+  test('on plain http a student loads both models from the laptop, gets Node’s tokens and vectors, keeps them after a reload, and is told what is limited', async () => {
+    const server = await startServerProcess('classroom', ['public/models', '--port', '0']);
+    const student = await studentOn(server);
+    const { page } = student;
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(`${server.url.replace('127.0.0.1', 'classroom.test')}/?backend=wasm#/chat`);
+      expect(server.stdout()).toMatch(/Students open this address/);
+      await openApp(page, { model: 'glassbox/tiny-chat', dtype: 'fp32', backend: 'wasm', panel: 'chat' });
       expect(await page.evaluate(() => isSecureContext)).toBe(false);
-      await expect(page.getByRole('link', { name: 'Chat' })).toBeVisible();
-      await page.getByLabel('Import JSON').setInputFiles({
-        name: 'lesson.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(
-          JSON.stringify({
-            format: 'glassbox-conversation',
-            version: 1,
-            title: 'Lesson one',
-            messages: [{ role: 'user', content: 'What is a token?' }],
-          }),
+      const notice = page.getByTestId('address-limits');
+      await expect(notice).toContainText('no WebGPU');
+      await expect(notice).toContainText('one core');
+      await expect(notice).toContainText("this browser's IndexedDB");
+      await expectBackend(page, 'wasm');
+
+      // Chat: greedy tokens as Node computes them on the same files.
+      await page.getByLabel('Max new tokens').fill('16');
+      await page.getByRole('textbox', { name: 'Message' }).fill('What is a token?');
+      await page.getByRole('button', { name: 'Send' }).click();
+      const reply = page.getByTestId('assistant-message');
+      await expect(reply).toHaveAttribute('data-token-ids', /\d/);
+      await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
+      const ids = (await reply.getAttribute('data-token-ids'))?.split(',').map(Number);
+      expect(ids).toEqual(
+        await referenceChatTokenIds(
+          'glassbox/tiny-chat',
+          [{ role: 'user', content: 'What is a token?' }],
+          16,
         ),
+      );
+      // The Clipboard API is missing here: Copy still copies.
+      await reply.getByRole('button', { name: 'Copy' }).click();
+      await expect(reply.getByRole('button', { name: 'Copied' })).toBeVisible();
+
+      // Embeddings: vectors as Node computes them.
+      await openApp(page, {
+        model: 'glassbox/tiny-embed',
+        dtype: 'fp32',
+        backend: 'wasm',
+        panel: 'embeddings',
       });
-      await expect(page.getByRole('button', { name: 'Lesson one', exact: true })).toBeVisible();
-      expect(errors.filter((message) => /randomUUID/.test(message))).toEqual([]);
+      await expectBackend(page, 'wasm');
+      await page.getByLabel(/^Sentences, one per line/).fill(SENTENCES.join('\n'));
+      await page.getByRole('button', { name: 'Embed', exact: true }).click();
+      await expect(page.getByTestId('run-summary')).toContainText('2 vectors');
+      const file = JSON.parse(await downloaded(page, 'JSON')) as VectorsFile;
+      const expected = await referenceEmbeddings('glassbox/tiny-embed', SENTENCES);
+      file.vectors.forEach((vector, i) => {
+        const reference = expected[i] ?? [];
+        expect(Math.max(...vector.map((value, j) => Math.abs(value - (reference[j] ?? NaN))))).toBeLessThan(
+          1e-4,
+        );
+      });
+
+      // Both came from the laptop, and are kept in IndexedDB: a reload loads them with no model request.
+      expect(student.requests.some((url) => url.includes('/models/glassbox/tiny-chat/resolve/main/'))).toBe(
+        true,
+      );
+      expect(student.requests.every((url) => new URL(url).hostname === CLASSROOM_HOST)).toBe(true);
+      await page.getByRole('link', { name: 'Storage' }).click();
+      await expect(page.getByTestId('store-kind')).toHaveAttribute('data-kind', 'indexeddb');
+      await expect(page.getByTestId('stored-model')).toHaveCount(2);
+      student.requests.length = 0;
+      await openApp(page, { model: 'glassbox/tiny-chat', dtype: 'fp32', backend: 'wasm', panel: 'chat' });
+      await expectBackend(page, 'wasm');
+      expect(student.requests.filter((url) => url.includes('/models/'))).toEqual([]);
+      expect(student.errors).toEqual([]);
     } finally {
-      await browser.close();
+      await student.browser.close();
       await server.stop();
+    }
+  });
+
+  test('with --https (certificate accepted) the page is cross-origin isolated and runs on every core', async () => {
+    const certificates = await mkdtemp(join(tmpdir(), 'glassbox-classroom-'));
+    const server = await startServerProcess('classroom', [
+      'public/models',
+      '--port',
+      '0',
+      '--https',
+      '--cert-dir',
+      certificates,
+    ]);
+    const student = await studentOn(server, ['--ignore-certificate-errors']);
+    const { page } = student;
+    try {
+      expect(server.url).toMatch(/^https:/);
+      expect(server.stdout()).toContain('students accept it once');
+      await openApp(page, { model: 'glassbox/tiny-chat', dtype: 'fp32', backend: 'wasm', panel: 'models' });
+      expect(await page.evaluate(() => [isSecureContext, crossOriginIsolated])).toEqual([true, true]);
+      await expect(page.getByTestId('address-limits')).toHaveCount(0);
+      await expectBackend(page, 'wasm');
+      await expect(page.getByText(/^\d+ threads of \d+ cores$/)).toBeVisible();
+      expect(student.errors).toEqual([]);
+    } finally {
+      await student.browser.close();
+      await server.stop();
+      await rm(certificates, { recursive: true, force: true });
     }
   });
 });

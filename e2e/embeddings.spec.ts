@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { parseMetadataTsv, parseVectorsTsv } from '../src/embeddings/exportFormats.ts';
 import type { VectorsFile } from '../src/embeddings/exportVectors.ts';
 import { referencePca } from '../src/embeddings/testing/eigen.ts';
-import { expectBackend, openApp, test, expect } from './fixtures.ts';
+import { downloaded, expectBackend, openApp, test, expect } from './fixtures.ts';
 import { referenceEmbeddings } from './reference.ts';
 
 const MODEL = 'glassbox/tiny-embed';
@@ -19,13 +18,6 @@ const SENTENCES = [
   'Graphs of weights are just numbers in files.',
   'The model reads tokens, not letters.',
 ];
-
-/** Clicks a download button and returns the file's text. */
-async function downloaded(page: Page, button: string): Promise<string> {
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: button, exact: true }).click();
-  return readFile(await (await download).path(), 'utf8');
-}
 
 async function embedText(page: Page, text: string): Promise<void> {
   await page.getByLabel(/^Sentences, one per line/).fill(text);

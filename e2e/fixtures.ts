@@ -3,6 +3,7 @@
  * workers or service worker sent a request beyond localhost or hit the Content Security Policy, mirrors
  * started for a test, and the steps many specs share.
  */
+import { readFile } from 'node:fs/promises';
 import { test as base, expect, type Page } from '@playwright/test';
 import type { Backend } from '../src/core/model.ts';
 import {
@@ -93,6 +94,13 @@ export interface AppLink {
   backend: Backend | 'auto';
   panel: 'chat' | 'embeddings' | 'inspector' | 'models' | 'storage';
   host?: string;
+}
+
+/** Clicks a download button and returns the file's text. */
+export async function downloaded(page: Page, button: string): Promise<string> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: button, exact: true }).click();
+  return readFile(await (await download).path(), 'utf8');
 }
 
 /** Opens the app through a deep link, as a teacher's link would. */

@@ -73,6 +73,15 @@ describe('session selectors', () => {
     expect(hostFor({ mirror: 'http://10.0.0.2:8080' }, 'glassbox/tiny-chat')).toBe('http://10.0.0.2:8080');
     expect(hostFor({ mirror: null }, 'glassbox/tiny-chat')).toBe('http://classroom.test:4173/models');
     expect(hostFor({ mirror: null }, 'HuggingFaceTB/SmolLM2-135M-Instruct')).toBe('https://huggingface.co');
+    // A classroom server serves its models itself, whatever their usual host; a mirror still wins.
+    const served = { studentUrls: [], models: ['HuggingFaceTB/SmolLM2-135M-Instruct'] };
+    expect(hostFor({ mirror: null }, 'HuggingFaceTB/SmolLM2-135M-Instruct', served)).toBe(
+      'http://classroom.test:4173/models',
+    );
+    expect(hostFor({ mirror: null }, 'Qwen/Qwen2.5-0.5B-Instruct', served)).toBe('https://huggingface.co');
+    expect(hostFor({ mirror: 'http://10.0.0.2:8080' }, 'HuggingFaceTB/SmolLM2-135M-Instruct', served)).toBe(
+      'http://10.0.0.2:8080',
+    );
     vi.unstubAllGlobals();
   });
 });

@@ -8,6 +8,7 @@ import { HUB_HOST } from '../core/hosts.ts';
 import { MODEL_SLOTS, type ModelSlot, type ModelSpec } from '../core/model.ts';
 import type { LoadedModel } from '../engine/protocol.ts';
 import { appModelHost, findModel } from '../hub/catalog.ts';
+import { classroom, type Classroom } from '../hub/classroom.ts';
 import type { SessionState, SlotState } from './types.ts';
 
 export const selectSlot =
@@ -34,7 +35,15 @@ export const selectLoadedCount = (state: Pick<SessionState, 'slots'>): number =>
 export const selectFocusedModel = (state: Pick<SessionState, 'slots' | 'focusSlot'>): LoadedModel | null =>
   state.slots[state.focusSlot].loaded ?? state.slots.chat.loaded ?? state.slots.embedding.loaded;
 
-/** Where a model's files come from: the mirror if set, else the app itself (forged demo models) or the Hub. */
-export function hostFor(state: Pick<SessionState, 'mirror'>, id: string): string {
-  return state.mirror ?? (findModel(id)?.forged ? appModelHost() : HUB_HOST);
+/**
+ * Where a model's files come from: the mirror if set, else the app itself (forged demo models, and every
+ * model a classroom server serves) or the Hub.
+ */
+export function hostFor(
+  state: Pick<SessionState, 'mirror'>,
+  id: string,
+  served: Classroom | null = classroom,
+): string {
+  const fromApp = findModel(id)?.forged || served?.models.includes(id);
+  return state.mirror ?? (fromApp ? appModelHost() : HUB_HOST);
 }

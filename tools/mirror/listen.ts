@@ -7,6 +7,7 @@
  *   await listening.close();
  */
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { MirrorError } from './startupError.ts';
 
@@ -17,9 +18,9 @@ export function isWildcardHost(host: string): boolean {
   return WILDCARD_HOSTS.has(host);
 }
 
-/** `http://<host>:<port>`, with an IPv6 address in brackets. */
-export function httpUrl(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+/** `http://<host>:<port>` (or https), with an IPv6 address in brackets. */
+export function httpUrl(host: string, port: number, scheme: 'http' | 'https' = 'http'): string {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export interface Listening {
@@ -30,7 +31,12 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listen(server: Server, port: number, host: string): Promise<Listening> {
+export async function listen(
+  server: Server | HttpsServer,
+  port: number,
+  host: string,
+  scheme: 'http' | 'https' = 'http',
+): Promise<Listening> {
   await new Promise<void>((resolveListen, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
@@ -53,7 +59,7 @@ export async function listen(server: Server, port: number, host: string): Promis
   });
   const bound = (server.address() as AddressInfo).port;
   return {
-    url: httpUrl(isWildcardHost(host) ? '127.0.0.1' : host, bound),
+    url: httpUrl(isWildcardHost(host) ? '127.0.0.1' : host, bound, scheme),
     port: bound,
     close: async () => {
       const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));

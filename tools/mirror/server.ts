@@ -10,7 +10,7 @@
  *   await mirror.close();
  */
 import { stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { Catalog, summarize, type ModelSummary } from './catalog.ts';
 import type { RequestLogEntry } from './exchange.ts';
@@ -50,8 +50,15 @@ export interface Mirror {
   close(): Promise<void>;
 }
 
-export async function startMirror(options: MirrorOptions): Promise<Mirror> {
-  const { port = 0, host = '127.0.0.1', faults = {} } = options;
+/** A mirror's request handler over a folder, hashed and ready, for a server of one's own (the classroom's). */
+export interface MirrorHandler {
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly catalog: Catalog;
+  readonly models: readonly ModelSummary[];
+  readonly requests: RequestLogEntry[];
+}
+
+export async function mirrorHandler(options: Omit<MirrorOptions, 'port' | 'host'>): Promise<MirrorHandler> {
   const catalog = new Catalog(options.root);
   const rootInfo = await stat(catalog.root).catch(() => null);
   if (!rootInfo?.isDirectory()) {
@@ -65,17 +72,21 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
   for (const model of await catalog.listModels()) models.push(summarize(await catalog.snapshot(model)));
 
   const requests: RequestLogEntry[] = [];
-  const server = createServer(
-    requestHandler(
-      catalog,
-      faults,
-      (entry, remoteAddress) => {
-        requests.push(entry);
-        options.onRequest?.(entry, remoteAddress);
-      },
-      originPolicy(options.allowedOrigins ?? [], networkInterfaces()),
-    ),
+  const handle = requestHandler(
+    catalog,
+    options.faults ?? {},
+    (entry, remoteAddress) => {
+      requests.push(entry);
+      options.onRequest?.(entry, remoteAddress);
+    },
+    originPolicy(options.allowedOrigins ?? [], networkInterfaces()),
   );
-  const listening = await listen(server, port, host);
+  return { handle, catalog, models, requests };
+}
+
+export async function startMirror(options: MirrorOptions): Promise<Mirror> {
+  const { port = 0, host = '127.0.0.1' } = options;
+  const { handle, models, requests } = await mirrorHandler(options);
+  const listening = await listen(createServer(handle), port, host);
   return { url: listening.url, port: listening.port, host, models, requests, close: listening.close };
 }

@@ -28,18 +28,21 @@ export function studentUrls(
   host: string,
   port: number,
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
+  scheme: 'http' | 'https' = 'http',
 ): StudentUrl[] {
   if (!isWildcardHost(host)) {
-    return [{ url: httpUrl(host, port), label: LOOPBACKS.has(host) ? 'this laptop only' : 'as asked' }];
+    return [
+      { url: httpUrl(host, port, scheme), label: LOOPBACKS.has(host) ? 'this laptop only' : 'as asked' },
+    ];
   }
   const urls: StudentUrl[] = [];
   for (const [name, infos] of Object.entries(interfaces)) {
     for (const info of infos ?? []) {
       if (info.family === 'IPv4' && !info.internal)
-        urls.push({ url: httpUrl(info.address, port), label: name });
+        urls.push({ url: httpUrl(info.address, port, scheme), label: name });
     }
   }
-  urls.push({ url: httpUrl('localhost', port), label: 'this laptop only' });
+  urls.push({ url: httpUrl('localhost', port, scheme), label: 'this laptop only' });
   return urls;
 }
 
@@ -79,8 +82,9 @@ export interface SummaryInput {
   readonly hashSeconds?: number | undefined;
 }
 
-export function formatSummary({ root, models, urls, app, faults, hashSeconds }: SummaryInput): string {
-  const lines: string[] = [`Glassbox mirror: serving ${root} (read-only: GET and HEAD, no uploads)`, ''];
+/** The models found, a line each with size and file count, and warnings a teacher can act on. */
+export function formatModels(models: readonly ModelSummary[], hashSeconds?: number): string[] {
+  const lines: string[] = [];
   if (models.length === 0) {
     lines.push(
       'No models found. Expected <folder>/<org>/<name>/config.json (a model folder)',
@@ -103,6 +107,12 @@ export function formatSummary({ root, models, urls, app, faults, hashSeconds }: 
       }
     }
   }
+  return lines;
+}
+
+export function formatSummary({ root, models, urls, app, faults, hashSeconds }: SummaryInput): string {
+  const lines: string[] = [`Glassbox mirror: serving ${root} (read-only: GET and HEAD, no uploads)`, ''];
+  lines.push(...formatModels(models, hashSeconds));
   lines.push('', "Mirror URL for students (the app's host):");
   const width = Math.max(...urls.map((entry) => entry.url.length));
   for (const entry of urls) lines.push(`  ${entry.url.padEnd(width)}  ${entry.label}`);

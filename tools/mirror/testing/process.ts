@@ -1,10 +1,12 @@
 /**
- * Runs the mirror command (`tools/mirror/cli.ts`, through tsx as `npm run mirror` does) as a child
- * process for tests: waits for its "listening on" line and summary, and collects its JSON request log.
- * Used by the command's own tests and by the e2e tests, which drive the real command a teacher runs.
+ * Runs the mirror command (`tools/mirror/cli.ts`, through tsx as `npm run mirror` does), or the
+ * classroom's, as a child process for tests: waits for its "listening on" line and summary, and collects
+ * its JSON request log. Used by the commands' own tests and by the e2e tests, which drive the real
+ * commands a teacher runs.
  *
  *   const mirror = await startMirrorProcess(['public/models', '--port', '0', '--log-json', '-']);
  *   mirror.url; mirror.requests(); await mirror.stop();
+ *   const classroom = await startServerProcess('classroom', ['public/models', '--port', '0']);
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -12,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import type { RequestLogEntry } from '../server.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const CLI = join(REPO_ROOT, 'tools', 'mirror', 'cli.ts');
+/** The commands that serve: each prints `<name>: listening on <url>` first and `Ctrl+C` last. */
+export type ServerCommand = 'mirror' | 'classroom';
 const START_TIMEOUT_MS = 20_000;
 
 export interface MirrorProcess {
@@ -26,8 +29,12 @@ export interface MirrorProcess {
   stop(): Promise<number | null>;
 }
 
-export function spawnMirror(args: readonly string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT });
+export function spawnMirror(
+  args: readonly string[],
+  command: ServerCommand = 'mirror',
+): ChildProcessWithoutNullStreams {
+  const cli = join(REPO_ROOT, 'tools', command, 'cli.ts');
+  return spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: REPO_ROOT });
 }
 
 export function requestLines(stdout: string): RequestLogEntry[] {
@@ -38,7 +45,11 @@ export function requestLines(stdout: string): RequestLogEntry[] {
 }
 
 export function startMirrorProcess(args: readonly string[]): Promise<MirrorProcess> {
-  const child = spawnMirror(args);
+  return startServerProcess('mirror', args);
+}
+
+export function startServerProcess(command: ServerCommand, args: readonly string[]): Promise<MirrorProcess> {
+  const child = spawnMirror(args, command);
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -55,7 +66,10 @@ export function startMirrorProcess(args: readonly string[]): Promise<MirrorProce
       reject(new Error(`no "listening on" line in ${START_TIMEOUT_MS / 1000} s:\n${out}\n${err}`));
     }, START_TIMEOUT_MS);
     child.stdout.on('data', () => {
-      const match = /^mirror: listening on (?:.*\(on this laptop: )?(http:\/\/[^\s)]+)\)?$/m.exec(out);
+      const match = new RegExp(
+        `^${command}: listening on (?:.*\\(on this laptop: )?(https?://[^\\s)]+)\\)?$`,
+        'm',
+      ).exec(out);
       // Wait for the whole summary, which ends with the Ctrl+C hint.
       if (match?.[1] && out.includes('Ctrl+C')) {
         clearTimeout(timer);
@@ -64,7 +78,7 @@ export function startMirrorProcess(args: readonly string[]): Promise<MirrorProce
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`mirror exited with ${code}:\n${out}\n${err}`));
+      reject(new Error(`${command} exited with ${code}:\n${out}\n${err}`));
     });
   });
 }
