@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import jsQR from 'jsqr';
 import type { VectorsFile } from '../src/embeddings/exportVectors.ts';
 import { startServerProcess, type MirrorProcess } from '../tools/mirror/testing/process.ts';
 import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from './chromium.ts';
@@ -117,6 +118,52 @@ test.describe('the classroom server and a student on it', () => {
       expect(student.errors).toEqual([]);
     } finally {
       await student.browser.close();
+      await server.stop();
+    }
+  });
+
+  test("the teacher's Students screen shows the address students open, full screen, with a QR code a phone reads", async () => {
+    const server = await startServerProcess('classroom', ['public/models', '--port', '0']);
+    const teacher = await studentOn(server); // the teacher's own browser, at localhost on the laptop
+    const { page } = teacher;
+    try {
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.goto(`${server.url.replace('127.0.0.1', 'localhost')}/?backend=wasm#/chat`);
+      const announced = await page
+        .locator('meta[name="glassbox-classroom"]')
+        .getAttribute('content', { timeout: 10_000 });
+      const { studentUrls } = JSON.parse(announced ?? '{}') as { studentUrls: string[] };
+      await page.getByRole('button', { name: 'Students' }).click();
+      const screen = page.getByRole('dialog', { name: 'Open Glassbox on your laptop' });
+      await expect(screen).toBeVisible();
+      const address = `${studentUrls[0]}#/chat`;
+      await expect(screen.getByTestId('student-link-address')).toHaveText(address);
+      expect(await screen.boundingBox()).toMatchObject({ width: 1920, height: 1080 });
+      // A laptop with no network address can only show its own: the screen says students cannot use it.
+      const reachable = !new URL(address).hostname.match(/^(localhost|127\.0\.0\.1)$/);
+      await expect(screen.getByText('works on this computer only')).toHaveCount(reachable ? 0 : 1);
+
+      // What a phone's camera reads: the code drawn to pixels, decoded by an independent reader.
+      const pixels = await screen.getByRole('img', { name: /^QR code of/ }).evaluate(async (svg) => {
+        const image = new Image();
+        const url = URL.createObjectURL(
+          new Blob([new XMLSerializer().serializeToString(svg)], { type: 'image/svg+xml' }),
+        );
+        image.src = url;
+        await image.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = canvas.height = 400;
+        const context = canvas.getContext('2d');
+        context?.drawImage(image, 0, 0, 400, 400);
+        URL.revokeObjectURL(url);
+        return Array.from(context?.getImageData(0, 0, 400, 400).data ?? []);
+      });
+      expect(jsQR(Uint8ClampedArray.from(pixels), 400, 400)?.data).toBe(address);
+      await page.keyboard.press('Escape');
+      await expect(screen).toBeHidden();
+      expect(teacher.errors).toEqual([]);
+    } finally {
+      await teacher.browser.close();
       await server.stop();
     }
   });

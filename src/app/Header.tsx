@@ -1,12 +1,14 @@
 import type { BackendChoice, Dtype, ModelSlot } from '../core/model.ts';
 import { DTYPES } from '../core/model.ts';
 import { CATALOG } from '../hub/catalog.ts';
+import { classroom } from '../hub/classroom.ts';
 import { NetworkIndicator } from '../network/NetworkPanel.tsx';
 import { selectCurrentSpec, selectLoaded } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { BackendBadge } from './BackendBadge.tsx';
 import type { Panel } from './deepLink.ts';
 import { InstallButton } from './PwaBanners.tsx';
+import { StudentLink } from './StudentLink.tsx';
 
 const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
   chat: 'chat',
@@ -16,6 +18,9 @@ const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
   storage: null,
   network: null,
 };
+
+/** Models the classroom server serves that the catalog does not list (a teacher's own downloads). */
+const laptopModels = (classroom?.models ?? []).filter((id) => !CATALOG.some((model) => model.id === id));
 
 export function Header({ panel }: { panel: Panel }) {
   const focusSlot = useAppStore((state) => state.focusSlot);
@@ -50,8 +55,17 @@ export function Header({ panel }: { panel: Panel }) {
             }}
           >
             {!current && <option value="">Choose a model…</option>}
-            {current && !CATALOG.some((model) => model.id === current.id) && (
-              <option value={current.id}>{current.id}</option>
+            {current &&
+              !CATALOG.some((model) => model.id === current.id) &&
+              !laptopModels.includes(current.id) && <option value={current.id}>{current.id}</option>}
+            {laptopModels.length > 0 && (
+              <optgroup label="On the teacher's laptop">
+                {laptopModels.map((id) => (
+                  <option key={id} value={id}>
+                    {id}
+                  </option>
+                ))}
+              </optgroup>
             )}
             {(['text-generation', 'feature-extraction'] as const).map((task) => (
               <optgroup key={task} label={task === 'text-generation' ? 'Chat models' : 'Embedding models'}>
@@ -93,6 +107,7 @@ export function Header({ panel }: { panel: Panel }) {
         </label>
         <BackendBadge model={loaded} />
         <NetworkIndicator />
+        <StudentLink panel={panel} />
         <InstallButton />
       </div>
       {notices.length > 0 && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { panelFromHash, parseDeepLink } from './deepLink.ts';
+import { formatDeepLink, panelFromHash, parseDeepLink } from './deepLink.ts';
 
 describe('parseDeepLink', () => {
   it('reads every parameter of a classroom link', () => {
@@ -35,5 +35,26 @@ describe('panelFromHash', () => {
     expect(panelFromHash('#/embeddings')).toBe('embeddings');
     expect(panelFromHash('#chat')).toBe('chat');
     expect(panelFromHash('#/settings')).toBeUndefined();
+  });
+});
+
+describe('formatDeepLink', () => {
+  it('writes a link parseDeepLink reads back, readable on a board', () => {
+    const link = {
+      host: 'http://192.168.1.20:8080',
+      model: 'HuggingFaceTB/SmolLM2-135M-Instruct',
+      dtype: 'q4',
+      backend: 'wasm',
+      panel: 'embeddings',
+    } as const;
+    const text = formatDeepLink('http://192.168.1.20:8080/app/?old=1#/chat', link);
+    expect(text).toBe(
+      'http://192.168.1.20:8080/app/?host=http://192.168.1.20:8080&model=HuggingFaceTB/SmolLM2-135M-Instruct&dtype=q4&backend=wasm#/embeddings',
+    );
+    const url = new URL(text);
+    expect(parseDeepLink(url.search, url.hash)).toEqual({ link, problems: [] });
+    expect(formatDeepLink('http://classroom.test:8080/', { panel: 'chat' })).toBe(
+      'http://classroom.test:8080/#/chat',
+    );
   });
 });

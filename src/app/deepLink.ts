@@ -6,7 +6,7 @@
  *   parseDeepLink('?model=glassbox/tiny-chat&dtype=q8', '#/inspector')
  *   // → { link: { model: 'glassbox/tiny-chat', dtype: 'q8', panel: 'inspector' }, problems: [] }
  */
-import { isModelId, parseHostUrl } from '../core/hosts.ts';
+import { isModelId, parseHostUrl, readableQueryValue } from '../core/hosts.ts';
 import { BACKEND_CHOICES, DTYPES, type BackendChoice, type Dtype } from '../core/model.ts';
 import { isOneOf } from '../lib/oneOf.ts';
 
@@ -61,4 +61,19 @@ export function parseDeepLink(search: string, hash: string): { link: DeepLink; p
     else problems.push(`backend "${backend}" is not one of ${BACKEND_CHOICES.join(', ')}.`);
   }
   return { link, problems };
+}
+
+/**
+ * The link `base` + `link`, readable on a board; parseDeepLink reads it back to `link`.
+ *
+ *   formatDeepLink('http://192.168.1.20:8080/', { model: 'glassbox/tiny-chat', panel: 'chat' })
+ *   // → 'http://192.168.1.20:8080/?model=glassbox/tiny-chat#/chat'
+ */
+export function formatDeepLink(base: string, link: DeepLink): string {
+  const url = new URL(base);
+  const params = (['host', 'model', 'dtype', 'backend'] as const)
+    .map((key) => [key, link[key]] as const)
+    .filter((entry): entry is readonly [(typeof entry)[0], string] => entry[1] !== undefined)
+    .map(([key, value]) => `${key}=${readableQueryValue(value)}`);
+  return `${url.origin}${url.pathname}${params.length > 0 ? `?${params.join('&')}` : ''}#/${link.panel}`;
 }

@@ -42,3 +42,13 @@ export function parseHostUrl(text: string): string | null {
     return null;
   }
 }
+
+/**
+ * A query parameter's value encoded for a link someone may copy from a board: `:` and `/` are legal in a
+ * query, so they stay as typed; everything else is percent-encoded.
+ *
+ *   readableQueryValue('http://10.0.0.2:8080') // → 'http://10.0.0.2:8080'
+ */
+export function readableQueryValue(value: string): string {
+  return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%2F/gi, '/');
+}

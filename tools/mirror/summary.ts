@@ -8,6 +8,7 @@
  *   // → 'http://localhost:4173/?host=http://192.168.1.20:8080&model=glassbox/tiny-chat'
  */
 import type { NetworkInterfaceInfo } from 'node:os';
+import { readableQueryValue } from '../../src/core/hosts.ts';
 import type { ModelSummary } from './catalog.ts';
 import { httpUrl, isWildcardHost } from './listen.ts';
 
@@ -52,9 +53,7 @@ export function studentUrls(
  */
 export function appLink(app: string, mirrorUrl: string, modelId: string): string {
   const url = new URL(app);
-  const readable = (value: string): string =>
-    encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%2F/gi, '/');
-  const extra = `host=${readable(mirrorUrl)}&model=${readable(modelId)}`;
+  const extra = `host=${readableQueryValue(mirrorUrl)}&model=${readableQueryValue(modelId)}`;
   const search = url.search.length > 1 ? `${url.search}&${extra}` : `?${extra}`;
   return `${url.origin}${url.pathname}${search}${url.hash}`;
 }
