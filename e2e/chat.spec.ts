@@ -42,6 +42,10 @@ test.describe('chat', () => {
     expect(expected.length).toBeGreaterThan(4);
     expect(ids).toEqual(expected);
     await expect(reply.getByTestId('reply-stats')).toContainText(backend.toUpperCase());
+    // The demo model's text is noise by design, and the chat says so, with a real model one click away.
+    const notice = page.getByTestId('forged-notice');
+    await expect(notice).toContainText('glassbox/tiny-chat is a demo model with random weights');
+    await expect(notice.getByRole('button', { name: /^Load SmolLM2 135M/ })).toBeVisible();
   });
 
   test('turn 2 reuses the KV cache of all of turn 1 (its reply kept as written) and equals Node without a cache; after an edit of turn 1 the reply equals Node for the edited chat', async ({

@@ -35,6 +35,7 @@ test('a 10-sentence set: vectors equal Node within 1e-4, PCA equals the referenc
   await expectBackend(page, backend);
   await embedText(page, SENTENCES.join('\n'));
   await expect(page.getByTestId('run-summary')).toContainText('10 vectors of 64 dimensions');
+  await expect(page.getByTestId('forged-notice')).toContainText('its vectors carry no meaning');
 
   const file = JSON.parse(await downloaded(page, 'JSON')) as VectorsFile;
   expect(file).toMatchObject({

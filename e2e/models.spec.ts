@@ -257,6 +257,11 @@ test.describe('models from a mirror, on the device, and from disk', () => {
   }) => {
     const folder = path.join(mkdtempSync(path.join(tmpdir(), 'glassbox-disk-')), 'tiny-chat');
     cpSync(modelDir(MODEL), folder, { recursive: true });
+    // Without the forge's mark in its config, the copy counts as a real model: no random-weights notice.
+    const configPath = path.join(folder, 'config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    delete config.glassbox_forged;
+    writeFileSync(configPath, JSON.stringify(config));
     // Start on the app's own demo model so the runtime is warm, then cut the network.
     await openApp(page, { model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'models' });
     await expectBackend(page, 'wasm');
@@ -268,6 +273,7 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     await expect(page.getByRole('status').filter({ hasText: 'it loads without any network' })).toBeVisible();
     await page.getByRole('link', { name: 'Chat' }).click();
     await expect(page.getByTestId('load-summary')).toContainText('disk/tiny-chat');
+    await expect(page.getByTestId('forged-notice')).toHaveCount(0);
     await replyTo(page, 'Hello');
     // The app shell may still ask for its own icon; no model file is requested from anywhere.
     const modelRequests = requests.filter((url) => /\/resolve\/|\/api\/models|\.onnx|\.json$/.test(url));

@@ -1,5 +1,6 @@
 import type { ModelSlot } from '../core/model.ts';
-import { DEFAULT_CHAT_MODEL_ID, DEFAULT_EMBEDDING_MODEL_ID, findModel } from '../hub/catalog.ts';
+import type { LoadedModel } from '../engine/protocol.ts';
+import { appDtypeFor, DEFAULT_CHAT_MODEL_ID, DEFAULT_EMBEDDING_MODEL_ID, findModel } from '../hub/catalog.ts';
 import { formatBytes, formatMs } from '../lib/format.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { LoadProgress } from '../ui/LoadProgress.tsx';
@@ -9,6 +10,42 @@ const DEFAULT_FOR_SLOT: Record<ModelSlot, string> = {
   chat: DEFAULT_CHAT_MODEL_ID,
   embedding: DEFAULT_EMBEDDING_MODEL_ID,
 };
+
+/** A real model of the same kind, small enough for any laptop, offered in place of a forged one. */
+const REAL_FOR_SLOT: Record<ModelSlot, string> = {
+  chat: 'HuggingFaceTB/SmolLM2-135M-Instruct',
+  embedding: 'Xenova/all-MiniLM-L6-v2',
+};
+
+const NOISE_BY_DESIGN: Record<ModelSlot, string> = {
+  chat: 'its replies are noise by design. It shows the machinery (tokens, probabilities, the cache), not language.',
+  embedding:
+    'its vectors carry no meaning: similar sentences are not closer by design. It shows the machinery (tokens, pooling, the map), not meaning.',
+};
+
+/** Forged models (tools/forge) say so in their config.json. */
+function isForged(model: LoadedModel): boolean {
+  return 'glassbox_forged' in model.config;
+}
+
+/** The plain truth about a demo model's random weights, and one click to a real model. */
+function ForgedNotice({ slot, model }: { slot: ModelSlot; model: LoadedModel }) {
+  const loadModel = useAppStore((app) => app.loadModel);
+  const real = findModel(REAL_FOR_SLOT[slot]);
+  const dtype = real ? appDtypeFor(real, model.backend) : null;
+  const size = real && dtype ? real.sizes[dtype] : null;
+  return (
+    <p className="notice" role="note" data-testid="forged-notice">
+      <strong>{model.spec.id} is a demo model with random weights:</strong> {NOISE_BY_DESIGN[slot]}{' '}
+      {real && dtype && (
+        <button type="button" onClick={() => void loadModel(real.id, dtype)}>
+          Load {real.label} ({dtype}
+          {size ? `, ${formatBytes(size)}` : ''}), a real model
+        </button>
+      )}
+    </p>
+  );
+}
 
 /** What a panel shows about its model: load progress, the load error, or an offer to load the default. */
 export function ModelGate({ slot }: { slot: ModelSlot }) {
@@ -36,6 +73,7 @@ export function ModelGate({ slot }: { slot: ModelSlot }) {
           in {formatMs(state.loaded.loadMs)}.
         </p>
       )}
+      {state.loaded && isForged(state.loaded) && <ForgedNotice slot={slot} model={state.loaded} />}
       <ErrorMessage message={state.error} />
       {damaged && !state.loading && (
         <p>
