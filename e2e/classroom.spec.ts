@@ -136,6 +136,10 @@ test.describe('the classroom server and a student on it', () => {
       await page.getByRole('button', { name: 'Students' }).click();
       const screen = page.getByRole('dialog', { name: 'Open Glassbox on your laptop' });
       await expect(screen).toBeVisible();
+      await expect(screen.getByTestId('student-link-address')).toHaveText(
+        `${studentUrls[0]}?view=student#/chat`,
+      );
+      await screen.getByLabel(/^Student view/).uncheck();
       const address = `${studentUrls[0]}#/chat`;
       await expect(screen.getByTestId('student-link-address')).toHaveText(address);
       expect(await screen.boundingBox()).toMatchObject({ width: 1920, height: 1080 });

@@ -11,6 +11,7 @@ import { ModelsPanel } from '../models/ModelsPanel.tsx';
 import { NetworkPanel } from '../network/NetworkPanel.tsx';
 import { useLedgerStore } from '../pwa/ledgerStore.ts';
 import { allowModelHost, usePwaStore, whenLedgerReady } from '../pwa/register.ts';
+import { useRoomStore } from '../session/room.ts';
 import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { StoragePanel } from '../storage/StoragePanel.tsx';
@@ -19,6 +20,7 @@ import { AddressLimits } from './AddressLimits.tsx';
 import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
 import { Header } from './Header.tsx';
 import { UpdateBanner } from './PwaBanners.tsx';
+import { usePresenterMode } from './RoomControls.tsx';
 
 const PANEL_LABELS: Record<Panel, string> = {
   chat: 'Chat',
@@ -55,6 +57,13 @@ async function start(): Promise<void> {
   // A link's host is for the link's model only: it is shown, and becomes the mirror only if asked.
   if (host) app.setLinkHost({ host, modelId: model ?? null });
   if (backend) app.setBackendChoice(backend);
+  if (startup.link.view === 'student') {
+    useRoomStore.getState().setStudentView(true);
+    // Applied once: the laptop keeps the view, and a reload must not undo the teacher turning it off.
+    const url = new URL(window.location.href);
+    url.searchParams.delete('view');
+    window.history.replaceState(window.history.state, '', url);
+  }
   await app.probe();
   if (host && model) await app.loadModel(model, dtype, { host });
   else await app.loadModel(model ?? DEFAULT_CHAT_MODEL_ID, dtype);
@@ -146,6 +155,7 @@ function OfflineBanner() {
 
 export function App() {
   const panel = usePanel(startup.link.panel);
+  usePresenterMode();
   useEffect(() => {
     void start();
   }, []);

@@ -8,6 +8,7 @@ import { useAppStore } from '../session/store.ts';
 import { BackendBadge } from './BackendBadge.tsx';
 import type { Panel } from './deepLink.ts';
 import { InstallButton } from './PwaBanners.tsx';
+import { RoomControls } from './RoomControls.tsx';
 import { StudentLink } from './StudentLink.tsx';
 
 const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
@@ -78,7 +79,7 @@ export function Header({ panel }: { panel: Panel }) {
             ))}
           </select>
         </label>
-        <label className="inline-field">
+        <label className="inline-field advanced">
           Weights
           <select
             value={dtype}
@@ -92,7 +93,7 @@ export function Header({ panel }: { panel: Panel }) {
             ))}
           </select>
         </label>
-        <label className="inline-field">
+        <label className="inline-field advanced">
           Backend
           <select
             value={backendChoice}
@@ -108,6 +109,7 @@ export function Header({ panel }: { panel: Panel }) {
         <BackendBadge model={loaded} />
         <NetworkIndicator />
         <StudentLink panel={panel} />
+        <RoomControls />
         <InstallButton />
       </div>
       {notices.length > 0 && (

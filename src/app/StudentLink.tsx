@@ -16,18 +16,21 @@ function studentBases(): string[] {
 /**
  * "Students": the address students open, and its QR code, full screen for the projector. The link opens
  * the panel and chat model on screen (the default model needs no parameter, so the address stays short
- * enough to type). A page opened at localhost has no address students can reach: it says so.
+ * enough to type), in the student view unless the teacher unticks it. A page opened at localhost has no
+ * address students can reach: it says so.
  */
 export function StudentLink({ panel }: { panel: Panel }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const bases = studentBases();
   const [chosen, setChosen] = useState(0);
+  const [studentView, setStudentView] = useState(true);
   const chat = useAppStore(selectLoaded('chat'));
   const base = bases[Math.min(chosen, bases.length - 1)] ?? bases[0] ?? '';
   const model = chat && chat.spec.id !== DEFAULT_CHAT_MODEL_ID ? chat.spec : null;
   const link = formatDeepLink(base, {
     panel,
     ...(model ? { model: model.id, dtype: model.dtype } : {}),
+    ...(studentView ? { view: 'student' as const } : {}),
   });
   const onlyThisComputer = LOOPBACK_HOSTNAMES.has(new URL(base).hostname);
   return (
@@ -52,6 +55,14 @@ export function StudentLink({ panel }: { panel: Panel }) {
           </p>
         )}
         <div className="toolbar">
+          <label className="inline-field">
+            <input
+              type="checkbox"
+              checked={studentView}
+              onChange={(event) => setStudentView(event.target.checked)}
+            />
+            Student view (hides the mirror, deleting models and the reset on their laptops)
+          </label>
           {bases.length > 1 && (
             <label className="inline-field">
               Network

@@ -45,11 +45,12 @@ describe('formatDeepLink', () => {
       model: 'HuggingFaceTB/SmolLM2-135M-Instruct',
       dtype: 'q4',
       backend: 'wasm',
+      view: 'student',
       panel: 'embeddings',
     } as const;
     const text = formatDeepLink('http://192.168.1.20:8080/app/?old=1#/chat', link);
     expect(text).toBe(
-      'http://192.168.1.20:8080/app/?host=http://192.168.1.20:8080&model=HuggingFaceTB/SmolLM2-135M-Instruct&dtype=q4&backend=wasm#/embeddings',
+      'http://192.168.1.20:8080/app/?host=http://192.168.1.20:8080&model=HuggingFaceTB/SmolLM2-135M-Instruct&dtype=q4&backend=wasm&view=student#/embeddings',
     );
     const url = new URL(text);
     expect(parseDeepLink(url.search, url.hash)).toEqual({ link, problems: [] });

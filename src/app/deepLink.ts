@@ -1,7 +1,7 @@
 /**
  * Deep links, kept stable for classrooms and automated checks:
  *
- *   ?host=<base URL>&model=<org/name>&dtype=<fp32|q8|q4>&backend=<auto|wasm|webgpu>#/chat
+ *   ?host=<base URL>&model=<org/name>&dtype=<fp32|q8|q4>&backend=<auto|wasm|webgpu>&view=student#/chat
  *
  *   parseDeepLink('?model=glassbox/tiny-chat&dtype=q8', '#/inspector')
  *   // → { link: { model: 'glassbox/tiny-chat', dtype: 'q8', panel: 'inspector' }, problems: [] }
@@ -25,6 +25,8 @@ export interface DeepLink {
   model?: string;
   dtype?: Dtype;
   backend?: BackendChoice;
+  /** `student`: this laptop shows the student view (teacher tools hidden) from now on. */
+  view?: 'student';
   panel: Panel;
 }
 
@@ -60,6 +62,11 @@ export function parseDeepLink(search: string, hash: string): { link: DeepLink; p
     if (isOneOf(backend, BACKEND_CHOICES)) link.backend = backend;
     else problems.push(`backend "${backend}" is not one of ${BACKEND_CHOICES.join(', ')}.`);
   }
+  const view = params.get('view');
+  if (view !== null) {
+    if (view === 'student') link.view = view;
+    else problems.push(`view "${view}" is not "student".`);
+  }
   return { link, problems };
 }
 
@@ -71,7 +78,7 @@ export function parseDeepLink(search: string, hash: string): { link: DeepLink; p
  */
 export function formatDeepLink(base: string, link: DeepLink): string {
   const url = new URL(base);
-  const params = (['host', 'model', 'dtype', 'backend'] as const)
+  const params = (['host', 'model', 'dtype', 'backend', 'view'] as const)
     .map((key) => [key, link[key]] as const)
     .filter((entry): entry is readonly [(typeof entry)[0], string] => entry[1] !== undefined)
     .map(([key, value]) => `${key}=${readableQueryValue(value)}`);

@@ -82,7 +82,7 @@ export function Conversations() {
 
   return (
     <aside className="conversations" aria-label="Conversations">
-      <div className="toolbar">
+      <div className="toolbar advanced">
         <button type="button" onClick={exportOpenConversation}>
           Export JSON
         </button>
@@ -109,7 +109,7 @@ export function Conversations() {
           </button>
         </p>
       )}
-      <label className="inline-field">
+      <label className="inline-field advanced">
         Search conversations
         <input type="search" value={query} onChange={(event) => setQuery(event.target.value)} />
       </label>

@@ -108,6 +108,14 @@ export async function deleteConversation(id: string): Promise<void> {
   announce({ type: 'deleted', id });
 }
 
+/** Deletes every conversation, readable or broken; other tabs are told of each. */
+export async function deleteAllConversations(): Promise<void> {
+  const transaction = (await db()).transaction('conversations', 'readwrite');
+  const ids = await transaction.store.getAllKeys();
+  await Promise.all([transaction.store.clear(), transaction.done]);
+  for (const id of ids) announce({ type: 'deleted', id });
+}
+
 /** A stored record exactly as it is, to export a broken one. */
 export async function rawConversationRecord(id: string): Promise<unknown> {
   return (await db()).get('conversations', id);

@@ -8,6 +8,7 @@ import { messageOf } from '../lib/errors.ts';
 import { newId } from '../lib/newId.ts';
 import { parseConversationFile } from './conversationFile.ts';
 import {
+  deleteAllConversations,
   deleteConversation,
   listConversations,
   onOtherTabChange,
@@ -184,6 +185,17 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
         await refreshList();
       } catch (error) {
         set({ fileError: `Could not delete the conversation. ${messageOf(error)}` });
+      }
+    },
+
+    async deleteAllConversations() {
+      get().stop();
+      try {
+        await deleteAllConversations();
+        get().show(null);
+        set({ lastDeleted: null, conversations: [], brokenConversations: [] });
+      } catch (error) {
+        set({ fileError: `Could not delete the conversations. ${messageOf(error)}` });
       }
     },
 

@@ -89,6 +89,8 @@ export interface ConversationsSlice {
   openConversation(id: string): Promise<void>;
   renameConversation(id: string, title: string): Promise<void>;
   deleteConversation(id: string): Promise<void>;
+  /** Stops any reply, deletes every conversation and opens a new chat (a new class starts clean). */
+  deleteAllConversations(): Promise<void>;
   /** The conversation deleted last, until it is restored or another is deleted. */
   lastDeleted: Conversation | null;
   /** Saves the conversation deleted last again. */

@@ -8,7 +8,7 @@ import { messageOf } from '../lib/errors.ts';
 import { newId } from '../lib/newId.ts';
 import { selectLoaded } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
-import { deleteSet, listSets, rawSet, saveSet } from './setStore.ts';
+import { deleteAllSets, deleteSet, listSets, rawSet, saveSet } from './setStore.ts';
 import {
   checkImportSize,
   datasetRows,
@@ -155,6 +155,15 @@ export const createSetSlice: StateCreator<EmbeddingsState, [], [], SetSlice> = (
       set({ sets, brokenSets: broken });
     } catch (error) {
       set({ error: storageProblem('Could not delete the set.', error) });
+    }
+  },
+
+  async removeAllSets() {
+    try {
+      await deleteAllSets();
+      set({ sets: [], brokenSets: [], text: '', setName: '', notice: null });
+    } catch (error) {
+      set({ error: storageProblem('Could not delete the sets.', error) });
     }
   },
 });

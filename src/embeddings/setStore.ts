@@ -134,3 +134,13 @@ export async function saveSet(set: SentenceSet): Promise<void> {
 export async function deleteSet(id: string): Promise<void> {
   await (await db()).delete('sets', id);
 }
+
+/** Deletes every set, and the cached vectors, whose keys hold the sentences typed. */
+export async function deleteAllSets(): Promise<void> {
+  const transaction = (await db()).transaction(['sets', 'vectors'], 'readwrite');
+  await Promise.all([
+    transaction.objectStore('sets').clear(),
+    transaction.objectStore('vectors').clear(),
+    transaction.done,
+  ]);
+}

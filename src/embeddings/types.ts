@@ -57,6 +57,8 @@ export interface SetSlice {
   saveCurrentSet(): Promise<void>;
   openSet(id: string): void;
   removeSet(id: string): Promise<void>;
+  /** Deletes every saved set and cached vector, and empties the editor (a new class starts clean). */
+  removeAllSets(): Promise<void>;
   /** The stored record of a broken set, exactly as it is. */
   brokenSetRecord(id: string): Promise<unknown>;
 }

@@ -1,6 +1,7 @@
 /** The Models page: the slots' load state, this device, the model host, any model by id or from disk, and the catalog. */
 import { CATALOG } from '../hub/catalog.ts';
 import { ModelGate } from '../session/ModelGate.tsx';
+import { selectTeacherTools, useRoomStore } from '../session/room.ts';
 import { CatalogEntry } from './CatalogEntry.tsx';
 import { DeviceCard } from './DeviceCard.tsx';
 import { HostSettings } from './HostSettings.tsx';
@@ -10,6 +11,7 @@ import { useFreeStorage } from './useFreeStorage.ts';
 
 export function ModelsPanel() {
   const freeStorage = useFreeStorage();
+  const teacherTools = useRoomStore(selectTeacherTools);
   return (
     <section className="panel models-panel" aria-label="Models">
       <h2>Models</h2>
@@ -17,7 +19,11 @@ export function ModelsPanel() {
       <ModelGate slot="embedding" />
       <h3>This device</h3>
       <DeviceCard />
-      <HostSettings />
+      {teacherTools ? (
+        <HostSettings />
+      ) : (
+        <p className="muted">Where models come from is set by the teacher (hidden in the student view).</p>
+      )}
       <RepositoryCheck freeStorage={freeStorage} />
       <OpenFromDisk />
       <h3>Catalog</h3>

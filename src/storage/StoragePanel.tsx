@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { DISK_HOST } from '../core/hosts.ts';
 import type { ModelStoreKind } from '../hub/modelStore.ts';
 import { formatBytes } from '../lib/format.ts';
+import { selectTeacherTools, useRoomStore } from '../session/room.ts';
 import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { ConfirmButton } from '../ui/ConfirmButton.tsx';
@@ -26,6 +27,7 @@ export function StoragePanel() {
   const error = useStorageStore((state) => state.error);
   const { refresh, remove, removeAll, persist } = useStorageStore.getState();
   const loadedCount = useAppStore(selectLoadedCount);
+  const teacherTools = useRoomStore(selectTeacherTools);
 
   useEffect(() => {
     void refresh();
@@ -100,21 +102,23 @@ export function StoragePanel() {
                 <td>{formatBytes(model.bytes)}</td>
                 <td>{new Date(model.manifest.lastUsed).toLocaleString()}</td>
                 <td>
-                  <ConfirmButton
-                    label={`Delete ${model.manifest.id}`}
-                    question={`Delete ${model.manifest.id} (${formatBytes(model.bytes)}) from this device? Loading it again downloads it again.`}
-                    confirmLabel={`Yes, delete ${model.manifest.id}`}
-                    onConfirm={() => void remove(model)}
-                  >
-                    Delete
-                  </ConfirmButton>
+                  {teacherTools && (
+                    <ConfirmButton
+                      label={`Delete ${model.manifest.id}`}
+                      question={`Delete ${model.manifest.id} (${formatBytes(model.bytes)}) from this device? Loading it again downloads it again.`}
+                      confirmLabel={`Yes, delete ${model.manifest.id}`}
+                      onConfirm={() => void remove(model)}
+                    >
+                      Delete
+                    </ConfirmButton>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {models.length > 0 && (
+      {models.length > 0 && teacherTools && (
         <ConfirmButton
           className="danger"
           label="Delete all models"

@@ -2,10 +2,12 @@
  * The storage page's store: what the model store holds, the browser's quota, and persistence.
  */
 import { create } from 'zustand';
+import { MODEL_SLOTS, type ModelSpec } from '../core/model.ts';
 import type { StoredModel } from '../hub/manifest.ts';
 import { modelStore, modelStoreKind, type ModelStoreKind } from '../hub/modelStore.ts';
 import { messageOf } from '../lib/errors.ts';
 import { storageRoom } from '../lib/storageRoom.ts';
+import { useAppStore } from '../session/store.ts';
 
 interface StorageState {
   models: StoredModel[];
@@ -20,6 +22,30 @@ interface StorageState {
   remove(model: StoredModel): Promise<void>;
   removeAll(): Promise<void>;
   persist(): Promise<void>;
+}
+
+/**
+ * Cancels the loads in progress of the models about to be deleted, and waits for them to end: a download
+ * still running would write its files, and the manifest, back after the deletion.
+ */
+async function stopLoads(deleted: (spec: ModelSpec) => boolean): Promise<void> {
+  const session = useAppStore.getState();
+  const slots = MODEL_SLOTS.filter((slot) => {
+    const loading = session.slots[slot].loading;
+    return loading !== null && deleted(loading.spec);
+  });
+  const ended = slots.map(
+    (slot) =>
+      new Promise<void>((resolve) => {
+        const unsubscribe = useAppStore.subscribe((state) => {
+          if (state.slots[slot].loading !== null) return;
+          unsubscribe();
+          resolve();
+        });
+      }),
+  );
+  slots.forEach((slot) => session.cancelLoad(slot));
+  await Promise.all(ended);
 }
 
 export const useStorageStore = create<StorageState>()((set, get) => ({
@@ -45,11 +71,14 @@ export const useStorageStore = create<StorageState>()((set, get) => ({
   },
 
   async remove(model) {
-    await modelStore.remove(model.manifest.host, model.manifest.id);
+    const { host, id } = model.manifest;
+    await stopLoads((spec) => spec.host === host && spec.id === id);
+    await modelStore.remove(host, id);
     await get().refresh();
   },
 
   async removeAll() {
+    await stopLoads(() => true);
     await modelStore.removeAll();
     await get().refresh();
   },

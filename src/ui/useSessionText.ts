@@ -26,3 +26,12 @@ export function useSessionText(key: string): [string, (text: string) => void] {
   }, [key, text]);
   return [text, setText];
 }
+
+/** Forgets the text kept under `key` (the page's state still holds it until the page reloads). */
+export function clearSessionText(key: string): void {
+  try {
+    sessionStorage.removeItem(key);
+  } catch {
+    // storage disabled: nothing was kept
+  }
+}
