@@ -171,10 +171,7 @@ function AssistantTurn({ turn, index, isLast }: { turn: ChatTurn; index: number;
       <ReplyStats turn={turn} />
       <div className="turn-actions">
         <Versions turn={turn} index={index} />
-        <button
-          type="button"
-          onClick={() => void copyText(turn.content).then(setCopied)}
-        >
+        <button type="button" onClick={() => void copyText(turn.content).then(setCopied)}>
           {copied ? 'Copied' : 'Copy'}
         </button>
         <button type="button" aria-pressed={showSource} onClick={() => setShowSource(!showSource)}>

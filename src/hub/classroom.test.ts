@@ -8,7 +8,10 @@ const page = (content: string | null) => ({
 
 describe("the classroom server's announcement", () => {
   it('reads the student addresses and served models', () => {
-    const content = JSON.stringify({ studentUrls: ['http://192.168.1.20:8080/'], models: ['glassbox/tiny-chat'] });
+    const content = JSON.stringify({
+      studentUrls: ['http://192.168.1.20:8080/'],
+      models: ['glassbox/tiny-chat'],
+    });
     expect(classroomOf(page(content) as never)).toEqual({
       studentUrls: ['http://192.168.1.20:8080/'],
       models: ['glassbox/tiny-chat'],
