@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { parseMetadataTsv, parseVectorsTsv } from '../src/embeddings/exportFormats.ts';
 import type { VectorsFile } from '../src/embeddings/exportVectors.ts';
 import { referencePca } from '../src/embeddings/testing/eigen.ts';
@@ -23,6 +23,15 @@ async function embedText(page: Page, text: string): Promise<void> {
   await page.getByLabel(/^Sentences, one per line/).fill(text);
   await page.getByRole('button', { name: 'Embed', exact: true }).click();
 }
+
+/** The numbers an axis's ticks show, in the order they are laid out. */
+async function tickValues(axis: Locator): Promise<number[]> {
+  await expect(axis.getByTestId('tick').first()).toBeVisible();
+  return (await axis.getByTestId('tick').allTextContents()).map(Number);
+}
+
+/** A colour scale's gradient: red (-1) through white (0) to blue (1), as the plots colour. */
+const DIVERGING = /^linear-gradient\(to right, rgb\(220, 38, 38\).*rgb\(255, 255, 255\).*rgb\(37, 99, 235\)/;
 
 const cosine = (a: number[], b: number[]) =>
   a.reduce((sum, value, i) => sum + value * (b[i] ?? NaN), 0) / (Math.hypot(...a) * Math.hypot(...b));
@@ -68,6 +77,31 @@ test('a 10-sentence set: vectors equal Node within 1e-4, PCA equals the referenc
     expect(Math.max(...ours.map((value, i) => Math.abs(value - sign * (theirs[i] ?? NaN))))).toBeLessThan(
       1e-3,
     );
+  }
+  // Its axes name the principal components with the share of the variance each explains (of Node's
+  // vectors), and their ticks cover the coordinates.
+  const centre = (expected[0] ?? []).map(
+    (_, j) => expected.reduce((sum, vector) => sum + (vector[j] ?? 0), 0) / expected.length,
+  );
+  const total = expected.reduce(
+    (sum, vector) => sum + vector.reduce((part, value, j) => part + (value - (centre[j] ?? 0)) ** 2, 0),
+    0,
+  );
+  const share = (axis: number) =>
+    `${((reference.reduce((sum, point) => sum + (point[axis] ?? 0) ** 2, 0) / total) * 100).toFixed(1)}%`;
+  const scatter = page.getByRole('region', { name: 'Map of the sentences' });
+  await expect(scatter.getByTestId('x-axis')).toContainText(`PC 1 (${share(0)} of the variance)`);
+  await expect(scatter.getByTestId('y-axis')).toContainText(`PC 2 (${share(1)} of the variance)`);
+  for (const [axis, name] of [
+    [0, 'x-axis'],
+    [1, 'y-axis'],
+  ] as const) {
+    const ticks = await tickValues(scatter.getByTestId(name));
+    const coordinates = map.map((point) => point[axis] ?? NaN);
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(ticks).toEqual([...ticks].sort((a, b) => a - b));
+    expect(Math.min(...ticks)).toBeGreaterThanOrEqual(Math.min(...coordinates) - 1e-6);
+    expect(Math.max(...ticks)).toBeLessThanOrEqual(Math.max(...coordinates) + 1e-6);
   }
 
   const query = 'a sleepy cat in the sun';
@@ -179,10 +213,28 @@ test.describe('embedding sets', () => {
     await heatmap.hover({ position: { x: 5, y: 5 } });
     await expect(page.getByTestId('heatmap-tip')).toContainText(`1. “${rows[0]?.[1]}” vs 1.`);
     await expect(page.getByTestId('heatmap-tip')).toContainText('cosine 1.0000');
+    // Its axes number the sentences in the rows' order; its colour scale runs from -1 to 1.
+    const heatmapView = page.getByRole('region', { name: 'Cosine similarity heatmap' });
+    await expect(heatmapView.getByTestId('x-axis')).toContainText(
+      'Sentence number (column), grouped by label',
+    );
+    await expect(heatmapView.getByTestId('y-axis')).toContainText('Sentence number (row)');
+    const numbers = rows.map((_, index) => String(index + 1));
+    await expect(heatmapView.getByTestId('y-axis').getByTestId('tick')).toHaveText(numbers);
+    await expect(heatmapView.getByTestId('x-axis').getByTestId('tick')).toHaveText(numbers);
+    await expect(heatmapView.getByRole('img', { name: /^Colour scale of cosine similarity/ })).toHaveCSS(
+      'background-image',
+      DIVERGING,
+    );
+    await expect(heatmapView.getByTestId('colour-scale-value')).toHaveText(['-1', '0', '1']);
+    await expect(heatmapView.getByTestId('colour-scale')).toContainText('Cosine similarity');
 
     // UMAP lays the same points out in the analysis worker.
     await page.getByRole('button', { name: 'UMAP' }).click();
     await expect(page.getByRole('button', { name: 'UMAP' })).toHaveAttribute('aria-pressed', 'true');
+    const scatter = page.getByRole('region', { name: 'Map of the sentences' });
+    await expect(scatter.getByTestId('x-axis')).toHaveText(/UMAP 1$/);
+    await expect(scatter.getByTestId('y-axis')).toHaveText(/^UMAP 2/);
     const umap = (await downloaded(page, 'map coordinates (TSV)')).trim().split('\n').slice(1);
     expect(umap).toHaveLength(rows.length);
     expect(
@@ -230,9 +282,25 @@ test.describe('embedding sets', () => {
     }
 
     await page.getByText('How one sentence becomes a vector').click();
-    await expect(page.getByRole('region', { name: 'How one sentence becomes a vector' })).toContainText(
-      `“${SENTENCES[0]}” is`,
+    const pooling = page.getByRole('region', { name: 'How one sentence becomes a vector' });
+    await expect(pooling).toContainText(`“${SENTENCES[0]}” is`);
+    // The strips' axes (dimensions across, tokens down) and their colour scale, symmetric around 0.
+    await expect(pooling.getByTestId('x-axis')).toContainText('Dimension (0 to 63)');
+    const dimensions = await tickValues(pooling.getByTestId('x-axis'));
+    expect(dimensions[0]).toBe(0);
+    expect(dimensions.at(-1)).toBeLessThanOrEqual(63);
+    expect(dimensions.at(-1)).toBeGreaterThan(32);
+    await expect(pooling.getByTestId('y-axis')).toContainText('Token (id)');
+    await expect(pooling.getByRole('img', { name: /^Colour scale of value in each dimension/ })).toHaveCSS(
+      'background-image',
+      DIVERGING,
     );
+    const [low, middle, high] = (await pooling.getByTestId('colour-scale-value').allTextContents()).map(
+      Number,
+    );
+    expect(middle).toBe(0);
+    expect(high).toBeGreaterThan(0);
+    expect(low).toBe(-(high ?? NaN));
   });
 
   test('2,000 sentences embed with progress, cancel midway, and the search box takes typing during the run', async ({

@@ -13,12 +13,19 @@ import {
 } from './fixtures.ts';
 import {
   modelDir,
+  referenceInitializerRange,
   referenceOnnxInitializers,
   referenceParameterCount,
   referenceTokenIds,
 } from './reference.ts';
 
 const MODEL = 'glassbox/tiny-chat';
+
+/** The numbers an axis's ticks show, in the order they are laid out. */
+async function tickValues(axis: Locator): Promise<number[]> {
+  await expect(axis.getByTestId('tick').first()).toBeVisible();
+  return (await axis.getByTestId('tick').allTextContents()).map((text) => Number(text.replace(/,/g, '')));
+}
 
 /** Whether a canvas has anything drawn on it (any pixel that is not transparent or white). */
 function painted(canvas: Locator): Promise<boolean> {
@@ -84,6 +91,48 @@ test.describe('inspector', () => {
     await expect(page.getByTestId('tensor-stats')).toContainText('std');
     expect(await painted(page.getByTestId('weight-histogram'))).toBe(true);
     expect(await painted(page.getByTestId('weight-heatmap'))).toBe(true);
+
+    // Both plots have titled axes with numbered ticks; the heatmap's colour scale spans ± the largest
+    // |value| of the tensor as Node reads it from the file.
+    const { min, max } = await referenceInitializerRange(MODEL, weight.name);
+    const histogram = page.getByRole('figure', { name: 'How the values are spread' });
+    await expect(histogram.getByTestId('x-axis')).toContainText('Value (');
+    await expect(histogram.getByTestId('y-axis')).toHaveText(/^Count/);
+    const values = await tickValues(histogram.getByTestId('x-axis'));
+    expect(values.length).toBeGreaterThan(1);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    for (const value of values) {
+      expect(value).toBeGreaterThanOrEqual(min);
+      expect(value).toBeLessThanOrEqual(max);
+    }
+    const counts = await tickValues(histogram.getByTestId('y-axis'));
+    expect(counts[0]).toBe(0);
+    expect(counts.length).toBeGreaterThan(1);
+    expect(counts.every(Number.isInteger)).toBe(true);
+
+    const [rows = 0, columns = 0] = weight.dims;
+    const heatmap = page.getByRole('figure', { name: 'The values as colours' });
+    await expect(heatmap.getByTestId('x-axis')).toContainText('Column');
+    await expect(heatmap.getByTestId('y-axis')).toHaveText(/^Row/);
+    for (const [axis, size] of [
+      ['x-axis', columns],
+      ['y-axis', rows],
+    ] as const) {
+      const indices = await tickValues(heatmap.getByTestId(axis));
+      expect(indices[0]).toBe(0);
+      expect(indices.at(-1)).toBeLessThan(size);
+      expect(indices.at(-1)).toBeGreaterThan(size / 2);
+    }
+    await expect(heatmap.getByRole('img', { name: /^Colour scale of weight value/ })).toHaveCSS(
+      'background-image',
+      /^linear-gradient\(to right, rgb\(220, 38, 38\).*rgb\(255, 255, 255\).*rgb\(37, 99, 235\)/,
+    );
+    const ends = await heatmap.getByTestId('colour-scale-value').allTextContents();
+    const largest = Math.max(Math.abs(min), Math.abs(max));
+    expect(ends).toHaveLength(3);
+    expect(Number(ends[0])).toBeCloseTo(-largest, 3);
+    expect(ends[1]).toBe('0');
+    expect(Number(ends[2])).toBeCloseTo(largest, 3);
     await page.getByTestId('weight-heatmap').click({ position: { x: 20, y: 20 } });
     await expect(page.getByRole('button', { name: 'Zoom out' })).toBeVisible();
 

@@ -210,6 +210,17 @@ export async function referenceOnnxInitializers(
   return model.graph.initializers.map((tensor) => ({ name: tensor.name, dims: [...tensor.dims] }));
 }
 
+/** The smallest and largest value of one fp32 initializer, read with the forge's own decoder. */
+export async function referenceInitializerRange(
+  id: string,
+  name: string,
+): Promise<{ min: number; max: number }> {
+  const tensor = decodeModel(await onnxBytes(id, 'fp32')).graph.initializers.find((t) => t.name === name);
+  if (tensor?.dtype !== 'float32') throw new Error(`${id} has no float32 initializer ${name}`);
+  const values = new Float32Array(tensor.data.slice().buffer);
+  return { min: Math.min(...values), max: Math.max(...values) };
+}
+
 /** The token ids the model's tokenizer makes of `text`, special tokens included (as the model reads it). */
 export async function referenceTokenIds(id: string, text: string): Promise<number[]> {
   const tokenizer = await AutoTokenizer.from_pretrained(modelDir(id));

@@ -1,9 +1,12 @@
 /**
  * The cosine similarity of every pair of sentences as a heatmap: rows in input order, grouped by label
- * or by cluster. Hover names the pair and the value; a click picks the row's sentence.
+ * or by cluster, numbered on both axes, with its colour scale. Hover names the pair and the value; a
+ * click picks the row's sentence.
  */
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import { divergingRgb } from '../lib/colour.ts';
+import { ColourScale } from '../ui/ColourScale.tsx';
+import { PlotFrame, type Tick } from '../ui/PlotFrame.tsx';
 import { useCanvas } from '../ui/useCanvas.ts';
 import { orderByGroup } from './analysis.ts';
 import { HEATMAP_LIMIT } from './analysisProtocol.ts';
@@ -13,6 +16,8 @@ import type { EmbeddingRun } from './types.ts';
 type Order = 'input' | 'label' | 'cluster';
 const MAX_SIDE = 560;
 const squareSide = (width: number) => Math.min(width, MAX_SIDE);
+/** Room per axis tick, in rem: a sentence number at every row while they fit, else every k-th. */
+const TICK_SPACING_REM = 2.5;
 
 /** Cosines quantized to 512 levels, as RGBA words (little-endian: 0xAABBGGRR): no per-cell allocation. */
 const COLOUR_LEVELS = 512;
@@ -36,7 +41,7 @@ export function Heatmap({ run }: { run: EmbeddingRun }) {
   }, [order, run, analysis, count]);
 
   const draw = useCallback(
-    (context: CanvasRenderingContext2D, width: number) => {
+    (context: CanvasRenderingContext2D, width: number, _height: number, rem: number) => {
       if (!matrix) return;
       const side = squareSide(width);
       const cell = side / count;
@@ -53,8 +58,8 @@ export function Heatmap({ run }: { run: EmbeddingRun }) {
       bitmap.getContext('2d')?.putImageData(image, 0, 0);
       context.imageSmoothingEnabled = false;
       context.drawImage(bitmap, 0, 0, side, side);
-      if (cell >= 28) {
-        context.font = '11px system-ui, sans-serif';
+      if (cell >= 1.75 * rem) {
+        context.font = `${0.6875 * rem}px system-ui, sans-serif`;
         context.textAlign = 'center';
         context.textBaseline = 'middle';
         rows.forEach((i, row) =>
@@ -68,8 +73,16 @@ export function Heatmap({ run }: { run: EmbeddingRun }) {
     },
     [matrix, rows, count],
   );
-  const { canvas, width } = useCanvas(squareSide, draw);
+  const { canvas, width, rem } = useCanvas(squareSide, draw);
   const side = squareSide(width);
+  const ticks = useMemo((): Tick[] => {
+    const every = Math.max(1, Math.ceil(count / Math.max(1, Math.floor(side / (TICK_SPACING_REM * rem)))));
+    return rows
+      .map((i, position) => ({ at: (position + 0.5) / count, label: String(i + 1), position }))
+      .filter(({ position }) => position % every === 0)
+      .map(({ at, label }) => ({ at, label }));
+  }, [rows, count, side, rem]);
+  const grouped = { input: '', label: ', grouped by label', cluster: ', grouped by cluster' }[order];
 
   if (count > HEATMAP_LIMIT) {
     return (
@@ -97,31 +110,42 @@ export function Heatmap({ run }: { run: EmbeddingRun }) {
             <option value="cluster">by cluster (k-means)</option>
           </select>
         </label>
-        <span className="muted">blue: similar (cosine 1) · white: unrelated (0) · red: opposite (−1)</span>
       </div>
-      <div className="canvas-box">
-        <canvas
-          ref={canvas}
-          data-testid="heatmap"
-          data-order={rows.join(',')}
-          role="img"
-          aria-label={`Cosine similarity of ${count} × ${count} sentence pairs`}
-          onMouseMove={(event) => setHover(cellAt(event))}
-          onMouseLeave={() => setHover(null)}
-          onClick={(event) => select(cellAt(event)?.i ?? null)}
-        />
-        {hover && matrix && (
-          <div
-            className="canvas-tip"
-            role="tooltip"
-            data-testid="heatmap-tip"
-            style={{ left: hover.x + 12, top: hover.y + 12 }}
-          >
-            {hover.i + 1}. “{run.sentences[hover.i]}” vs {hover.j + 1}. “{run.sentences[hover.j]}”: cosine{' '}
-            {(matrix[hover.i * count + hover.j] ?? 0).toFixed(4)}
-          </div>
-        )}
-      </div>
+      <PlotFrame
+        x={{ title: `Sentence number (column)${grouped}`, ticks }}
+        y={{ title: 'Sentence number (row)', ticks }}
+        width={side}
+      >
+        <div className="canvas-box">
+          <canvas
+            ref={canvas}
+            data-testid="heatmap"
+            data-order={rows.join(',')}
+            role="img"
+            aria-label={`Cosine similarity of ${count} × ${count} sentence pairs`}
+            onMouseMove={(event) => setHover(cellAt(event))}
+            onMouseLeave={() => setHover(null)}
+            onClick={(event) => select(cellAt(event)?.i ?? null)}
+          />
+          {hover && matrix && (
+            <div
+              className="canvas-tip"
+              role="tooltip"
+              data-testid="heatmap-tip"
+              style={{ left: hover.x + 12, top: hover.y + 12 }}
+            >
+              {hover.i + 1}. “{run.sentences[hover.i]}” vs {hover.j + 1}. “{run.sentences[hover.j]}”: cosine{' '}
+              {(matrix[hover.i * count + hover.j] ?? 0).toFixed(4)}
+            </div>
+          )}
+        </div>
+      </PlotFrame>
+      <ColourScale
+        min={-1}
+        max={1}
+        caption="Cosine similarity of the two sentences"
+        meanings={['opposite', 'unrelated', 'same direction']}
+      />
     </section>
   );
 }

@@ -1,9 +1,11 @@
 /**
  * The 2D map of a run (PCA or UMAP, computed in the analysis worker), drawn on a canvas so thousands of
- * points stay smooth: coloured by label (or cluster), hover shows the sentence, click lists neighbours,
- * search hits are ringed.
+ * points stay smooth: axes named for the method (PCA's with their share of the variance), coloured by
+ * label (or cluster), hover shows the sentence, click lists neighbours, search hits are ringed.
  */
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
+import { formatTick, niceTicks } from '../lib/ticks.ts';
+import { PlotFrame, type Axis } from '../ui/PlotFrame.tsx';
 import { useCanvas } from '../ui/useCanvas.ts';
 import { PROJECTIONS, type Projection } from './analysisProtocol.ts';
 import { categoriesOf, categoryColour } from './colours.ts';
@@ -16,6 +18,8 @@ const PADDING = 16;
 const HIGHLIGHTED_HITS = 5;
 
 const METHOD_NAMES: Record<Projection, string> = { pca: 'PCA', umap: 'UMAP' };
+/** Room per axis tick, in rem. */
+const TICK_SPACING_REM = 4;
 
 interface Layout {
   x: Float32Array;
@@ -44,6 +48,36 @@ function layoutOf(coordinates: Float32Array, count: number, width: number): Layo
     y[i] = HEIGHT - PADDING - (((coordinates[i * 2 + 1] ?? 0) - minY) / spanY) * (HEIGHT - 2 * PADDING);
   }
   return { x, y, bounds: [minX, maxX, minY, maxY] };
+}
+
+/** A percentage of variance, never "-0.0". */
+const percent = (share: number) => `${Math.max(0, share * 100).toFixed(1)}%`;
+
+/**
+ * The map's two axes: "PC 1 (42.0% of the variance)" or "UMAP 1", with round values placed as
+ * `layoutOf` places the points (y grows upwards).
+ */
+function axesOf(
+  projection: { method: Projection; explained: number[] | null },
+  layout: Layout | null,
+  width: number,
+  rem: number,
+): { x: Axis; y: Axis } {
+  const name = projection.method === 'pca' ? 'PC' : 'UMAP';
+  const title = (axis: number) =>
+    `${name} ${axis + 1}${projection.explained ? ` (${percent(projection.explained[axis] ?? 0)} of the variance)` : ''}`;
+  if (!layout || width === 0) return { x: { title: title(0) }, y: { title: title(1) } };
+  const [minX, maxX, minY, maxY] = layout.bounds;
+  const count = (length: number) => Math.max(2, Math.floor(length / (TICK_SPACING_REM * rem)));
+  const xTicks = niceTicks(minX, maxX, count(width)).map((value) => ({
+    at: (PADDING + ((value - minX) / (maxX - minX || 1)) * (width - 2 * PADDING)) / width,
+    label: formatTick(value),
+  }));
+  const yTicks = niceTicks(minY, maxY, count(HEIGHT)).map((value) => ({
+    at: (HEIGHT - PADDING - ((value - minY) / (maxY - minY || 1)) * (HEIGHT - 2 * PADDING)) / HEIGHT,
+    label: formatTick(value),
+  }));
+  return { x: { title: title(0), ticks: xTicks }, y: { title: title(1), ticks: yTicks } };
 }
 
 /** Colours by label when the set has labels, else by k-means cluster. */
@@ -92,7 +126,8 @@ export function ScatterMap({ run }: { run: EmbeddingRun }) {
     },
     [projection, count, groups, hits, selected],
   );
-  const { canvas } = useCanvas(fixedHeight, draw);
+  const { canvas, width, rem } = useCanvas(fixedHeight, draw);
+  const axes = projection ? axesOf(projection, layout, width, rem) : { x: { title: '' }, y: { title: '' } };
 
   const nearest = (event: MouseEvent<HTMLCanvasElement>): number | null => {
     if (!layout) return null;
@@ -133,39 +168,37 @@ export function ScatterMap({ run }: { run: EmbeddingRun }) {
             </button>
           </>
         )}
-        {projection?.explained && (
+        {projection?.method === 'umap' && !projecting && (
           <span className="muted">
-            PCA axes explain{' '}
-            {(projection.explained[0] ?? 0) * 100 < 0.05
-              ? 0
-              : ((projection.explained[0] ?? 0) * 100).toFixed(1)}
-            % and {((projection.explained[1] ?? 0) * 100).toFixed(1)}% of the variance
+            UMAP’s axes mean nothing by themselves: only which points lie close does.
           </span>
         )}
       </div>
-      <div className="canvas-box">
-        <canvas
-          ref={canvas}
-          data-testid="scatter"
-          data-bounds={layout?.bounds.join(',')}
-          data-padding={PADDING}
-          role="img"
-          aria-label={`${count} sentences placed by ${projection ? METHOD_NAMES[projection.method] : '…'}: similar sentences lie close together`}
-          onMouseMove={(event) => setHover(nearest(event))}
-          onMouseLeave={() => setHover(null)}
-          onClick={(event) => select(nearest(event))}
-        />
-        {hover !== null && layout && (
-          <div
-            className="canvas-tip"
-            role="tooltip"
-            style={{ left: (layout.x[hover] ?? 0) + 12, top: (layout.y[hover] ?? 0) + 12 }}
-          >
-            {run.sentences[hover]}
-            {run.labels && <span className="muted"> · {run.labels[hover]}</span>}
-          </div>
-        )}
-      </div>
+      <PlotFrame x={axes.x} y={axes.y}>
+        <div className="canvas-box">
+          <canvas
+            ref={canvas}
+            data-testid="scatter"
+            data-bounds={layout?.bounds.join(',')}
+            data-padding={PADDING}
+            role="img"
+            aria-label={`${count} sentences placed by ${projection ? METHOD_NAMES[projection.method] : '…'}: similar sentences lie close together`}
+            onMouseMove={(event) => setHover(nearest(event))}
+            onMouseLeave={() => setHover(null)}
+            onClick={(event) => select(nearest(event))}
+          />
+          {hover !== null && layout && (
+            <div
+              className="canvas-tip"
+              role="tooltip"
+              style={{ left: (layout.x[hover] ?? 0) + 12, top: (layout.y[hover] ?? 0) + 12 }}
+            >
+              {run.sentences[hover]}
+              {run.labels && <span className="muted"> · {run.labels[hover]}</span>}
+            </div>
+          )}
+        </div>
+      </PlotFrame>
       {groups && (
         <ul className="legend" aria-label={`Colours by ${groups.by}`}>
           {groups.names.map((name, index) => (

@@ -1,11 +1,15 @@
 /**
- * Every tensor of the open file, sortable and filterable; for a picked one its statistics, histogram,
- * a zoomable heatmap, and for quantized weights the way back from packed bytes to real values.
+ * Every tensor of the open file, sortable and filterable; for a picked one its statistics, histogram
+ * (value against count), a zoomable heatmap (rows and columns, with its colour scale), and for
+ * quantized weights the way back from packed bytes to real values.
  */
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import { divergingRgb } from '../lib/colour.ts';
 import { formatBytes } from '../lib/format.ts';
 import type { OnnxInitializer } from '../lib/onnx/summary.ts';
+import { formatTick, niceTicks } from '../lib/ticks.ts';
+import { ColourScale } from '../ui/ColourScale.tsx';
+import { PlotFrame, type Tick } from '../ui/PlotFrame.tsx';
 import { useCanvas } from '../ui/useCanvas.ts';
 import type { OpenedModel, TensorReport } from './protocol.ts';
 import { useInspectorStore } from './store.ts';
@@ -15,6 +19,9 @@ type SortKey = 'order' | 'name' | 'elements' | 'dtype' | 'bytes';
 const HISTOGRAM_HEIGHT = 120;
 const histogramHeight = () => HISTOGRAM_HEIGHT;
 const squareSide = (width: number) => Math.min(width, 420);
+/** Room per axis tick, in rem. */
+const TICK_SPACING_REM = 4;
+const tickCount = (length: number, rem: number) => Math.max(2, Math.floor(length / (TICK_SPACING_REM * rem)));
 
 const number = (value: number) =>
   Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0)
@@ -23,34 +30,51 @@ const number = (value: number) =>
 
 function Histogram({ report }: { report: TensorReport }) {
   const { counts, min, max } = report.histogram;
+  const peak = Math.max(...counts, 1);
   const draw = useCallback(
     (context: CanvasRenderingContext2D, width: number, height: number) => {
-      const peak = Math.max(...counts, 1);
       const bar = width / counts.length;
       context.fillStyle = '#2563eb';
       counts.forEach((count, index) => {
-        const barHeight = (count / peak) * (height - 14);
-        context.fillRect(index * bar, height - 14 - barHeight, Math.max(bar - 1, 1), barHeight);
+        const barHeight = (count / peak) * height;
+        context.fillRect(index * bar, height - barHeight, Math.max(bar - 1, 1), barHeight);
       });
-      context.fillStyle = '#6b7280';
-      context.font = '11px system-ui, sans-serif';
-      context.textBaseline = 'bottom';
-      context.fillText(number(min), 0, height);
-      context.textAlign = 'right';
-      context.fillText(number(max), width, height);
     },
-    [counts, min, max],
+    [counts, peak],
   );
-  const { canvas } = useCanvas(histogramHeight, draw);
+  const { canvas, width, rem } = useCanvas(histogramHeight, draw);
+  // The bins span min to max evenly; a tensor of one repeated value is one bar, its value in the middle.
+  const valueTicks: Tick[] =
+    max > min
+      ? niceTicks(min, max, tickCount(width, rem)).map((value) => ({
+          at: (value - min) / (max - min),
+          label: formatTick(value),
+        }))
+      : [{ at: 0.5, label: number(min) }];
+  const countTicks = niceTicks(0, peak, 3, { integers: true }).map((value) => ({
+    at: 1 - value / peak,
+    label: value.toLocaleString('en-US'),
+  }));
   return (
-    <div className="canvas-box">
-      <canvas
-        ref={canvas}
-        data-testid="weight-histogram"
-        role="img"
-        aria-label={`Histogram of ${report.stats.count} values from ${number(min)} to ${number(max)}`}
-      />
-    </div>
+    <figure className="plot-figure">
+      <figcaption>How the values are spread</figcaption>
+      <PlotFrame
+        x={{
+          title: `Value (${counts.length} bins from ${number(min)} to ${number(max)})`,
+          ticks: valueTicks,
+        }}
+        y={{ title: 'Count', ticks: countTicks }}
+      >
+        <div className="canvas-box">
+          <canvas
+            ref={canvas}
+            data-testid="weight-histogram"
+            role="img"
+            aria-label={`Histogram of ${report.stats.count} values from ${number(min)} to ${number(max)}`}
+          />
+        </div>
+      </PlotFrame>
+    </figure>
   );
 }
 
@@ -72,10 +96,16 @@ function WeightHeatmap({ report }: { report: TensorReport }) {
     },
     [cells, cellRows, cellCols, scale],
   );
-  const { canvas, width } = useCanvas(squareSide, draw);
+  const { canvas, width, rem } = useCanvas(squareSide, draw);
+  const side = squareSide(width);
+  /** Integer indices of the window, each at the middle of its cell. */
+  const indexTicks = (first: number, size: number): Tick[] =>
+    niceTicks(first, first + size - 1, tickCount(side, rem), { integers: true }).map((index) => ({
+      at: (index - first + 0.5) / size,
+      label: String(index),
+    }));
   const zoomAt = (event: MouseEvent<HTMLCanvasElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
-    const side = squareSide(width);
     const [fx, fy] = [(event.clientX - box.left) / side, (event.clientY - box.top) / side];
     const nextRows = Math.max(Math.ceil(window.rows / 2), Math.min(16, window.rows));
     const nextCols = Math.max(Math.ceil(window.cols / 2), Math.min(16, window.cols));
@@ -92,30 +122,47 @@ function WeightHeatmap({ report }: { report: TensorReport }) {
   };
   const zoomed = window.rows < rows || window.cols < cols;
   return (
-    <>
+    <figure className="plot-figure">
+      <figcaption>The values as colours</figcaption>
       <p className="muted">
         Rows {window.row}–{window.row + window.rows - 1} and columns {window.col}–
         {window.col + window.cols - 1} of {rows} × {cols}
         {cellRows < window.rows || cellCols < window.cols
           ? `, each cell the mean of about ${Math.ceil(window.rows / cellRows)} × ${Math.ceil(window.cols / cellCols)} values`
           : ''}
-        . Blue is positive, red negative. Click to zoom in.{' '}
+        . Click to zoom in.{' '}
         {zoomed && (
           <button type="button" onClick={() => void showTensor(report.name, { window: null })}>
             Zoom out
           </button>
         )}
       </p>
-      <div className="canvas-box">
-        <canvas
-          ref={canvas}
-          data-testid="weight-heatmap"
-          role="img"
-          aria-label={`Heatmap of ${report.name}`}
-          onClick={zoomAt}
-        />
-      </div>
-    </>
+      <PlotFrame
+        x={{ title: 'Column (last dimension)', ticks: indexTicks(window.col, window.cols) }}
+        y={{
+          title: report.dims.length > 2 ? 'Row (the other dimensions, flattened)' : 'Row',
+          ticks: indexTicks(window.row, window.rows),
+        }}
+        width={side}
+      >
+        <div className="canvas-box">
+          <canvas
+            ref={canvas}
+            data-testid="weight-heatmap"
+            role="img"
+            aria-label={`Heatmap of ${report.name}`}
+            onClick={zoomAt}
+          />
+        </div>
+      </PlotFrame>
+      <ColourScale
+        min={-scale}
+        max={scale}
+        format={(value) => (value === 0 ? '0' : number(value))}
+        caption="Weight value (colours reach full strength at the largest |value|)"
+        meanings={['negative', 'zero', 'positive']}
+      />
+    </figure>
   );
 }
 

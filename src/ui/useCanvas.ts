@@ -1,16 +1,19 @@
 /**
  * A canvas that fills its container's width at the screen's pixel density and redraws when either
- * changes: `draw` receives a context scaled to CSS pixels and the CSS size. `heightFor` must be stable
- * (defined outside the component) or it redraws on every render.
+ * changes, or when the root font size does: `draw` receives a context scaled to CSS pixels, the CSS
+ * size and one rem in pixels (size canvas text with it, so it grows with the page's text). `heightFor`
+ * must be stable (defined outside the component) or it redraws on every render.
  */
 import { useEffect, useRef, useState } from 'react';
+import { useRootFontSize } from './useRootFontSize.ts';
 
 export function useCanvas(
-  heightFor: (width: number) => number,
-  draw: (context: CanvasRenderingContext2D, width: number, height: number) => void,
+  heightFor: (width: number, rem: number) => number,
+  draw: (context: CanvasRenderingContext2D, width: number, height: number, rem: number) => void,
 ) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
+  const rem = useRootFontSize();
 
   useEffect(() => {
     const element = canvas.current?.parentElement;
@@ -24,7 +27,7 @@ export function useCanvas(
     const element = canvas.current;
     const context = element?.getContext('2d');
     if (!element || !context || width === 0) return;
-    const height = heightFor(width);
+    const height = heightFor(width, rem);
     const ratio = window.devicePixelRatio || 1;
     element.width = width * ratio;
     element.height = height * ratio;
@@ -32,8 +35,8 @@ export function useCanvas(
     element.style.height = `${height}px`;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
-    draw(context, width, height);
-  }, [draw, width, heightFor]);
+    draw(context, width, height, rem);
+  }, [draw, width, heightFor, rem]);
 
-  return { canvas, width };
+  return { canvas, width, rem };
 }
