@@ -21,6 +21,9 @@ import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts'
 import { Header } from './Header.tsx';
 import { UpdateBanner } from './PwaBanners.tsx';
 import { usePresenterMode } from './RoomControls.tsx';
+import { decodeFromLink } from './scene.ts';
+import { SceneOffer, TourBar } from './Scenes.tsx';
+import { useSceneStore } from './sceneStore.ts';
 
 const PANEL_LABELS: Record<Panel, string> = {
   chat: 'Chat',
@@ -50,6 +53,7 @@ async function start(): Promise<void> {
   started = true;
   const app = useAppStore.getState();
   app.addNotices(startup.problems.map((problem) => `Link ignored: ${problem}`));
+  void offerLinkedScene();
   await whenLedgerReady();
   const { host, model, dtype = 'fp32', backend } = startup.link;
   // A new host reloads the page once so its security policy allows it; the link applies again then.
@@ -67,6 +71,17 @@ async function start(): Promise<void> {
   await app.probe();
   if (host && model) await app.loadModel(model, dtype, { host });
   else await app.loadModel(model ?? DEFAULT_CHAT_MODEL_ID, dtype);
+}
+
+/** A scene or tour in the link (`?scene=` or `?tour=`) is offered once; a reload does not offer it again. */
+async function offerLinkedScene(): Promise<void> {
+  const url = new URL(window.location.href);
+  const kind = url.searchParams.has('tour') ? 'tour' : 'scene';
+  const encoded = url.searchParams.get(kind);
+  if (encoded === null) return;
+  url.searchParams.delete(kind);
+  window.history.replaceState(window.history.state, '', url);
+  useSceneStore.getState().receive(await decodeFromLink(encoded), `${kind} in this link`);
 }
 
 /** Where a link's host applies (its model only), with one click to make it the mirror or to undo it. */
@@ -167,6 +182,8 @@ export function App() {
       <FirstVisitReload />
       <OfflineBanner />
       <AddressLimits />
+      <SceneOffer />
+      <TourBar />
       <LinkHostBanner />
       <nav className="tabs" aria-label="Panels">
         {PANELS.map((name) => (

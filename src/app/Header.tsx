@@ -109,7 +109,7 @@ export function Header({ panel }: { panel: Panel }) {
         <BackendBadge model={loaded} />
         <NetworkIndicator />
         <StudentLink panel={panel} />
-        <RoomControls />
+        <RoomControls panel={panel} />
         <InstallButton />
       </div>
       {notices.length > 0 && (

@@ -4,6 +4,8 @@ import { useEmbeddingsStore } from '../embeddings/store.ts';
 import { selectTeacherTools, useRoomStore } from '../session/room.ts';
 import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { clearSessionText } from '../ui/useSessionText.ts';
+import type { Panel } from './deepLink.ts';
+import { OpenSceneFile, SceneMaker } from './Scenes.tsx';
 
 /** Presenter mode's key: Alt+P (read by its key code, so a Mac's Option+P, which types π, works too). */
 const PRESENT_KEY = 'KeyP';
@@ -38,11 +40,11 @@ export function usePresenterMode(): void {
 }
 
 /**
- * The header's classroom controls: presenter mode (a button and Alt+P); and in a menu, the student view
- * for this laptop and the reset for the next class. In the student view the menu offers only to unlock
+ * The header's classroom controls: presenter mode (a button and Alt+P); and in a menu, opening a scene
+ * file, making a scene or tour, the student view for this laptop and the reset for the next class. In the student view the menu offers only to unlock
  * the teacher tools.
  */
-export function RoomControls() {
+export function RoomControls({ panel }: { panel: Panel }) {
   const presenting = useRoomStore((state) => state.presenting);
   const studentView = useRoomStore((state) => state.studentView);
   const teacherTools = useRoomStore(selectTeacherTools);
@@ -76,8 +78,10 @@ export function RoomControls() {
               </ConfirmButton>
             </>
           )}
+          <OpenSceneFile />
           {teacherTools && (
             <>
+              <SceneMaker panel={panel} />
               <label className="inline-field">
                 <input
                   type="checkbox"

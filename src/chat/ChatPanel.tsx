@@ -12,6 +12,7 @@ import { PromptView } from './PromptView.tsx';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
 import { selectGenerating } from './selectors.ts';
 import { useChatStore } from './store.ts';
+import { compareWithTeacher } from './teacherCheck.ts';
 import { ProbabilitySettings, ReplyTokens } from './TokenView.tsx';
 import type { ChatTurn } from './types.ts';
 import { versionInfo } from './versions.ts';
@@ -150,6 +151,34 @@ function Versions({ turn, index }: { turn: ChatTurn; index: number }) {
   );
 }
 
+/** Under a reply to a scene's message: whether it is the teacher's reply, token for token, and if not why. */
+function TeacherCheck({ turn, index }: { turn: ChatTurn; index: number }) {
+  const teacher = useChatStore((state) => state.teacherReply);
+  const asked = useChatStore((state) => state.turns[index - 1]);
+  const model = useAppStore((state) => state.slots.chat.loaded?.spec.id ?? null);
+  if (!teacher || asked?.role !== 'user' || asked.content !== teacher.message) return null;
+  if (!turn.tokenIds || !turn.stats || !model) return null;
+  const comparison = compareWithTeacher(
+    { tokenIds: turn.tokenIds, model, dtype: turn.stats.dtype, backend: turn.stats.backend },
+    teacher,
+  );
+  if (comparison.same) {
+    return (
+      <p className="teacher-check same" role="status" data-testid="teacher-check" data-same="true">
+        Same as the teacher&apos;s reply: all {comparison.tokens} tokens match.
+      </p>
+    );
+  }
+  const token = (id: number | null) => (id === null ? 'the end of the reply' : `token id ${id}`);
+  return (
+    <p className="teacher-check differs" role="status" data-testid="teacher-check" data-same="false">
+      Differs from the teacher&apos;s reply from token {comparison.position + 1} on: the teacher&apos;s has{' '}
+      {token(comparison.teacherId)}, yours {token(comparison.studentId)}. Likely reason:{' '}
+      {comparison.reasons.join('; ')}.
+    </p>
+  );
+}
+
 function AssistantTurn({ turn, index, isLast }: { turn: ChatTurn; index: number; isLast: boolean }) {
   const busy = useChatStore(selectGenerating);
   const showProbabilities = useChatStore((state) => state.showProbabilities);
@@ -169,6 +198,7 @@ function AssistantTurn({ turn, index, isLast }: { turn: ChatTurn; index: number;
         <ReplyText content={turn.content} showSource={showSource} />
       )}
       <ReplyStats turn={turn} />
+      <TeacherCheck turn={turn} index={index} />
       <div className="turn-actions">
         <Versions turn={turn} index={index} />
         <button type="button" onClick={() => void copyText(turn.content).then(setCopied)}>
@@ -283,6 +313,12 @@ export function ChatPanel() {
   // Kept across a reload of the tab (the first visit's, once the app works offline).
   const [draft, setDraft] = useSessionText('glassbox-chat-draft');
   const log = useRef<HTMLDivElement>(null);
+  const draftFromScene = useChatStore((state) => state.draftFromScene);
+  useEffect(() => {
+    if (draftFromScene === null) return;
+    setDraft(draftFromScene);
+    useChatStore.getState().setDraftFromScene(null);
+  }, [draftFromScene, setDraft]);
 
   // Follow the conversation as it grows, unless the reader scrolled up to read something.
   useEffect(

@@ -11,6 +11,16 @@ export const createSettingsSlice: StateCreator<ChatState, [], [], SettingsSlice>
   systemPrompt: '',
   showProbabilities: false,
   colouring: 'probability',
+  teacherReply: null,
+  draftFromScene: null,
+
+  setDraftFromScene(draftFromScene) {
+    set({ draftFromScene });
+  },
+
+  setTeacherReply(teacherReply) {
+    set({ teacherReply });
+  },
 
   setSetting(name, value) {
     set((state) => ({ settings: { ...state.settings, [name]: clampSetting(name, value) } }));

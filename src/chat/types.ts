@@ -4,6 +4,7 @@
  */
 import type { ChatMessage, GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
 import type { NumericSetting } from './sampling.ts';
+import type { TeacherReply } from './teacherCheck.ts';
 
 export interface ChatTurn extends ChatMessage {
   /** Per token of `tokenIds`: the candidates it was chosen from (recorded when token probabilities are on). */
@@ -112,6 +113,12 @@ export interface SettingsSlice {
   /** Record and show the candidates of every generated token (costs a little time per token). */
   showProbabilities: boolean;
   colouring: TokenColouring;
+  /** The teacher's reply a scene carried: replies to its message are compared with it (teacherCheck.ts). */
+  teacherReply: TeacherReply | null;
+  setTeacherReply(reply: TeacherReply | null): void;
+  /** A message a scene put in the box: the composer takes it once, and it is then the draft. */
+  draftFromScene: string | null;
+  setDraftFromScene(message: string | null): void;
   setSetting(name: NumericSetting, value: number): void;
   setGreedy(greedy: boolean): void;
   setSystemPrompt(systemPrompt: string): void;

@@ -16,18 +16,9 @@ import { GraphView } from './GraphView.tsx';
 import { HeadersView } from './HeadersView.tsx';
 import { Overview } from './Overview.tsx';
 import type { InspectTarget } from './protocol.ts';
-import { useInspectorStore } from './store.ts';
+import { INSPECTOR_TABS, useInspectorStore, type InspectorTab } from './store.ts';
 import { TokenizerView } from './TokenizerView.tsx';
 import { WeightsView } from './WeightsView.tsx';
-
-const TABS = {
-  overview: 'Overview',
-  graph: 'Graph',
-  weights: 'Weights',
-  tokenizer: 'Tokenizer',
-  card: 'Model card',
-} as const;
-type Tab = keyof typeof TABS;
 
 const targetOf = (model: LoadedModel): InspectTarget => ({
   host: model.spec.host,
@@ -85,7 +76,8 @@ export function InspectorPanel() {
   const open = useInspectorStore((state) => state.open);
   const cancelOpen = useInspectorStore((state) => state.cancelOpen);
   const pinned = useInspectorStore((state) => state.pinned);
-  const [tab, setTab] = useState<Tab>('overview');
+  const tab = useInspectorStore((state) => state.tab);
+  const setTab = useInspectorStore((state) => state.setTab);
 
   // A newly loaded (or newly focused) model opens here, unless the reader opened another one by id.
   useEffect(() => {
@@ -135,7 +127,7 @@ export function InspectorPanel() {
       {opened && (
         <>
           <div className="view-tabs" role="tablist" aria-label="Inspector views">
-            {(Object.keys(TABS) as Tab[]).map((key) => (
+            {(Object.keys(INSPECTOR_TABS) as InspectorTab[]).map((key) => (
               <button
                 key={key}
                 type="button"
@@ -143,11 +135,11 @@ export function InspectorPanel() {
                 aria-selected={tab === key}
                 onClick={() => setTab(key)}
               >
-                {TABS[key]}
+                {INSPECTOR_TABS[key]}
               </button>
             ))}
           </div>
-          <div role="tabpanel" aria-label={TABS[tab]}>
+          <div role="tabpanel" aria-label={INSPECTOR_TABS[tab]}>
             {tab === 'overview' && <Overview model={opened} />}
             {tab === 'graph' && <GraphView model={opened} />}
             {tab === 'weights' && <WeightsView model={opened} />}

@@ -26,6 +26,16 @@ const inspector = new WorkerClient<InspectorApi, InspectorError>(
 /** The model file being read, so that Cancel or opening another model stops it. */
 let opening: Running<OpenedModel> | null = null;
 
+/** The inspector's views, by name as links and scenes keep them. */
+export const INSPECTOR_TABS = {
+  overview: 'Overview',
+  graph: 'Graph',
+  weights: 'Weights',
+  tokenizer: 'Tokenizer',
+  card: 'Model card',
+} as const;
+export type InspectorTab = keyof typeof INSPECTOR_TABS;
+
 export interface TensorView {
   name: string;
   window: Window | null;
@@ -36,6 +46,8 @@ export interface TensorView {
 }
 
 interface InspectorState {
+  tab: InspectorTab;
+  setTab(tab: InspectorTab): void;
   target: InspectTarget | null;
   opened: OpenedModel | null;
   reading: { loaded: number; total: number } | null;
@@ -62,6 +74,10 @@ const sameTarget = (a: InspectTarget | null, b: InspectTarget) =>
   a?.host === b.host && a.modelId === b.modelId && a.dtype === b.dtype;
 
 export const useInspectorStore = create<InspectorState>()((set, get) => ({
+  tab: 'overview',
+  setTab(tab) {
+    set({ tab });
+  },
   target: null,
   opened: null,
   reading: null,

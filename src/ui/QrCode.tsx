@@ -7,8 +7,13 @@ import { encode } from 'uqr';
  * smudge or glare on the screen still scans.
  */
 export function QrCode({ text, className }: { text: string; className?: string }) {
-  const { size, path } = useMemo(() => {
-    const { data } = encode(text, { ecc: 'M', border: 4 });
+  const code = useMemo(() => {
+    let data: boolean[][];
+    try {
+      ({ data } = encode(text, { ecc: 'M', border: 4 }));
+    } catch {
+      return null; // longer than the largest QR code holds
+    }
     const modules: string[] = [];
     data.forEach((row, y) =>
       row.forEach((dark, x) => {
@@ -17,6 +22,14 @@ export function QrCode({ text, className }: { text: string; className?: string }
     );
     return { size: data.length, path: modules.join('') };
   }, [text]);
+  if (!code) {
+    return (
+      <p className="warning" role="status">
+        Too long for a QR code ({text.length} characters): share the link or the file instead.
+      </p>
+    );
+  }
+  const { size, path } = code;
   return (
     <svg
       className={className}
