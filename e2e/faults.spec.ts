@@ -454,6 +454,27 @@ const FAULTS: Fault[] = [
     message: /Link ignored: .*\.\/\./,
   },
   {
+    name: 'a scene link cut short on the way (a QR code read in part)',
+    panel: 'chat',
+    cause: (page) => page.goto('/?scene=q1ZKSy1KLS5RsgJRxanF#/chat'),
+    message: /The scene in this link cannot be opened: the link was cut or changed on the way/,
+  },
+  {
+    name: 'a scene file whose panel does not exist',
+    panel: 'chat',
+    cause: async (page) => {
+      await page.getByText('Classroom', { exact: true }).click();
+      await page.getByLabel('Open a scene or tour file').setInputFiles({
+        name: 'lesson.glassbox.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(
+          JSON.stringify({ format: 'glassbox-scene', version: 1, title: 'x', note: '', panel: 'nowhere' }),
+        ),
+      });
+    },
+    message: /The file lesson\.glassbox\.json cannot be opened: panel: Invalid type/,
+  },
+  {
     name: 'a stored embedding set whose text is not text',
     panel: 'embeddings',
     cause: async (page) => {

@@ -9,8 +9,9 @@ import { expect, expectBackend, openApp, replyTo, test } from './fixtures.ts';
 const TENSOR = 'model.layers.1.mlp.up_proj.weight';
 
 async function openClassroomMenu(page: Page): Promise<void> {
-  const menu = page.locator('.room-menu');
-  if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
+  const opener = page.getByLabel('Open a scene or tour file');
+  if (!(await opener.isVisible())) await page.getByText('Classroom', { exact: true }).click();
+  await expect(opener).toBeVisible();
 }
 
 /** Saves what is on screen as a scene (added to the tour when asked) and returns its link. */
@@ -144,7 +145,7 @@ test.describe('scenes and tours', () => {
     await student.context().close();
   });
 
-  test('a tour steps through three scenes with their titles and notes; a cut link and a wrong file are refused with the reason', async ({
+  test('a tour steps through three scenes with their titles and notes', async ({
     page,
     browser,
     baseURL,
@@ -190,22 +191,6 @@ test.describe('scenes and tours', () => {
     await expect(bar).toContainText('step 2 of 3');
     await expect(student).toHaveURL(/#\/embeddings$/);
 
-    // What cannot be read is refused, with the reason, and nothing changes.
-    await student.goto(`${tourLink.slice(0, -20)}#/chat`);
-    await expect(
-      student.getByRole('alert').filter({ hasText: 'The tour in this link cannot be opened' }),
-    ).toContainText('the link was cut or changed on the way');
-    await openClassroomMenu(student);
-    await student.getByLabel('Open a scene or tour file').setInputFiles({
-      name: 'lesson.glassbox.json',
-      mimeType: 'application/json',
-      buffer: Buffer.from(
-        JSON.stringify({ format: 'glassbox-scene', version: 1, title: 'x', panel: 'nowhere' }),
-      ),
-    });
-    await expect(
-      student.getByRole('alert').filter({ hasText: 'The file lesson.glassbox.json cannot be opened' }),
-    ).toBeVisible();
     await student.context().close();
   });
 });
