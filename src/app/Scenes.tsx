@@ -155,7 +155,7 @@ export function OpenSceneFile() {
     if (file) receive(readSharedFile(await file.text()), `file ${file.name}`);
   };
   return (
-    <label className="inline-field">
+    <label className="field">
       Open a scene or tour file
       <input type="file" accept=".json,application/json" onChange={(event) => void onFile(event)} />
     </label>
