@@ -36,6 +36,25 @@ const DIVERGING = /^linear-gradient\(to right, rgb\(220, 38, 38\).*rgb\(255, 255
 const cosine = (a: number[], b: number[]) =>
   a.reduce((sum, value, i) => sum + value * (b[i] ?? NaN), 0) / (Math.hypot(...a) * Math.hypot(...b));
 
+test('Tab types the tab before a label in the sentences box; Esc, then Tab, leaves it', async ({ page }) => {
+  await openApp(page, { model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'embeddings' });
+  const box = page.getByLabel(/^Sentences, one per line/);
+  await box.fill('');
+  await page.keyboard.type('A cat sleeps.');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('animals');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Stocks fell.');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('money');
+  await expect(box).toHaveValue('A cat sleeps.\tanimals\nStocks fell.\tmoney');
+  await expect(page.getByText('2 sentences, 2 labels')).toBeVisible();
+  await expect(box).toBeFocused();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  await expect(box).not.toBeFocused();
+});
+
 test('a 10-sentence set: vectors equal Node within 1e-4, PCA equals the reference up to sign, search ranks as Node does', async ({
   page,
   backend,

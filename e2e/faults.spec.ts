@@ -456,7 +456,9 @@ const FAULTS: Fault[] = [
   {
     name: 'a scene link cut short on the way (a QR code read in part)',
     panel: 'chat',
-    cause: (page) => page.goto('/?scene=q1ZKSy1KLS5RsgJRxanF#/chat'),
+    cause: async (page) => {
+      await page.goto('/?scene=q1ZKSy1KLS5RsgJRxanF#/chat');
+    },
     message: /The scene in this link cannot be opened: the link was cut or changed on the way/,
   },
   {

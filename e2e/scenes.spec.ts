@@ -100,6 +100,7 @@ test.describe('scenes and tours', () => {
     await expect(student).toHaveURL(/#\/chat$/);
     await expectBackend(student, 'wasm');
     await expect(student.getByTestId('load-summary').first()).toContainText('glassbox/tiny-chat (fp32)');
+    await expect(student.getByRole('banner').getByLabel('Backend')).toHaveValue('wasm');
     await expect(student.getByLabel(/^System prompt \(instructions/)).toHaveValue('Answer like a pirate.');
     await expect(student.getByLabel('Max new tokens')).toHaveValue('12');
     await expect(student.getByLabel('Seed')).toHaveValue('7');

@@ -2,7 +2,7 @@
  * The sentences to embed: typed (a tab starts a label), imported from CSV/TSV/text with a column
  * choice, or reopened from the sets saved on this device; then how to pool, and Embed.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { POOLINGS, type Pooling } from '../core/model.ts';
 import { findModel } from '../hub/catalog.ts';
 import { downloadJson } from '../lib/download.ts';
@@ -153,6 +153,20 @@ export function SetEditor() {
   const defaults = loaded ? findModel(loaded.spec.id)?.embedding : null;
   const [fileKey, setFileKey] = useState(0);
   const { sentences, labels } = sentencesOf(text);
+  // Labels follow a tab, so Tab types one; Esc first lets the next Tab leave the box, as in code editors.
+  const tabLeaves = useRef(false);
+  const typeTabs = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key !== 'Tab') tabLeaves.current = event.key === 'Escape';
+    if (event.key !== 'Tab' || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
+    if (tabLeaves.current) return;
+    event.preventDefault();
+    // insertText keeps the browser's undo history; where it is missing the text is set directly.
+    if (!document.execCommand('insertText', false, '\t')) {
+      const area = event.currentTarget;
+      area.setRangeText('\t', area.selectionStart, area.selectionEnd, 'end');
+      setText(area.value);
+    }
+  };
 
   // A newly loaded model brings its card's pooling.
   useEffect(() => {
@@ -166,9 +180,15 @@ export function SetEditor() {
         <textarea
           value={text}
           onChange={(event) => setText(event.target.value)}
+          onKeyDown={typeTabs}
+          onBlur={() => (tabLeaves.current = false)}
           rows={8}
           spellCheck={false}
+          aria-describedby="sentences-keys"
         />
+        <span id="sentences-keys" className="muted">
+          Tab types a tab here; Esc, then Tab, leaves the box.
+        </span>
       </label>
       <div className="toolbar">
         <span className="muted">
