@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ChatPanel } from '../chat/ChatPanel.tsx';
+import { ChatPanel, MESSAGE_BOX_ID } from '../chat/ChatPanel.tsx';
 import { selectGenerating } from '../chat/selectors.ts';
 import { useChatStore } from '../chat/store.ts';
 import { MODEL_SLOTS } from '../core/model.ts';
@@ -177,6 +177,18 @@ export function App() {
 
   return (
     <div className="app">
+      <a
+        className="skip-link"
+        href="#/chat"
+        onClick={(event) => {
+          // To the chat's message box, whatever the panel: the panel changes first if it must.
+          event.preventDefault();
+          if (panel !== 'chat') window.location.hash = '#/chat';
+          requestAnimationFrame(() => document.getElementById(MESSAGE_BOX_ID)?.focus());
+        }}
+      >
+        Skip to the message box
+      </a>
       <Header panel={panel} />
       <UpdateBanner />
       <FirstVisitReload />

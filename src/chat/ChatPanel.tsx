@@ -302,6 +302,9 @@ function SamplingSettings() {
   );
 }
 
+/** The composer's id: the page's skip link leads to it. */
+export const MESSAGE_BOX_ID = 'chat-input';
+
 export function ChatPanel() {
   const turns = useChatStore((state) => state.turns);
   const generating = useChatStore(selectGenerating);
@@ -388,11 +391,11 @@ export function ChatPanel() {
       )}
       <PromptView draft={draft} />
       <form className="composer" onSubmit={submit}>
-        <label className="visually-hidden" htmlFor="chat-input">
+        <label className="visually-hidden" htmlFor={MESSAGE_BOX_ID}>
           Message
         </label>
         <textarea
-          id="chat-input"
+          id={MESSAGE_BOX_ID}
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}

@@ -2,7 +2,7 @@
  * The glass box around a reply: every token coloured by how sure the model was, and for a picked token
  * the ten candidates it was drawn from, each of which can continue the reply instead (a branch).
  */
-import { useState } from 'react';
+import { useRef, useState, type KeyboardEvent } from 'react';
 import { STEP_CANDIDATES } from '../core/settings.ts';
 import type { TokenStep } from '../engine/protocol.ts';
 import { selectGenerating } from './selectors.ts';
@@ -105,24 +105,64 @@ function Candidates({ turn, index, position }: { turn: ChatTurn; index: number; 
   );
 }
 
-/** A reply as its tokens; picking one shows what it was chosen from. */
+/** Keys that move among a reply's tokens, and where each goes from `position` of `count`. */
+const MOVES: Record<string, (position: number, count: number) => number> = {
+  ArrowRight: (position, count) => Math.min(position + 1, count - 1),
+  ArrowDown: (position, count) => Math.min(position + 1, count - 1),
+  ArrowLeft: (position) => Math.max(position - 1, 0),
+  ArrowUp: (position) => Math.max(position - 1, 0),
+  Home: () => 0,
+  End: (_, count) => count - 1,
+};
+
+/**
+ * A reply as its tokens; picking one shows what it was chosen from. The reply is one tab stop: arrow
+ * keys, Home and End move among its tokens (roving focus), and Esc closes the candidates.
+ */
 export function ReplyTokens({ turn, index }: { turn: ChatTurn; index: number }) {
   const colouring = useChatStore((state) => state.colouring);
   const [selected, setSelected] = useState<number | null>(null);
+  const [active, setActive] = useState(0);
+  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const steps = turn.steps ?? [];
+  // Esc from a token or from inside the candidates closes them, and the focus goes back to the token.
+  const onEscape = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== 'Escape' || selected === null) return;
+    event.stopPropagation();
+    setSelected(null);
+    buttons.current[selected]?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLParagraphElement>) => {
+    const move = MOVES[event.key];
+    if (!move || steps.length === 0) return;
+    event.preventDefault();
+    const next = move(active, steps.length);
+    setActive(next);
+    buttons.current[next]?.focus();
+  };
   return (
-    <>
-      <p className="reply-tokens" aria-label="Reply tokens">
+    <div onKeyDown={onEscape}>
+      <p
+        className="reply-tokens"
+        role="group"
+        aria-label="Reply tokens: arrow keys move between them, Enter shows the candidates"
+        onKeyDown={onKeyDown}
+      >
         {steps.map((step, position) => (
           <button
             type="button"
             key={position}
+            ref={(element) => {
+              buttons.current[position] = element;
+            }}
+            tabIndex={position === active ? 0 : -1}
             className="reply-token"
             style={{ background: colourOf(step, colouring) }}
             data-testid="reply-token"
             data-token-id={step.id}
             aria-pressed={selected === position}
             title={`id ${step.id} · ${percent(step.prob)} · entropy ${step.entropyBits.toFixed(2)} bits`}
+            onFocus={() => setActive(position)}
             onClick={() => setSelected(selected === position ? null : position)}
           >
             {step.text.replace(/\n/g, '↵\n')}
@@ -130,7 +170,7 @@ export function ReplyTokens({ turn, index }: { turn: ChatTurn; index: number }) 
         ))}
       </p>
       {selected !== null && <Candidates turn={turn} index={index} position={selected} />}
-    </>
+    </div>
   );
 }
 
