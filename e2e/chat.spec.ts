@@ -1,5 +1,13 @@
 import type { Locator } from '@playwright/test';
-import { expectBackend, LONG_REPLY_TOKENS, openApp, startLongReply, test, expect } from './fixtures.ts';
+import {
+  expect,
+  expectBackend,
+  LONG_REPLY_TOKENS,
+  openApp,
+  replyTo,
+  startLongReply,
+  test,
+} from './fixtures.ts';
 import {
   referenceChatTokenIds,
   referenceNextTokenCandidates,
@@ -319,4 +327,14 @@ test('the page stays responsive while generating: typing in the message box work
   await expect(page.getByTestId('assistant-streaming')).toBeVisible(); // still generating
   await input.press('Escape'); // the keyboard's Stop
   await expect(page.getByTestId('assistant-message')).toContainText('stopped');
+});
+
+test('a one-token reply says "1 token" and no rate, not "0.0 tok/s"', async ({ page, backend }) => {
+  test.skip(backend !== 'wasm', 'words, not inference');
+  await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
+  await expectBackend(page, backend);
+  await replyTo(page, 'Hi', 1);
+  const stats = page.getByTestId('reply-stats');
+  await expect(stats.getByText(/^1 token · first token \d+ ms · — · WASM/)).toBeVisible();
+  await expect(stats).not.toContainText('0.0 tok/s');
 });

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { copyText } from '../lib/copyText.ts';
-import { formatMs } from '../lib/format.ts';
+import { formatMs, formatRate, plural } from '../lib/format.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import { ModelGate } from '../session/ModelGate.tsx';
 import { useAppStore } from '../session/store.ts';
@@ -23,23 +23,23 @@ function ReplyStats({ turn }: { turn: ChatTurn }) {
   return (
     <details className="reply-stats" data-testid="reply-stats" data-reused={stats.reusedPromptTokens}>
       <summary>
-        {stats.generatedTokens} tokens · first token {formatMs(stats.timeToFirstTokenMs)} ·{' '}
-        {stats.decodeTokensPerSecond.toFixed(1)} tok/s · {stats.backend.toUpperCase()} · {stats.dtype} ·
-        reused {stats.reusedPromptTokens} of {stats.promptTokens} prompt tokens
+        {plural(stats.generatedTokens, 'token')} · first token {formatMs(stats.timeToFirstTokenMs)} ·{' '}
+        {formatRate(stats.decodeTokensPerSecond)} · {stats.backend.toUpperCase()} · {stats.dtype} · reused{' '}
+        {stats.reusedPromptTokens} of {plural(stats.promptTokens, 'prompt token')}
         {turn.stopped ? ' · stopped' : ''}
       </summary>
       <dl className="kv-list">
         <dt>Prompt</dt>
         <dd>
-          {stats.promptTokens} tokens: {stats.reusedPromptTokens} reused from the KV cache,{' '}
+          {plural(stats.promptTokens, 'token')}: {stats.reusedPromptTokens} reused from the KV cache,{' '}
           {stats.promptTokens - stats.reusedPromptTokens} computed at{' '}
-          {stats.prefillTokensPerSecond.toFixed(1)} tok/s
+          {formatRate(stats.prefillTokensPerSecond)}
         </dd>
         <dt>First token</dt>
         <dd>{formatMs(stats.timeToFirstTokenMs)} after sending</dd>
         <dt>Decoding</dt>
         <dd>
-          {stats.generatedTokens} tokens at {stats.decodeTokensPerSecond.toFixed(1)} tok/s
+          {plural(stats.generatedTokens, 'token')} at {formatRate(stats.decodeTokensPerSecond)}
         </dd>
         <dt>Total</dt>
         <dd>{formatMs(stats.totalMs)}</dd>
@@ -165,7 +165,7 @@ function TeacherCheck({ turn, index }: { turn: ChatTurn; index: number }) {
   if (comparison.same) {
     return (
       <p className="teacher-check same" role="status" data-testid="teacher-check" data-same="true">
-        Same as the teacher&apos;s reply: all {comparison.tokens} tokens match.
+        Same as the teacher&apos;s reply: all {plural(comparison.tokens, 'token')} match.
       </p>
     );
   }
@@ -233,7 +233,7 @@ function StreamingReply() {
       ) : (
         <span className="muted">thinking…</span>
       )}
-      <p className="reply-stats">{tokens} tokens so far</p>
+      <p className="reply-stats">{plural(tokens, 'token')} so far</p>
     </article>
   );
 }

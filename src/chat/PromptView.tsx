@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PromptView as View } from '../engine/protocol.ts';
 import { messageOf } from '../lib/errors.ts';
+import { plural } from '../lib/format.ts';
 import { engine } from '../session/engine.ts';
 import { useAppStore } from '../session/store.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
@@ -73,7 +74,7 @@ export function PromptView({ draft }: { draft: string }) {
           <pre className="prompt-text" data-testid="prompt-text">
             {view.text}
           </pre>
-          <h4>Its {view.tokens.length} tokens</h4>
+          <h4>Its {plural(view.tokens.length, 'token')}</h4>
           {turns.some((turn) => turn.tokenIds?.length) && (
             <p className="muted">
               Earlier replies keep the tokens the model wrote them in, where the tokenizer would split their

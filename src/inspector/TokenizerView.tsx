@@ -1,5 +1,6 @@
 /** The tokenizer: its kind, vocabulary and special tokens, live tokenization, and a vocabulary browser. */
 import { useEffect, useState } from 'react';
+import { plural } from '../lib/format.ts';
 import type { OpenedModel } from './protocol.ts';
 import { useInspectorStore } from './store.ts';
 
@@ -79,7 +80,7 @@ export function TokenizerView({ model }: { model: OpenedModel }) {
       )}
       {tokenized?.text === text && (
         <p className="muted">
-          {tokenized.tokens.length} tokens for {text.length} characters.
+          {plural(tokenized.tokens.length, 'token')} for {plural(text.length, 'character')}.
         </p>
       )}
       <label className="inline-field">

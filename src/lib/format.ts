@@ -24,3 +24,18 @@ export function formatCount(count: number): string {
 export function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
 }
+
+/** plural(1, 'token') → "1 token"; plural(3, 'token') → "3 tokens"; the count in en-US digits. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : nouns}`;
+}
+
+/**
+ * formatRate(38.24) → "38.2 tok/s"; "—" where no rate was measured (one token, or none, decodes in no
+ * time that can be divided by), rather than a "0.0 tok/s" that is not true.
+ */
+export function formatRate(tokensPerSecond: number): string {
+  return Number.isFinite(tokensPerSecond) && tokensPerSecond > 0
+    ? `${tokensPerSecond.toFixed(1)} tok/s`
+    : '—';
+}

@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import type { RequestPurpose } from '../core/ledger.ts';
 import { downloadJson } from '../lib/download.ts';
-import { formatBytes } from '../lib/format.ts';
+import { formatBytes, plural } from '../lib/format.ts';
 import { sinceModelReady, useLedgerStore } from '../pwa/ledgerStore.ts';
 
 const PURPOSES: Record<RequestPurpose | 'all', string> = {
@@ -64,7 +64,7 @@ export function NetworkPanel() {
         {modelReadyAt === null
           ? 'No model is ready yet.'
           : `Since the model was ready: ${since.requests} network requests, ${formatBytes(since.bytesSent)} sent.`}{' '}
-        In all: {entries.length} requests listed, {formatBytes(received)} received from the network.
+        In all: {plural(entries.length, 'request')} listed, {formatBytes(received)} received from the network.
       </p>
       <div className="toolbar">
         <OfflineSwitch />
@@ -138,7 +138,13 @@ export function NetworkPanel() {
                         ? 'failed'
                         : `network ${entry.status ?? ''}`}
                 </td>
-                <td>{entry.bytesReceived === null ? '…' : formatBytes(entry.bytesReceived)}</td>
+                <td>
+                  {entry.bytesReceived !== null
+                    ? formatBytes(entry.bytesReceived)
+                    : entry.outcome === 'network'
+                      ? '…' // still arriving
+                      : '—'}
+                </td>
               </tr>
             );
           })}
@@ -163,7 +169,7 @@ export function NetworkIndicator() {
     >
       {!controlled
         ? 'Network: not watched'
-        : `${offline ? 'Offline · ' : ''}${since.requests} requests, ${formatBytes(since.bytesSent)} sent since ready`}
+        : `${offline ? 'Offline · ' : ''}${plural(since.requests, 'request')}, ${formatBytes(since.bytesSent)} sent since ready`}
     </a>
   );
 }
