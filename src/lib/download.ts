@@ -1,5 +1,7 @@
 /** Browser downloads of files the app makes on the device. */
 
+const REVOKE_AFTER_MS = 40_000;
+
 /** Offers `content` as a file download named `name`. */
 export function downloadText(name: string, content: string | Uint8Array<ArrayBuffer>, type: string): void {
   const url = URL.createObjectURL(new Blob([content], { type }));
@@ -7,7 +9,9 @@ export function downloadText(name: string, content: string | Uint8Array<ArrayBuf
   link.href = url;
   link.download = name;
   link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // The download reads the blob after the click returns; revoked at once, a busy browser may find nothing
+  // there and drop the download (seen under load). The bytes are this file's only, for a while longer.
+  setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
 }
 
 /** Offers `content` as a pretty-printed JSON file download named `name`. */
