@@ -475,6 +475,11 @@ const FAULTS: Fault[] = [
       });
     },
     message: /The file lesson\.glassbox\.json cannot be opened: panel: Invalid type/,
+    then: async (page) => {
+      const alert = page.getByRole('alert').filter({ hasText: 'lesson.glassbox.json' });
+      await alert.getByRole('button', { name: 'Dismiss' }).click();
+      await expect(alert).toHaveCount(0);
+    },
   },
   {
     name: 'a stored embedding set whose text is not text',

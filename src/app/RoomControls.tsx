@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { CHAT_DRAFT_KEY } from '../chat/ChatPanel.tsx';
 import { useChatStore } from '../chat/store.ts';
 import { useEmbeddingsStore } from '../embeddings/store.ts';
 import { selectTeacherTools, useRoomStore } from '../session/room.ts';
@@ -10,14 +11,11 @@ import { OpenSceneFile, SceneMaker } from './Scenes.tsx';
 /** Presenter mode's key: Alt+P (read by its key code, so a Mac's Option+P, which types π, works too). */
 const PRESENT_KEY = 'KeyP';
 
-/** The composer's draft: a new class starts with an empty box. */
-const DRAFT_KEYS = ['glassbox-chat-draft'];
-
 /** Deletes this device's conversations and sets (models stay), then starts the page afresh. */
 async function resetForNextClass(): Promise<void> {
   await useChatStore.getState().deleteAllConversations();
   await useEmbeddingsStore.getState().removeAllSets();
-  DRAFT_KEYS.forEach(clearSessionText);
+  clearSessionText(CHAT_DRAFT_KEY); // a new class starts with an empty message box
   window.location.reload();
 }
 

@@ -166,7 +166,7 @@ export function OpenSceneFile() {
 export function SceneOffer() {
   const offer = useSceneStore((state) => state.offer);
   const problem = useSceneStore((state) => state.problem);
-  const { accept, decline } = useSceneStore.getState();
+  const { accept, decline, dismissProblem } = useSceneStore.getState();
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     if (offer && !dialog.current?.open) dialog.current?.showModal();
@@ -178,7 +178,10 @@ export function SceneOffer() {
     <>
       {problem && (
         <p className="error" role="alert">
-          {problem}
+          {problem}{' '}
+          <button type="button" onClick={dismissProblem}>
+            Dismiss
+          </button>
         </p>
       )}
       <dialog ref={dialog} className="scene-offer" aria-labelledby="scene-offer-title" onCancel={decline}>

@@ -6,6 +6,7 @@
  *   const scene = captureScene({ title: 'Greedy decoding', note: '…', panel: 'chat' });
  *   await showScene(scene); // on a student's laptop
  */
+import { CHAT_DRAFT_KEY } from '../chat/ChatPanel.tsx';
 import { useChatStore } from '../chat/store.ts';
 import type { ChatTurn } from '../chat/types.ts';
 import type { Dtype } from '../core/model.ts';
@@ -15,18 +16,11 @@ import { useInspectorStore } from '../inspector/store.ts';
 import { newId } from '../lib/newId.ts';
 import { hostFor } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
+import { readSessionText } from '../ui/useSessionText.ts';
 import type { Panel } from './deepLink.ts';
 import { newScene, type Scene } from './scene.ts';
 
-const CHAT_DRAFT_KEY = 'glassbox-chat-draft';
-
-function composerDraft(): string {
-  try {
-    return sessionStorage.getItem(CHAT_DRAFT_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
+const composerDraft = () => readSessionText(CHAT_DRAFT_KEY);
 
 /**
  * The chat part of a scene. The conversation's last user message becomes the message students send, and

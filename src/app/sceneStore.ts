@@ -3,6 +3,7 @@
  * declines it, the tour being walked through, and the tour a teacher is putting together.
  */
 import { create } from 'zustand';
+import { messageOf } from '../lib/errors.ts';
 import type { ReadShared, Scene, Shared, Tour } from './scene.ts';
 import { showScene } from './sceneActions.ts';
 
@@ -20,6 +21,7 @@ interface SceneState {
   receive(read: ReadShared, source: string): void;
   accept(): Promise<void>;
   decline(): void;
+  dismissProblem(): void;
   goTo(step: number): Promise<void>;
   leaveTour(): void;
   addToDraft(scene: Scene): void;
@@ -27,10 +29,13 @@ interface SceneState {
 }
 
 export const useSceneStore = create<SceneState>()((set, get) => {
+  // A load that fails says so on its own panel; anything else that fails is said here, not lost.
   const show = async (scene: Scene) => {
-    set({ showing: true });
+    set({ showing: true, problem: null });
     try {
       await showScene(scene);
+    } catch (error) {
+      set({ problem: `The scene “${scene.title}” could not be shown in full: ${messageOf(error)}` });
     } finally {
       set({ showing: false });
     }
@@ -60,6 +65,9 @@ export const useSceneStore = create<SceneState>()((set, get) => {
     },
     decline() {
       set({ offer: null });
+    },
+    dismissProblem() {
+      set({ problem: null });
     },
     async goTo(step) {
       const current = get().tour;

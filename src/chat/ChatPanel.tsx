@@ -304,6 +304,8 @@ function SamplingSettings() {
 
 /** The composer's id: the page's skip link leads to it. */
 export const MESSAGE_BOX_ID = 'chat-input';
+/** Where the composer keeps its draft (sessionStorage): scenes read it, the reset clears it. */
+export const CHAT_DRAFT_KEY = 'glassbox-chat-draft';
 
 export function ChatPanel() {
   const turns = useChatStore((state) => state.turns);
@@ -314,7 +316,7 @@ export function ChatPanel() {
   const { send, stop, newChat } = useChatStore.getState();
   const ready = useAppStore((state) => state.slots.chat.loaded !== null);
   // Kept across a reload of the tab (the first visit's, once the app works offline).
-  const [draft, setDraft] = useSessionText('glassbox-chat-draft');
+  const [draft, setDraft] = useSessionText(CHAT_DRAFT_KEY);
   const log = useRef<HTMLDivElement>(null);
   const draftFromScene = useChatStore((state) => state.draftFromScene);
   useEffect(() => {

@@ -6,7 +6,8 @@
  */
 import { useEffect, useState } from 'react';
 
-function read(key: string): string {
+/** The text kept under `key`, or '' (none kept, or storage disabled). */
+export function readSessionText(key: string): string {
   try {
     return sessionStorage.getItem(key) ?? '';
   } catch {
@@ -15,7 +16,7 @@ function read(key: string): string {
 }
 
 export function useSessionText(key: string): [string, (text: string) => void] {
-  const [text, setText] = useState(() => read(key));
+  const [text, setText] = useState(() => readSessionText(key));
   useEffect(() => {
     try {
       if (text) sessionStorage.setItem(key, text);

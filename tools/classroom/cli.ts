@@ -7,6 +7,7 @@
 import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { renderANSI, renderUnicodeCompact } from 'uqr';
+import { closeOnSignals } from '../mirror/listen.ts';
 import { MirrorError } from '../mirror/server.ts';
 import { formatModels } from '../mirror/summary.ts';
 import { runCli } from '../runCli.ts';
@@ -134,14 +135,7 @@ async function main(argv: readonly string[]): Promise<number> {
     'Press Ctrl+C to stop.',
   );
   process.stdout.write(`${lines.join('\n')}\n`);
-  const stop = (): void => {
-    classroom.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignals(classroom);
   return 0;
 }
 

@@ -32,7 +32,7 @@ import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { runCli } from '../runCli.ts';
 import { FaultSyntaxError, parseCorrupt, parseDropOnce, type Faults } from './faults.ts';
-import { isWildcardHost } from './listen.ts';
+import { closeOnSignals, isWildcardHost } from './listen.ts';
 import { MirrorError, startMirror, type RequestLogEntry } from './server.ts';
 import { formatSummary, studentUrls } from './summary.ts';
 
@@ -198,14 +198,7 @@ async function main(argv: readonly string[]): Promise<number> {
     })}\n`,
   );
 
-  const stop = (): void => {
-    mirror.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignals(mirror);
   return 0;
 }
 

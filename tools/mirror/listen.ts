@@ -68,3 +68,15 @@ export async function listen(
     },
   };
 }
+
+/** Closes `listening` on Ctrl+C or SIGTERM, then exits: 0 when it closed cleanly. */
+export function closeOnSignals(listening: { close(): Promise<void> }): void {
+  const stop = (): void => {
+    listening.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
