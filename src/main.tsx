@@ -3,7 +3,9 @@ import { createRoot } from 'react-dom/client';
 import { startServiceWorker } from './pwa/register.ts';
 import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
 import 'highlight.js/styles/github.css';
+import './app/theme.css';
 import './app/styles.css';
+import './app/layout.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

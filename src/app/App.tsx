@@ -176,7 +176,8 @@ export function App() {
   }, []);
 
   return (
-    <div className="app">
+    // The chat panel fills the window, so its message box stays in view; other panels scroll the page.
+    <div className={`app app-${panel}`}>
       <a
         className="skip-link"
         href="#/chat"
@@ -189,7 +190,15 @@ export function App() {
       >
         Skip to the message box
       </a>
-      <Header panel={panel} />
+      <Header panel={panel}>
+        <nav className="tabs" aria-label="Panels">
+          {PANELS.map((name) => (
+            <a key={name} href={`#/${name}`} aria-current={panel === name ? 'page' : undefined}>
+              {PANEL_LABELS[name]}
+            </a>
+          ))}
+        </nav>
+      </Header>
       <UpdateBanner />
       <FirstVisitReload />
       <OfflineBanner />
@@ -197,13 +206,6 @@ export function App() {
       <SceneOffer />
       <TourBar />
       <LinkHostBanner />
-      <nav className="tabs" aria-label="Panels">
-        {PANELS.map((name) => (
-          <a key={name} href={`#/${name}`} aria-current={panel === name ? 'page' : undefined}>
-            {PANEL_LABELS[name]}
-          </a>
-        ))}
-      </nav>
       <main>
         <ErrorBoundary title={`The ${PANEL_LABELS[panel]} panel failed`} key={panel}>
           {panel === 'chat' && <ChatPanel />}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { BackendChoice, Dtype, ModelSlot } from '../core/model.ts';
 import { DTYPES } from '../core/model.ts';
 import { CATALOG } from '../hub/catalog.ts';
@@ -23,7 +24,8 @@ const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
 /** Models the classroom server serves that the catalog does not list (a teacher's own downloads). */
 const laptopModels = (classroom?.models ?? []).filter((id) => !CATALOG.some((model) => model.id === id));
 
-export function Header({ panel }: { panel: Panel }) {
+/** The brand, the panel tabs (`children`), the model menus and the classroom's tools. */
+export function Header({ panel, children }: { panel: Panel; children: ReactNode }) {
   const focusSlot = useAppStore((state) => state.focusSlot);
   const slotName = SLOT_OF_PANEL[panel] ?? focusSlot;
   const current = useAppStore(selectCurrentSpec(slotName));
@@ -40,6 +42,12 @@ export function Header({ panel }: { panel: Panel }) {
       <h1 className="brand">
         <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={24} height={24} /> Glassbox
       </h1>
+      {children}
+      <div className="header-room">
+        <StudentLink panel={panel} />
+        <RoomControls panel={panel} />
+        <InstallButton />
+      </div>
       <div className="header-controls">
         <label className="inline-field">
           Model
@@ -108,9 +116,6 @@ export function Header({ panel }: { panel: Panel }) {
         </label>
         <BackendBadge model={loaded} />
         <NetworkIndicator />
-        <StudentLink panel={panel} />
-        <RoomControls panel={panel} />
-        <InstallButton />
       </div>
       {notices.length > 0 && (
         <div className="notices" role="alert">

@@ -6,6 +6,7 @@ import { ModelGate } from '../session/ModelGate.tsx';
 import { useAppStore } from '../session/store.ts';
 import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { SidePanel, SidePanelToggle, useSidePanel } from '../ui/SidePanel.tsx';
 import { useSessionText } from '../ui/useSessionText.ts';
 import { Conversations, exportOpenConversation } from './Conversations.tsx';
 import { PromptView } from './PromptView.tsx';
@@ -318,6 +319,8 @@ export function ChatPanel() {
   // Kept across a reload of the tab (the first visit's, once the app works offline).
   const [draft, setDraft] = useSessionText(CHAT_DRAFT_KEY);
   const log = useRef<HTMLDivElement>(null);
+  const conversationsPanel = useSidePanel('glassbox-chat-conversations-open');
+  const settingsPanel = useSidePanel('glassbox-chat-settings-open');
   const draftFromScene = useChatStore((state) => state.draftFromScene);
   useEffect(() => {
     if (draftFromScene === null) return;
@@ -349,81 +352,95 @@ export function ChatPanel() {
 
   return (
     <section className="panel chat-panel" aria-label="Chat">
-      <ModelGate slot="chat" />
-      <Conversations />
-      <SystemPrompt />
-      <SamplingSettings />
-      <ProbabilitySettings />
-      <div className="chat-log" role="log" aria-label="Conversation" ref={log}>
-        {/* A conversation that cannot be drawn fails here alone: the list, the composer and New chat stay. */}
-        <ErrorBoundary
-          key={conversationId}
-          title="This conversation cannot be shown"
-          actions={
-            <>
-              <button type="button" onClick={exportOpenConversation}>
-                Export it as JSON
-              </button>
-              <button type="button" onClick={newChat}>
-                Start a new chat
-              </button>
-            </>
-          }
-        >
-          {turns.length === 0 && !generating && (
-            <p className="muted empty">
-              Say something. Everything runs in this tab: nothing you type leaves the device.
-            </p>
-          )}
-          {turns.map((turn, index) =>
-            turn.role === 'assistant' ? (
-              <AssistantTurn key={index} turn={turn} index={index} isLast={index === turns.length - 1} />
-            ) : (
-              <UserTurn key={index} turn={turn} index={index} />
-            ),
-          )}
-          <StreamingReply />
-        </ErrorBoundary>
-      </div>
-      <ErrorMessage message={error} />
-      {notice && (
-        <p className="warning" role="status" data-testid="chat-notice">
-          {notice}
-        </p>
-      )}
-      <PromptView draft={draft} />
-      <form className="composer" onSubmit={submit}>
-        <label className="visually-hidden" htmlFor={MESSAGE_BOX_ID}>
-          Message
-        </label>
-        <textarea
-          id={MESSAGE_BOX_ID}
-          value={draft}
-          onChange={(event) => setDraft(event.target.value)}
-          onKeyDown={onKeyDown}
-          placeholder={
-            ready
-              ? 'Type a message (Enter sends, Shift+Enter for a new line, Esc stops a reply)'
-              : 'Load a chat model first'
-          }
-          rows={2}
-        />
-        <div className="composer-actions">
-          {generating ? (
-            <button type="button" onClick={stop} className="danger">
-              Stop
-            </button>
-          ) : (
-            <button type="submit" disabled={!ready || !draft.trim()}>
-              Send
-            </button>
-          )}
-          <button type="button" onClick={newChat} disabled={turns.length === 0 && !generating}>
-            New chat
-          </button>
-          <SettingInput name="maxNewTokens" />
+      <SidePanel panel={conversationsPanel} id="chat-conversations" label="Conversations" side="start">
+        <Conversations />
+      </SidePanel>
+      <div className="chat-main">
+        <div className="chat-toolbar">
+          <SidePanelToggle panel={conversationsPanel} id="chat-conversations">
+            Conversations
+          </SidePanelToggle>
+          <SidePanelToggle panel={settingsPanel} id="chat-settings">
+            Settings
+          </SidePanelToggle>
         </div>
-      </form>
+        <ModelGate slot="chat" />
+        <div className="chat-log" role="log" aria-label="Conversation" ref={log}>
+          {/* A conversation that cannot be drawn fails here alone: the list, the composer and New chat stay. */}
+          <ErrorBoundary
+            key={conversationId}
+            title="This conversation cannot be shown"
+            actions={
+              <>
+                <button type="button" onClick={exportOpenConversation}>
+                  Export it as JSON
+                </button>
+                <button type="button" onClick={newChat}>
+                  Start a new chat
+                </button>
+              </>
+            }
+          >
+            {turns.length === 0 && !generating && (
+              <p className="muted empty">
+                Say something. Everything runs in this tab: nothing you type leaves the device.
+              </p>
+            )}
+            {turns.map((turn, index) =>
+              turn.role === 'assistant' ? (
+                <AssistantTurn key={index} turn={turn} index={index} isLast={index === turns.length - 1} />
+              ) : (
+                <UserTurn key={index} turn={turn} index={index} />
+              ),
+            )}
+            <StreamingReply />
+          </ErrorBoundary>
+        </div>
+        <ErrorMessage message={error} />
+        {notice && (
+          <p className="warning" role="status" data-testid="chat-notice">
+            {notice}
+          </p>
+        )}
+        <form className="composer" onSubmit={submit}>
+          <label className="visually-hidden" htmlFor={MESSAGE_BOX_ID}>
+            Message
+          </label>
+          <textarea
+            id={MESSAGE_BOX_ID}
+            value={draft}
+            onChange={(event) => setDraft(event.target.value)}
+            onKeyDown={onKeyDown}
+            placeholder={
+              ready
+                ? 'Type a message (Enter sends, Shift+Enter for a new line, Esc stops a reply)'
+                : 'Load a chat model first'
+            }
+            rows={2}
+          />
+          <div className="composer-actions">
+            {generating ? (
+              <button type="button" onClick={stop} className="danger">
+                Stop
+              </button>
+            ) : (
+              <button type="submit" disabled={!ready || !draft.trim()}>
+                Send
+              </button>
+            )}
+            <button type="button" onClick={newChat} disabled={turns.length === 0 && !generating}>
+              New chat
+            </button>
+            <SettingInput name="maxNewTokens" />
+          </div>
+        </form>
+      </div>
+      <SidePanel panel={settingsPanel} id="chat-settings" label="Reply settings" side="end">
+        <SystemPrompt />
+        <SamplingSettings />
+        <ProbabilitySettings />
+        <PromptView draft={draft} />
+      </SidePanel>
     </section>
   );
 }

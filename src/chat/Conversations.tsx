@@ -81,7 +81,7 @@ export function Conversations() {
   };
 
   return (
-    <aside className="conversations" aria-label="Conversations">
+    <div className="conversations">
       <div className="toolbar advanced">
         <button type="button" onClick={exportOpenConversation}>
           Export JSON
@@ -131,6 +131,16 @@ export function Conversations() {
                 <input
                   id={`rename-${conversation.id}`}
                   value={renaming.title}
+                  autoFocus
+                  // Esc gives up the new title and returns to the conversation's Rename button.
+                  onKeyDown={(event) => {
+                    if (event.key !== 'Escape') return;
+                    event.preventDefault();
+                    setRenaming(null);
+                    requestAnimationFrame(() =>
+                      document.getElementById(`rename-button-${conversation.id}`)?.focus(),
+                    );
+                  }}
                   onChange={(event) => setRenaming({ id: conversation.id, title: event.target.value })}
                 />
                 <button type="submit">Save</button>
@@ -147,6 +157,7 @@ export function Conversations() {
             )}
             <button
               type="button"
+              id={`rename-button-${conversation.id}`}
               aria-label={`Rename ${conversation.title}`}
               onClick={() => setRenaming({ id: conversation.id, title: conversation.title })}
             >
@@ -170,6 +181,6 @@ export function Conversations() {
           </li>
         )}
       </ul>
-    </aside>
+    </div>
   );
 }

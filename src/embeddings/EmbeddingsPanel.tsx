@@ -18,35 +18,45 @@ export function EmbeddingsPanel() {
 
   return (
     <section className="panel embeddings-panel" aria-label="Embeddings">
-      <ModelGate slot="embedding" />
-      <SetEditor />
-      <ErrorMessage message={error} />
-      {notice && (
-        <p className="muted" role="status">
-          {notice}
-        </p>
-      )}
-      {result && (
-        <>
-          <p className="muted" data-testid="run-summary">
-            {result.sentences.length} vectors of {result.dimensions} dimensions from {describeRun(result)}
-            {result.fromCache > 0 && ` (${result.fromCache} from this device’s cache)`}.
+      {/* The sentences beside their results on a wide screen: edit, run, and see the map change. */}
+      <div className="embeddings-input">
+        <ModelGate slot="embedding" />
+        <SetEditor />
+        <ErrorMessage message={error} />
+        {notice && (
+          <p className="muted" role="status">
+            {notice}
           </p>
-          <Exports run={result} />
-          <Search run={result} />
-          <ScatterMap run={result} />
-          <Neighbours run={result} />
-          <Disclosure summary="Similarity heatmap">
-            <Heatmap run={result} />
-          </Disclosure>
-          <Disclosure summary="How one sentence becomes a vector (pooling)">
-            <PoolingView run={result} />
-          </Disclosure>
-          <Disclosure summary="Compare with another model, dtype or backend">
-            <Compare run={result} />
-          </Disclosure>
-        </>
-      )}
+        )}
+      </div>
+      <div className="embeddings-results">
+        {result ? (
+          <>
+            <p className="muted" data-testid="run-summary">
+              {result.sentences.length} vectors of {result.dimensions} dimensions from {describeRun(result)}
+              {result.fromCache > 0 && ` (${result.fromCache} from this device’s cache)`}.
+            </p>
+            <Exports run={result} />
+            <Search run={result} />
+            <ScatterMap run={result} />
+            <Neighbours run={result} />
+            <Disclosure summary="Similarity heatmap">
+              <Heatmap run={result} />
+            </Disclosure>
+            <Disclosure summary="How one sentence becomes a vector (pooling)">
+              <PoolingView run={result} />
+            </Disclosure>
+            <Disclosure summary="Compare with another model, dtype or backend">
+              <Compare run={result} />
+            </Disclosure>
+          </>
+        ) : (
+          <p className="muted empty">
+            Embed the sentences to see them as vectors: a map where similar meanings sit close, the nearest
+            neighbours of each sentence, and a search by meaning.
+          </p>
+        )}
+      </div>
     </section>
   );
 }

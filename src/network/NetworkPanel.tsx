@@ -7,6 +7,7 @@ import type { RequestPurpose } from '../core/ledger.ts';
 import { downloadJson } from '../lib/download.ts';
 import { formatBytes, plural } from '../lib/format.ts';
 import { sinceModelReady, useLedgerStore } from '../pwa/ledgerStore.ts';
+import { TableScroll } from '../ui/TableScroll.tsx';
 
 const PURPOSES: Record<RequestPurpose | 'all', string> = {
   all: 'all',
@@ -101,55 +102,57 @@ export function NetworkPanel() {
           Export JSON
         </button>
       </div>
-      <table className="ledger" aria-label="Requests">
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">From</th>
-            <th scope="col">Request</th>
-            <th scope="col">Purpose</th>
-            <th scope="col">Answer</th>
-            <th scope="col">Size</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((entry) => {
-            const url = new URL(entry.url);
-            return (
-              <tr
-                key={entry.id}
-                data-testid="ledger-row"
-                data-outcome={entry.outcome}
-                data-purpose={entry.purpose}
-              >
-                <td>{new Date(entry.time).toLocaleTimeString()}</td>
-                <td>{entry.initiator}</td>
-                <td title={entry.url}>
-                  {entry.method} {url.host}
-                  {url.pathname}
-                </td>
-                <td>{PURPOSES[entry.purpose]}</td>
-                <td>
-                  {entry.outcome === 'device'
-                    ? 'from this device'
-                    : entry.outcome === 'refused'
-                      ? 'refused (offline switch)'
-                      : entry.outcome === 'failed'
-                        ? 'failed'
-                        : `network ${entry.status ?? ''}`}
-                </td>
-                <td>
-                  {entry.bytesReceived !== null
-                    ? formatBytes(entry.bytesReceived)
-                    : entry.outcome === 'network'
-                      ? '…' // still arriving
-                      : '—'}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <TableScroll label="Requests, scrollable">
+        <table className="ledger" aria-label="Requests">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">From</th>
+              <th scope="col">Request</th>
+              <th scope="col">Purpose</th>
+              <th scope="col">Answer</th>
+              <th scope="col">Size</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((entry) => {
+              const url = new URL(entry.url);
+              return (
+                <tr
+                  key={entry.id}
+                  data-testid="ledger-row"
+                  data-outcome={entry.outcome}
+                  data-purpose={entry.purpose}
+                >
+                  <td>{new Date(entry.time).toLocaleTimeString()}</td>
+                  <td>{entry.initiator}</td>
+                  <td title={entry.url}>
+                    {entry.method} {url.host}
+                    {url.pathname}
+                  </td>
+                  <td>{PURPOSES[entry.purpose]}</td>
+                  <td>
+                    {entry.outcome === 'device'
+                      ? 'from this device'
+                      : entry.outcome === 'refused'
+                        ? 'refused (offline switch)'
+                        : entry.outcome === 'failed'
+                          ? 'failed'
+                          : `network ${entry.status ?? ''}`}
+                  </td>
+                  <td>
+                    {entry.bytesReceived !== null
+                      ? formatBytes(entry.bytesReceived)
+                      : entry.outcome === 'network'
+                        ? '…' // still arriving
+                        : '—'}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { TableScroll } from '../ui/TableScroll.tsx';
 import { useStorageStore } from './store.ts';
 
 const STORE_KIND_TEXT: Record<ModelStoreKind, string> = {
@@ -63,60 +64,62 @@ export function StoragePanel() {
       {models.length === 0 ? (
         <p className="muted">No model is stored yet. Models are stored the first time they load.</p>
       ) : (
-        <table aria-label="Stored models">
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">From</th>
-              <th scope="col">Files</th>
-              <th scope="col">Size</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {models.map((model) => (
-              <tr
-                key={`${model.manifest.host}/${model.manifest.id}`}
-                data-testid="stored-model"
-                data-files={Object.keys(model.manifest.files).length}
-              >
-                <td>{model.manifest.id}</td>
-                <td>
-                  {model.manifest.host === DISK_HOST ? 'a folder on this computer' : model.manifest.host}
-                </td>
-                <td>
-                  <details>
-                    <summary>{Object.keys(model.manifest.files).length}</summary>
-                    <ul className="file-list">
-                      {Object.entries(model.manifest.files).map(([file, entry]) => (
-                        <li key={file}>
-                          {file} ({formatBytes(entry.size)})
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                </td>
-                <td>{formatBytes(model.bytes)}</td>
-                <td>{new Date(model.manifest.lastUsed).toLocaleString()}</td>
-                <td>
-                  {teacherTools && (
-                    <ConfirmButton
-                      label={`Delete ${model.manifest.id}`}
-                      question={`Delete ${model.manifest.id} (${formatBytes(model.bytes)}) from this device? Loading it again downloads it again.`}
-                      confirmLabel={`Yes, delete ${model.manifest.id}`}
-                      onConfirm={() => void remove(model)}
-                    >
-                      Delete
-                    </ConfirmButton>
-                  )}
-                </td>
+        <TableScroll label="Stored models, scrollable">
+          <table aria-label="Stored models">
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                <th scope="col">From</th>
+                <th scope="col">Files</th>
+                <th scope="col">Size</th>
+                <th scope="col">Last used</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {models.map((model) => (
+                <tr
+                  key={`${model.manifest.host}/${model.manifest.id}`}
+                  data-testid="stored-model"
+                  data-files={Object.keys(model.manifest.files).length}
+                >
+                  <td>{model.manifest.id}</td>
+                  <td>
+                    {model.manifest.host === DISK_HOST ? 'a folder on this computer' : model.manifest.host}
+                  </td>
+                  <td>
+                    <details>
+                      <summary>{Object.keys(model.manifest.files).length}</summary>
+                      <ul className="file-list">
+                        {Object.entries(model.manifest.files).map(([file, entry]) => (
+                          <li key={file}>
+                            {file} ({formatBytes(entry.size)})
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  </td>
+                  <td>{formatBytes(model.bytes)}</td>
+                  <td>{new Date(model.manifest.lastUsed).toLocaleString()}</td>
+                  <td>
+                    {teacherTools && (
+                      <ConfirmButton
+                        label={`Delete ${model.manifest.id}`}
+                        question={`Delete ${model.manifest.id} (${formatBytes(model.bytes)}) from this device? Loading it again downloads it again.`}
+                        confirmLabel={`Yes, delete ${model.manifest.id}`}
+                        onConfirm={() => void remove(model)}
+                      >
+                        Delete
+                      </ConfirmButton>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {models.length > 0 && teacherTools && (
         <ConfirmButton
