@@ -11,6 +11,7 @@ import type { Panel } from './deepLink.ts';
 import { InstallButton } from './PwaBanners.tsx';
 import { RoomControls } from './RoomControls.tsx';
 import { StudentLink } from './StudentLink.tsx';
+import { ThemeMenu } from './ThemeMenu.tsx';
 
 const SLOT_OF_PANEL: Record<Panel, ModelSlot | null> = {
   chat: 'chat',
@@ -46,6 +47,7 @@ export function Header({ panel, children }: { panel: Panel; children: ReactNode 
       <div className="header-room">
         <StudentLink panel={panel} />
         <RoomControls panel={panel} />
+        <ThemeMenu />
         <InstallButton />
       </div>
       <div className="header-controls">

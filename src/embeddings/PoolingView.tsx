@@ -13,6 +13,7 @@ import { engine } from '../session/engine.ts';
 import { ColourScale } from '../ui/ColourScale.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { PlotFrame } from '../ui/PlotFrame.tsx';
+import type { ThemeColours } from '../ui/theme.ts';
 import { useCanvas } from '../ui/useCanvas.ts';
 import { useEmbeddingsStore } from './store.ts';
 import type { EmbeddingRun } from './types.ts';
@@ -37,13 +38,19 @@ function Strips({ strips, dimensions }: { strips: Strip[]; dimensions: number })
     [strips],
   );
   const draw = useCallback(
-    (context: CanvasRenderingContext2D, width: number, _height: number, rem: number) => {
+    (
+      context: CanvasRenderingContext2D,
+      width: number,
+      _height: number,
+      rem: number,
+      colours: ThemeColours,
+    ) => {
       const [rowHeight, labelWidth] = [ROW_HEIGHT * rem, LABEL_WIDTH * rem];
       context.font = `${FONT_SIZE * rem}px ui-monospace, monospace`;
       context.textBaseline = 'middle';
       strips.forEach((strip, index) => {
         const top = index * (ROW_HEIGHT + ROW_GAP) * rem;
-        context.fillStyle = '#111827';
+        context.fillStyle = colours.fg;
         context.fillText(strip.label.slice(0, 22), 0, top + rowHeight / 2);
         const cell = (width - labelWidth) / strip.values.length;
         strip.values.forEach((value, d) => {

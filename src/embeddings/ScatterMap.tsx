@@ -6,6 +6,7 @@
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import { formatTick, niceTicks } from '../lib/ticks.ts';
 import { PlotFrame, type Axis } from '../ui/PlotFrame.tsx';
+import type { ThemeColours } from '../ui/theme.ts';
 import { useCanvas } from '../ui/useCanvas.ts';
 import { PROJECTIONS, type Projection } from './analysisProtocol.ts';
 import { categoriesOf, categoryColour } from './colours.ts';
@@ -103,7 +104,13 @@ export function ScatterMap({ run }: { run: EmbeddingRun }) {
   const [layout, setLayout] = useState<Layout | null>(null);
 
   const draw = useCallback(
-    (context: CanvasRenderingContext2D, width: number) => {
+    (
+      context: CanvasRenderingContext2D,
+      width: number,
+      _height: number,
+      _rem: number,
+      colours: ThemeColours,
+    ) => {
       if (!projection) return;
       const next = layoutOf(projection.coordinates, count, width);
       setLayout(next);
@@ -111,7 +118,7 @@ export function ScatterMap({ run }: { run: EmbeddingRun }) {
       for (let i = 0; i < count; i++) {
         context.beginPath();
         context.arc(next.x[i] ?? 0, next.y[i] ?? 0, radius, 0, 2 * Math.PI);
-        context.fillStyle = groups ? categoryColour(groups.index[i] ?? 0) : '#2563eb';
+        context.fillStyle = groups ? categoryColour(groups.index[i] ?? 0) : colours.accent;
         context.fill();
       }
       const ring = (index: number, colour: string, size: number, lineWidth: number) => {
@@ -121,8 +128,8 @@ export function ScatterMap({ run }: { run: EmbeddingRun }) {
         context.lineWidth = lineWidth;
         context.stroke();
       };
-      hits?.slice(0, HIGHLIGHTED_HITS).forEach((hit) => ring(hit.index, '#111827', radius + 5, 2));
-      if (selected !== null) ring(selected, '#111827', radius + 8, 3);
+      hits?.slice(0, HIGHLIGHTED_HITS).forEach((hit) => ring(hit.index, colours.fg, radius + 5, 2));
+      if (selected !== null) ring(selected, colours.fg, radius + 8, 3);
     },
     [projection, count, groups, hits, selected],
   );

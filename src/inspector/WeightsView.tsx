@@ -10,6 +10,7 @@ import type { OnnxInitializer } from '../lib/onnx/summary.ts';
 import { formatTick, niceTicks } from '../lib/ticks.ts';
 import { ColourScale } from '../ui/ColourScale.tsx';
 import { PlotFrame, type Tick } from '../ui/PlotFrame.tsx';
+import type { ThemeColours } from '../ui/theme.ts';
 import { useCanvas } from '../ui/useCanvas.ts';
 import type { OpenedModel, TensorReport } from './protocol.ts';
 import { useInspectorStore } from './store.ts';
@@ -32,9 +33,15 @@ function Histogram({ report }: { report: TensorReport }) {
   const { counts, min, max } = report.histogram;
   const peak = Math.max(...counts, 1);
   const draw = useCallback(
-    (context: CanvasRenderingContext2D, width: number, height: number) => {
+    (
+      context: CanvasRenderingContext2D,
+      width: number,
+      height: number,
+      _rem: number,
+      colours: ThemeColours,
+    ) => {
       const bar = width / counts.length;
-      context.fillStyle = '#2563eb';
+      context.fillStyle = colours.accent;
       counts.forEach((count, index) => {
         const barHeight = (count / peak) * height;
         context.fillRect(index * bar, height - barHeight, Math.max(bar - 1, 1), barHeight);

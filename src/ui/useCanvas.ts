@@ -2,18 +2,27 @@
  * A canvas that fills its container's width at the screen's pixel density and redraws when either
  * changes, or when the root font size does: `draw` receives a context scaled to CSS pixels, the CSS
  * size and one rem in pixels (size canvas text with it, so it grows with the page's text). `heightFor`
- * must be stable (defined outside the component) or it redraws on every render.
+ * must be stable (defined outside the component) or it redraws on every render. `draw` also receives
+ * the theme's colours, and runs again when the theme changes.
  */
 import { useEffect, useRef, useState } from 'react';
+import { useThemeColours, type ThemeColours } from './theme.ts';
 import { useRootFontSize } from './useRootFontSize.ts';
 
 export function useCanvas(
   heightFor: (width: number, rem: number) => number,
-  draw: (context: CanvasRenderingContext2D, width: number, height: number, rem: number) => void,
+  draw: (
+    context: CanvasRenderingContext2D,
+    width: number,
+    height: number,
+    rem: number,
+    colours: ThemeColours,
+  ) => void,
 ) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
   const rem = useRootFontSize();
+  const colours = useThemeColours();
 
   useEffect(() => {
     const element = canvas.current?.parentElement;
@@ -35,8 +44,8 @@ export function useCanvas(
     element.style.height = `${height}px`;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
-    draw(context, width, height, rem);
-  }, [draw, width, heightFor, rem]);
+    draw(context, width, height, rem, colours);
+  }, [draw, width, heightFor, rem, colours]);
 
   return { canvas, width, rem };
 }
