@@ -16,6 +16,7 @@ import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { StoragePanel } from '../storage/StoragePanel.tsx';
 import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
+import { Glossary } from '../ui/Glossary.tsx';
 import { AddressLimits } from './AddressLimits.tsx';
 import { PANELS, panelFromHash, parseDeepLink, type Panel } from './deepLink.ts';
 import { Header } from './Header.tsx';
@@ -214,6 +215,7 @@ export function App() {
           {panel === 'network' && <NetworkPanel />}
         </ErrorBoundary>
       </main>
+      <Glossary />
     </div>
   );
 }

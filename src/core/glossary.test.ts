@@ -9,7 +9,7 @@ import {
   GLOSSARY,
   glossaryAnchor,
   TERM_IDS,
-  type GlossaryEntry,
+  termInSentence,
 } from './glossary.ts';
 
 /** Sentences end with . ! or ? before a capital, an opening quote or the end: "0.95" and "26.6 %" do not end one. */
@@ -17,7 +17,7 @@ const sentences = (text: string) => text.split(/[.!?](?=\s+[A-Z“"]|$)/).filter
 
 describe('the glossary', () => {
   it.each(TERM_IDS)('%s has a word and a definition of one to three full sentences', (id) => {
-    const entry: GlossaryEntry = GLOSSARY[id];
+    const entry = GLOSSARY[id];
     expect(entry.term.trim()).toBe(entry.term);
     expect(entry.term).not.toBe('');
     expect(entry.definition).toMatch(/[.!?]$/);
@@ -35,6 +35,16 @@ describe('the glossary', () => {
     expect(new Set(anchors).size).toBe(anchors.length);
     expect(glossaryAnchor('kvHeads')).toBe('glossary-kv-heads');
     expect(glossaryAnchor('tokensPerSecond')).toBe('glossary-tok-s');
+  });
+
+  it('writes a term inside a sentence with a lower-case first word, unless it is a name', () => {
+    expect(termInSentence('ropeTheta')).toBe('rope theta');
+    expect(termInSentence('topK')).toBe('top-k');
+    expect(termInSentence('preTokenizer')).toBe('pre-tokenizer');
+    expect(termInSentence('kvHeads')).toBe('KV heads');
+    expect(termInSentence('webgpu')).toBe('WebGPU');
+    expect(termInSentence('wordPiece')).toBe('WordPiece');
+    expect(termInSentence('tokensPerSecond')).toBe('tok/s');
   });
 
   it('lists every term once, alphabetically whatever the case', () => {

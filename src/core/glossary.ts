@@ -6,6 +6,7 @@
  *   GLOSSARY.kvHeads.term          // → 'KV heads'
  *   filterGlossary('gqa')          // → ['kvHeads'] (aliases count)
  *   glossaryAnchor('topP')         // → 'glossary-top-p'
+ *   termInSentence('ropeTheta')    // → 'rope theta'
  */
 
 export interface GlossaryEntry {
@@ -19,7 +20,7 @@ export interface GlossaryEntry {
   readonly why?: string;
 }
 
-export const GLOSSARY = Object.freeze({
+const ENTRIES = {
   // The shape of a model (Inspector → Overview).
   layers: {
     term: 'Layers',
@@ -372,10 +373,12 @@ export const GLOSSARY = Object.freeze({
     definition:
       'The origin private file system: a private folder the browser gives each website. Glassbox keeps downloaded models there, so they load without the network next time; other sites cannot see it.',
   },
-} satisfies Record<string, GlossaryEntry>);
+} satisfies Record<string, GlossaryEntry>;
 
 /** A word the glossary explains. */
-export type TermId = keyof typeof GLOSSARY;
+export type TermId = keyof typeof ENTRIES;
+
+export const GLOSSARY: Readonly<Record<TermId, GlossaryEntry>> = Object.freeze(ENTRIES);
 
 export const TERM_IDS = Object.keys(GLOSSARY) as TermId[];
 
@@ -384,6 +387,15 @@ const byTerm = (a: TermId, b: TermId) =>
 
 /** Every term, in alphabetical order of the word. */
 export const ALPHABETICAL_TERMS: readonly TermId[] = Object.freeze([...TERM_IDS].sort(byTerm));
+
+/**
+ * The term as it reads inside a sentence: a capitalised first word is lowered, names are kept.
+ * 'Rope theta' → 'rope theta', 'Top-k' → 'top-k'; 'KV heads', 'WebGPU', 'tok/s' stay as they are.
+ */
+export function termInSentence(id: TermId): string {
+  const term = GLOSSARY[id].term;
+  return /^[A-Z][a-z]*(?=[\s-]|$)/.test(term) ? term.charAt(0).toLowerCase() + term.slice(1) : term;
+}
 
 /** The element id of a term's entry in the glossary list: 'glossary-kv-heads'. */
 export function glossaryAnchor(id: TermId): string {
@@ -398,8 +410,7 @@ export function glossaryAnchor(id: TermId): string {
 export function filterGlossary(query: string): TermId[] {
   const needle = query.trim().toLowerCase();
   if (!needle) return [...ALPHABETICAL_TERMS];
-  const entries: Readonly<Record<TermId, GlossaryEntry>> = GLOSSARY;
   return ALPHABETICAL_TERMS.filter((id) =>
-    [entries[id].term, ...(entries[id].aliases ?? [])].some((name) => name.toLowerCase().includes(needle)),
+    [GLOSSARY[id].term, ...(GLOSSARY[id].aliases ?? [])].some((name) => name.toLowerCase().includes(needle)),
   );
 }
