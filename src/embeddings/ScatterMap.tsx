@@ -4,8 +4,10 @@
  * label (or cluster), hover shows the sentence, click lists neighbours, search hits are ringed.
  */
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
+import type { TermId } from '../core/glossary.ts';
 import { formatTick, niceTicks } from '../lib/ticks.ts';
 import { PlotFrame, type Axis } from '../ui/PlotFrame.tsx';
+import { TermHelp } from '../ui/Term.tsx';
 import { useCanvas } from '../ui/useCanvas.ts';
 import { PROJECTIONS, type Projection } from './analysisProtocol.ts';
 import { categoriesOf, categoryColour } from './colours.ts';
@@ -18,6 +20,7 @@ const PADDING = 16;
 const HIGHLIGHTED_HITS = 5;
 
 const METHOD_NAMES: Record<Projection, string> = { pca: 'PCA', umap: 'UMAP' };
+const METHOD_TERMS: Record<Projection, TermId> = { pca: 'pca', umap: 'umap' };
 /** Room per axis tick, in rem. */
 const TICK_SPACING_REM = 4;
 
@@ -147,15 +150,17 @@ export function ScatterMap({ run }: { run: EmbeddingRun }) {
       <div className="toolbar">
         <span>Map:</span>
         {PROJECTIONS.map((method) => (
-          <button
-            type="button"
-            key={method}
-            aria-pressed={projection?.method === method}
-            disabled={projecting !== null}
-            onClick={() => void project(method)}
-          >
-            {METHOD_NAMES[method]}
-          </button>
+          <span key={method}>
+            <button
+              type="button"
+              aria-pressed={projection?.method === method}
+              disabled={projecting !== null}
+              onClick={() => void project(method)}
+            >
+              {METHOD_NAMES[method]}
+            </button>
+            <TermHelp id={METHOD_TERMS[method]} />
+          </span>
         ))}
         {projecting && (
           <>

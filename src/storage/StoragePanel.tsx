@@ -7,6 +7,7 @@ import { selectLoadedCount } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { TermHelp } from '../ui/Term.tsx';
 import { useStorageStore } from './store.ts';
 
 const STORE_KIND_TEXT: Record<ModelStoreKind, string> = {
@@ -46,6 +47,7 @@ export function StoragePanel() {
       {kind && (
         <p data-testid="store-kind" data-kind={kind}>
           {STORE_KIND_TEXT[kind]}
+          {kind === 'files' && <TermHelp id="opfs" />}
         </p>
       )}
       {persisted !== null && (
