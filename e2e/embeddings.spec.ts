@@ -82,7 +82,10 @@ test('a 10-sentence set: vectors equal Node within 1e-4, PCA equals the referenc
   });
 
   // The map: PCA by default; its coordinates against a full eigen-decomposition of Node's vectors.
-  await expect(page.getByRole('button', { name: 'PCA' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: 'PCA', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
   const map = (await downloaded(page, 'map coordinates (TSV)'))
     .trim()
     .split('\n')
@@ -249,8 +252,11 @@ test.describe('embedding sets', () => {
     await expect(heatmapView.getByTestId('colour-scale')).toContainText('Cosine similarity');
 
     // UMAP lays the same points out in the analysis worker.
-    await page.getByRole('button', { name: 'UMAP' }).click();
-    await expect(page.getByRole('button', { name: 'UMAP' })).toHaveAttribute('aria-pressed', 'true');
+    await page.getByRole('button', { name: 'UMAP', exact: true }).click();
+    await expect(page.getByRole('button', { name: 'UMAP', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
     const scatter = page.getByRole('region', { name: 'Map of the sentences' });
     await expect(scatter.getByTestId('x-axis')).toHaveText(/UMAP 1$/);
     await expect(scatter.getByTestId('y-axis')).toHaveText(/^UMAP 2/);

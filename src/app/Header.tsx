@@ -6,6 +6,7 @@ import { classroom } from '../hub/classroom.ts';
 import { NetworkIndicator } from '../network/NetworkPanel.tsx';
 import { selectCurrentSpec, selectLoaded } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
+import { Glossary } from '../ui/Glossary.tsx';
 import { BackendBadge } from './BackendBadge.tsx';
 import type { Panel } from './deepLink.ts';
 import { InstallButton } from './PwaBanners.tsx';
@@ -47,6 +48,7 @@ export function Header({ panel, children }: { panel: Panel; children: ReactNode 
       <div className="header-room">
         <StudentLink panel={panel} />
         <RoomControls panel={panel} />
+        <Glossary />
         <ThemeMenu />
         <InstallButton />
       </div>

@@ -7,6 +7,7 @@ import { useAppStore } from '../session/store.ts';
 import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { SidePanel, SidePanelToggle, useSidePanel } from '../ui/SidePanel.tsx';
+import { Term, TermHelp } from '../ui/Term.tsx';
 import { useSessionText } from '../ui/useSessionText.ts';
 import { Conversations, exportOpenConversation } from './Conversations.tsx';
 import { PromptView } from './PromptView.tsx';
@@ -30,15 +31,21 @@ function ReplyStats({ turn }: { turn: ChatTurn }) {
         {turn.stopped ? ' · stopped' : ''}
       </summary>
       <dl className="kv-list">
-        <dt>Prompt</dt>
+        <dt>
+          <Term id="prefill">Prompt</Term>
+        </dt>
         <dd>
-          {plural(stats.promptTokens, 'token')}: {stats.reusedPromptTokens} reused from the KV cache,{' '}
-          {stats.promptTokens - stats.reusedPromptTokens} computed at{' '}
+          {plural(stats.promptTokens, 'token')}: {stats.reusedPromptTokens} reused from the{' '}
+          <Term id="kvCache" />, {stats.promptTokens - stats.reusedPromptTokens} computed at{' '}
           {formatRate(stats.prefillTokensPerSecond)}
         </dd>
-        <dt>First token</dt>
+        <dt>
+          <Term id="firstToken" />
+        </dt>
         <dd>{formatMs(stats.timeToFirstTokenMs)} after sending</dd>
-        <dt>Decoding</dt>
+        <dt>
+          <Term id="decode" />
+        </dt>
         <dd>
           {plural(stats.generatedTokens, 'token')} at {formatRate(stats.decodeTokensPerSecond)}
         </dd>
@@ -290,11 +297,13 @@ function SamplingSettings() {
         />
         Greedy
       </label>
+      <TermHelp id="greedy" />
       <p className="muted">{GREEDY_EXPLANATION}</p>
       <ul className="settings-list">
         {sampled.map((name) => (
           <li key={name}>
             <SettingInput name={name} />
+            {SAMPLING_SETTINGS[name].term && <TermHelp id={SAMPLING_SETTINGS[name].term} />}
             <span className="muted">{SAMPLING_SETTINGS[name].explanation}</span>
           </li>
         ))}

@@ -5,6 +5,7 @@ import { plural } from '../lib/format.ts';
 import { engine } from '../session/engine.ts';
 import { useAppStore } from '../session/store.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { Term } from '../ui/Term.tsx';
 import { requestMessages } from './selectors.ts';
 import { useChatStore } from './store.ts';
 
@@ -70,11 +71,15 @@ export function PromptView({ draft }: { draft: string }) {
               Even the system prompt and the newest message do not fit: shorten them or lower max new tokens.
             </p>
           )}
-          <h4>The prompt after the model’s chat template</h4>
+          <h4>
+            The prompt after the model’s <Term id="chatTemplate">chat template</Term>
+          </h4>
           <pre className="prompt-text" data-testid="prompt-text">
             {view.text}
           </pre>
-          <h4>Its {plural(view.tokens.length, 'token')}</h4>
+          <h4>
+            Its <Term id="token">{plural(view.tokens.length, 'token')}</Term>
+          </h4>
           {turns.some((turn) => turn.tokenIds?.length) && (
             <p className="muted">
               Earlier replies keep the tokens the model wrote them in, where the tokenizer would split their

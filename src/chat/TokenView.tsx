@@ -5,6 +5,7 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { STEP_CANDIDATES } from '../core/settings.ts';
 import type { TokenStep } from '../engine/protocol.ts';
+import { Term } from '../ui/Term.tsx';
 import { selectGenerating } from './selectors.ts';
 import { useChatStore } from './store.ts';
 import type { ChatTurn, TokenColouring } from './types.ts';
@@ -35,8 +36,8 @@ function Candidates({ turn, index, position }: { turn: ChatTurn; index: number; 
     <figure className="candidates" data-testid="token-candidates" data-position={position}>
       <figcaption>
         Token {position + 1} of {turn.steps?.length}: <code>{visible(step.text)}</code> (id {step.id}) was
-        picked with probability {percent(step.prob)}; the distribution’s entropy is{' '}
-        {step.entropyBits.toFixed(2)} bits.
+        picked with <Term id="probability">probability</Term> {percent(step.prob)}; the distribution’s{' '}
+        <Term id="entropy">entropy</Term> is {step.entropyBits.toFixed(2)} bits.
       </figcaption>
       <table>
         <thead>

@@ -3,6 +3,7 @@
  *
  *   clampSetting('temperature', 9) // → 2
  */
+import type { TermId } from '../core/glossary.ts';
 import type { GenerationOptions } from '../engine/protocol.ts';
 
 export type NumericSetting = Exclude<keyof GenerationOptions, 'greedy'>;
@@ -13,11 +14,14 @@ interface SettingSpec {
   min: number;
   max: number;
   step: number;
+  /** The glossary's word for it, if it has one. */
+  term?: TermId;
 }
 
 export const SAMPLING_SETTINGS: Readonly<Record<NumericSetting, SettingSpec>> = Object.freeze({
   temperature: {
     label: 'Temperature',
+    term: 'temperature',
     explanation:
       'Below 1 the likely tokens get likelier; above 1 the choice spreads out and gets more surprising.',
     min: 0.05,
@@ -26,6 +30,7 @@ export const SAMPLING_SETTINGS: Readonly<Record<NumericSetting, SettingSpec>> = 
   },
   topK: {
     label: 'Top-k',
+    term: 'topK',
     explanation: 'Only the k most likely next tokens can be picked (0 keeps them all).',
     min: 0,
     max: 200,
@@ -33,6 +38,7 @@ export const SAMPLING_SETTINGS: Readonly<Record<NumericSetting, SettingSpec>> = 
   },
   topP: {
     label: 'Top-p',
+    term: 'topP',
     explanation: 'Only the most likely tokens whose chances add up to p can be picked (1 keeps them all).',
     min: 0.05,
     max: 1,
@@ -40,6 +46,7 @@ export const SAMPLING_SETTINGS: Readonly<Record<NumericSetting, SettingSpec>> = 
   },
   repetitionPenalty: {
     label: 'Repetition penalty',
+    term: 'repetitionPenalty',
     explanation:
       'Above 1, tokens already in the conversation become less likely, so the model repeats itself less.',
     min: 1,
@@ -55,6 +62,7 @@ export const SAMPLING_SETTINGS: Readonly<Record<NumericSetting, SettingSpec>> = 
   },
   seed: {
     label: 'Seed',
+    term: 'seed',
     explanation: 'Starts the dice: the same seed and settings give the same reply, on every reload.',
     min: 0,
     max: 2 ** 31 - 1,

@@ -1,6 +1,7 @@
 import { ModelGate } from '../session/ModelGate.tsx';
 import { Disclosure } from '../ui/Disclosure.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { Term } from '../ui/Term.tsx';
 import { Compare, describeRun } from './Compare.tsx';
 import { Exports } from './Exports.tsx';
 import { Heatmap } from './Heatmap.tsx';
@@ -33,7 +34,8 @@ export function EmbeddingsPanel() {
         {result ? (
           <>
             <p className="muted" data-testid="run-summary">
-              {result.sentences.length} vectors of {result.dimensions} dimensions from {describeRun(result)}
+              {result.sentences.length} <Term id="embedding">vectors</Term> of {result.dimensions} dimensions
+              from {describeRun(result)}
               {result.fromCache > 0 && ` (${result.fromCache} from this device’s cache)`}.
             </p>
             <Exports run={result} />

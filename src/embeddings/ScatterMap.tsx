@@ -4,8 +4,10 @@
  * label (or cluster), hover shows the sentence, click lists neighbours, search hits are ringed.
  */
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
+import type { TermId } from '../core/glossary.ts';
 import { formatTick, niceTicks } from '../lib/ticks.ts';
 import { PlotFrame, type Axis } from '../ui/PlotFrame.tsx';
+import { TermHelp } from '../ui/Term.tsx';
 import type { ThemeColours } from '../ui/theme.ts';
 import { useCanvas } from '../ui/useCanvas.ts';
 import { PROJECTIONS, type Projection } from './analysisProtocol.ts';
@@ -19,6 +21,7 @@ const PADDING = 16;
 const HIGHLIGHTED_HITS = 5;
 
 const METHOD_NAMES: Record<Projection, string> = { pca: 'PCA', umap: 'UMAP' };
+const METHOD_TERMS: Record<Projection, TermId> = { pca: 'pca', umap: 'umap' };
 /** Room per axis tick, in rem. */
 const TICK_SPACING_REM = 4;
 
@@ -154,15 +157,17 @@ export function ScatterMap({ run }: { run: EmbeddingRun }) {
       <div className="toolbar">
         <span>Map:</span>
         {PROJECTIONS.map((method) => (
-          <button
-            type="button"
-            key={method}
-            aria-pressed={projection?.method === method}
-            disabled={projecting !== null}
-            onClick={() => void project(method)}
-          >
-            {METHOD_NAMES[method]}
-          </button>
+          <span key={method}>
+            <button
+              type="button"
+              aria-pressed={projection?.method === method}
+              disabled={projecting !== null}
+              onClick={() => void project(method)}
+            >
+              {METHOD_NAMES[method]}
+            </button>
+            <TermHelp id={METHOD_TERMS[method]} />
+          </span>
         ))}
         {projecting && (
           <>

@@ -3,6 +3,7 @@
  * prefix) and the nearest neighbours of a picked sentence, both ranked by cosine similarity.
  */
 import { useMemo, type FormEvent } from 'react';
+import { Term } from '../ui/Term.tsx';
 import { rankByCosine } from './analysis.ts';
 import { row } from './similarity.ts';
 import { useEmbeddingsStore } from './store.ts';
@@ -66,8 +67,9 @@ export function Search({ run }: { run: EmbeddingRun }) {
       {results && (
         <>
           <p className="muted">
-            The query became a vector like the sentences did; they are ranked by cosine similarity to it. The
-            top {Math.min(5, results.length)} are ringed on the map.
+            The query became a vector like the sentences did; they are ranked by{' '}
+            <Term id="cosineSimilarity">cosine similarity</Term> to it. The top {Math.min(5, results.length)}{' '}
+            are ringed on the map.
           </p>
           <Ranked run={run} ranking={results.slice(0, SHOWN_RESULTS)} testId="search-results" />
         </>

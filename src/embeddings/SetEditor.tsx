@@ -7,6 +7,7 @@ import { POOLINGS, type Pooling } from '../core/model.ts';
 import { findModel } from '../hub/catalog.ts';
 import { downloadJson } from '../lib/download.ts';
 import { useAppStore } from '../session/store.ts';
+import { TermHelp } from '../ui/Term.tsx';
 import { useEmbeddingsStore } from './store.ts';
 import { sentencesOf } from './tableFile.ts';
 
@@ -220,6 +221,7 @@ export function SetEditor() {
             ))}
           </select>
         </label>
+        <TermHelp id="pooling" />
         <label className="inline-field">
           <input
             type="checkbox"
@@ -228,6 +230,7 @@ export function SetEditor() {
           />
           Normalize
         </label>
+        <TermHelp id="normalization" />
         {defaults?.pooledOutput && (
           <span className="muted">
             This model pools and normalizes inside its own graph ({defaults.pooledOutput}): that output is

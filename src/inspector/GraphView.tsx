@@ -4,6 +4,7 @@
  */
 import { useMemo, useState } from 'react';
 import type { OnnxNode } from '../lib/onnx/summary.ts';
+import { Term, TermHelp } from '../ui/Term.tsx';
 import type { OpenedModel } from './protocol.ts';
 
 const MAX_RESULTS = 200;
@@ -95,6 +96,7 @@ export function GraphView({ model }: { model: OpenedModel }) {
             placeholder="e.g. q_proj, MatMulNBits"
           />
         </label>
+        <TermHelp id="graph" />
         {needle ? (
           <>
             <p className="muted" role="status">
@@ -140,7 +142,9 @@ export function GraphView({ model }: { model: OpenedModel }) {
         {picked !== null && <NodeDetails model={model} index={picked} />}
       </div>
       <section className="op-histogram" aria-label="Operations by type">
-        <h4>Operations by type</h4>
+        <h4>
+          <Term id="operator">Operations by type</Term>
+        </h4>
         <ul>
           {outline.opCounts.map(([op, count]) => (
             <li key={op}>

@@ -1,6 +1,7 @@
 /** A repository's safetensors headers, read with Range requests: its tensors and parameters, nothing downloaded. */
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { elementsOf } from '../lib/safetensors.ts';
+import { Term } from '../ui/Term.tsx';
 import { useInspectorStore } from './store.ts';
 
 export function HeadersView() {
@@ -9,7 +10,9 @@ export function HeadersView() {
   const { report, error } = headers;
   return (
     <section className="headers-view" aria-label="Safetensors headers" data-testid="safetensors">
-      <h3>{headers.modelId}: weights before download</h3>
+      <h3>
+        {headers.modelId}: <Term id="safetensors">weights before download</Term>
+      </h3>
       {error && <p role="alert">{error}</p>}
       {!report && !error && <p role="status">Reading the headers…</p>}
       {report && (

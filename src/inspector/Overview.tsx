@@ -1,21 +1,24 @@
 /** The architecture card, true parameter count, storage by dtype, and a diagram of one layer from the graph. */
 import { useMemo } from 'react';
+import type { TermId } from '../core/glossary.ts';
 import { formatBytes, formatCount, formatMs } from '../lib/format.ts';
 import { countParameters } from '../lib/onnx/parameters.ts';
+import { Term } from '../ui/Term.tsx';
 import type { OpenedModel } from './protocol.ts';
 
-const ARCHITECTURE_FIELDS: [label: string, keys: string[]][] = [
-  ['Model type', ['model_type']],
-  ['Layers', ['num_hidden_layers', 'n_layer', 'num_layers']],
-  ['Hidden size', ['hidden_size', 'n_embd', 'd_model']],
-  ['Attention heads', ['num_attention_heads', 'n_head']],
-  ['KV heads', ['num_key_value_heads']],
-  ['Head dim', ['head_dim']],
-  ['FFN size', ['intermediate_size', 'n_inner']],
-  ['Vocabulary', ['vocab_size']],
-  ['Context length', ['max_position_embeddings', 'n_positions', 'max_sequence_length']],
-  ['Rope theta', ['rope_theta']],
-  ['Tied embeddings', ['tie_word_embeddings']],
+/** Config fields, each with the glossary's term for it (Model type is a name, not a concept). */
+const ARCHITECTURE_FIELDS: [label: string, keys: string[], term: TermId | null][] = [
+  ['Model type', ['model_type'], null],
+  ['Layers', ['num_hidden_layers', 'n_layer', 'num_layers'], 'layers'],
+  ['Hidden size', ['hidden_size', 'n_embd', 'd_model'], 'hiddenSize'],
+  ['Attention heads', ['num_attention_heads', 'n_head'], 'attentionHeads'],
+  ['KV heads', ['num_key_value_heads'], 'kvHeads'],
+  ['Head dim', ['head_dim'], 'headDim'],
+  ['FFN size', ['intermediate_size', 'n_inner'], 'ffnSize'],
+  ['Vocabulary', ['vocab_size'], 'vocabulary'],
+  ['Context length', ['max_position_embeddings', 'n_positions', 'max_sequence_length'], 'contextLength'],
+  ['Rope theta', ['rope_theta'], 'ropeTheta'],
+  ['Tied embeddings', ['tie_word_embeddings'], 'tiedEmbeddings'],
 ];
 
 function configValue(config: Record<string, unknown>, keys: string[]): string {
@@ -53,9 +56,9 @@ export function Overview({ model }: { model: OpenedModel }) {
       <section aria-label="Architecture">
         <h3>Architecture</h3>
         <dl className="kv-list" data-testid="architecture">
-          {ARCHITECTURE_FIELDS.map(([label, keys]) => (
+          {ARCHITECTURE_FIELDS.map(([label, keys, term]) => (
             <div key={label}>
-              <dt>{label}</dt>
+              <dt>{term ? <Term id={term}>{label}</Term> : label}</dt>
               <dd>{configValue(config, keys)}</dd>
             </div>
           ))}
@@ -70,9 +73,9 @@ export function Overview({ model }: { model: OpenedModel }) {
       <section aria-label="Parameters">
         <h3>Parameters</h3>
         <p data-testid="parameter-count" data-parameters={parameters.total}>
-          <strong>{formatCount(parameters.total)}</strong> parameters (
-          {parameters.total.toLocaleString('en-US')}): packed 4-bit weights counted as K×N values, 8-bit ones
-          once, scales, zero points and constants not at all.
+          <strong>{formatCount(parameters.total)}</strong> <Term id="parameters">parameters</Term> (
+          {parameters.total.toLocaleString('en-US')}): <Term id="packed4Bit">packed 4-bit</Term> weights
+          counted as K×N values, 8-bit ones once, scales, zero points and constants not at all.
         </p>
         <ul className="dtype-shares">
           {Object.entries(parameters.byDtype).map(([dtype, share]) => (
@@ -83,8 +86,8 @@ export function Overview({ model }: { model: OpenedModel }) {
           ))}
         </ul>
         <p className="muted">
-          {model.file}: {formatBytes(model.fileBytes)}, {summary.initializers.length} tensors,{' '}
-          {summary.nodes.length} nodes, opsets{' '}
+          <Term id="onnx">{model.file}</Term>: {formatBytes(model.fileBytes)}, {summary.initializers.length}{' '}
+          <Term id="tensor">tensors</Term>, {summary.nodes.length} <Term id="graph">nodes</Term>, opsets{' '}
           {summary.opsets.map((opset) => `${opset.domain || 'ai.onnx'} ${opset.version}`).join(', ')}; read{' '}
           {model.fromStore ? 'from this device' : `from ${model.target.host}`}, structure parsed in{' '}
           {formatMs(model.parseMs)}.

@@ -1,8 +1,13 @@
 /** The tokenizer: its kind, vocabulary and special tokens, live tokenization, and a vocabulary browser. */
 import { useEffect, useState } from 'react';
+import type { TermId } from '../core/glossary.ts';
 import { plural } from '../lib/format.ts';
+import { Term } from '../ui/Term.tsx';
 import type { OpenedModel } from './protocol.ts';
 import { useInspectorStore } from './store.ts';
+
+/** Tokenizer kinds the glossary explains, by the name tokenizer.json gives them. */
+const KIND_TERMS: Partial<Record<string, TermId>> = { BPE: 'bpe', WordPiece: 'wordPiece' };
 
 const visible = (text: string) => text.replace(/ /g, '␣').replace(/\n/g, '↵');
 
@@ -24,27 +29,38 @@ export function TokenizerView({ model }: { model: OpenedModel }) {
   }, [query, searchVocab]);
 
   if (!info) return <p className="muted">This repository has no tokenizer.json.</p>;
+  const kindTerm = KIND_TERMS[info.type];
   return (
     <div className="tokenizer-view">
       <dl className="kv-list" data-testid="tokenizer-info">
         <div>
-          <dt>Kind</dt>
-          <dd>{info.type}</dd>
+          <dt>
+            <Term id="tokenizer">Kind</Term>
+          </dt>
+          <dd>{kindTerm ? <Term id={kindTerm}>{info.type}</Term> : info.type}</dd>
         </div>
         <div>
-          <dt>Vocabulary</dt>
+          <dt>
+            <Term id="vocabulary" />
+          </dt>
           <dd>{info.vocabSize.toLocaleString('en-US')} tokens</dd>
         </div>
         <div>
-          <dt>Normalizer</dt>
+          <dt>
+            <Term id="normalizer" />
+          </dt>
           <dd>{info.normalizer ?? 'none'}</dd>
         </div>
         <div>
-          <dt>Pre-tokenizer</dt>
+          <dt>
+            <Term id="preTokenizer" />
+          </dt>
           <dd>{info.preTokenizer ?? 'none'}</dd>
         </div>
         <div>
-          <dt>Special tokens</dt>
+          <dt>
+            <Term id="specialTokens" />
+          </dt>
           <dd>
             {info.specialTokens.map((token) => (
               <code key={token.id}>
@@ -54,7 +70,9 @@ export function TokenizerView({ model }: { model: OpenedModel }) {
           </dd>
         </div>
         <div>
-          <dt>Chat template</dt>
+          <dt>
+            <Term id="chatTemplate" />
+          </dt>
           <dd>{info.chatTemplate ? 'yes (see Chat → What the model sees)' : 'none'}</dd>
         </div>
       </dl>

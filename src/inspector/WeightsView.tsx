@@ -10,6 +10,7 @@ import type { OnnxInitializer } from '../lib/onnx/summary.ts';
 import { formatTick, niceTicks } from '../lib/ticks.ts';
 import { ColourScale } from '../ui/ColourScale.tsx';
 import { PlotFrame, type Tick } from '../ui/PlotFrame.tsx';
+import { Term } from '../ui/Term.tsx';
 import type { ThemeColours } from '../ui/theme.ts';
 import { useCanvas } from '../ui/useCanvas.ts';
 import type { OpenedModel, TensorReport } from './protocol.ts';
@@ -181,7 +182,9 @@ function Dequantization({ report }: { report: TensorReport }) {
   const { block } = quantization;
   return (
     <section className="dequantization" aria-label="Dequantization" data-testid="dequantization">
-      <h4>From stored integers to real values</h4>
+      <h4>
+        <Term id="quantization">From stored integers to real values</Term>
+      </h4>
       <p>
         Stored as {quantization.description}. Showing {quantization.where}: value = (integer − zero point) ×
         scale, with zero point {block.zeroPoint} and scale {number(block.scale)}.
@@ -216,7 +219,9 @@ function Dequantization({ report }: { report: TensorReport }) {
       <table className="dequant-table">
         <tbody>
           <tr>
-            <th scope="row">Packed bytes</th>
+            <th scope="row">
+              {quantization.scheme === 'nbits' ? <Term id="packed4Bit">Packed bytes</Term> : 'Packed bytes'}
+            </th>
             <td>{block.bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(' ')}</td>
           </tr>
           <tr>
@@ -256,7 +261,8 @@ function TensorDetail() {
       {report && (
         <>
           <p className="muted">
-            Stored as {report.storedDtype}; real values shaped [{report.dims.join(', ')}].
+            Stored as <Term id="dtype">{report.storedDtype}</Term>; real values shaped [
+            {report.dims.join(', ')}].
           </p>
           <dl className="kv-list" data-testid="tensor-stats">
             {(

@@ -1,6 +1,7 @@
 /** What this device offers a model: WebGPU and its limits, WASM threads, memory. */
-import { formatBytes } from '../lib/format.ts';
+import { formatBytes, plural } from '../lib/format.ts';
 import { useAppStore } from '../session/store.ts';
+import { Term } from '../ui/Term.tsx';
 
 export function DeviceCard() {
   const capabilities = useAppStore((state) => state.capabilities);
@@ -8,15 +9,19 @@ export function DeviceCard() {
   const gpu = capabilities.webgpu;
   return (
     <dl className="kv-list" aria-label="This device">
-      <dt>WebGPU</dt>
+      <dt>
+        <Term id="webgpu" />
+      </dt>
       <dd data-testid="device-webgpu">
         {gpu
           ? `${gpu.vendor || 'GPU'} ${gpu.architecture}${gpu.isFallback ? ' (software)' : ''} · largest buffer ${formatBytes(gpu.maxBufferSize)} · storage binding ${formatBytes(gpu.maxStorageBufferBindingSize)} · shader-f16 ${gpu.features.includes('shader-f16') ? 'yes' : 'no'}`
           : (capabilities.webgpuUnavailableReason ?? 'unavailable')}
       </dd>
-      <dt>WASM</dt>
+      <dt>
+        <Term id="wasm" />
+      </dt>
       <dd>
-        {capabilities.wasmThreads} thread{capabilities.wasmThreads === 1 ? '' : 's'} of{' '}
+        <Term id="threads">{plural(capabilities.wasmThreads, 'thread')}</Term> of{' '}
         {capabilities.hardwareConcurrency} cores
         {capabilities.crossOriginIsolated ? '' : ' (not cross-origin isolated: 1 thread)'}
       </dd>

@@ -8,6 +8,7 @@ import { useAppStore } from '../session/store.ts';
 import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { TableScroll } from '../ui/TableScroll.tsx';
+import { TermHelp } from '../ui/Term.tsx';
 import { useStorageStore } from './store.ts';
 
 const STORE_KIND_TEXT: Record<ModelStoreKind, string> = {
@@ -47,6 +48,7 @@ export function StoragePanel() {
       {kind && (
         <p data-testid="store-kind" data-kind={kind}>
           {STORE_KIND_TEXT[kind]}
+          {kind === 'files' && <TermHelp id="opfs" />}
         </p>
       )}
       {persisted !== null && (
