@@ -49,6 +49,7 @@ test.describe('words explained', () => {
 
     // Again, then on into the glossary: Tab reaches the popover's link.
     await page.keyboard.press('Enter');
+    await expect(definition).toBeVisible();
     await page.keyboard.press('Tab');
     await expect(page.getByRole('button', { name: 'All terms in the glossary' })).toBeFocused();
     await page.keyboard.press('Enter');
