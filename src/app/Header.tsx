@@ -45,12 +45,9 @@ export function Header({ panel, children }: { panel: Panel; children: ReactNode 
         <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={24} height={24} /> Glassbox
       </h1>
       {children}
-      <div className="header-room">
-        <StudentLink panel={panel} />
-        <RoomControls panel={panel} />
-        <Glossary />
-        <ThemeMenu />
-        <InstallButton />
+      <div className="header-status">
+        <BackendBadge model={loaded} />
+        <NetworkIndicator />
       </div>
       <div className="header-controls">
         <label className="inline-field">
@@ -118,8 +115,13 @@ export function Header({ panel, children }: { panel: Panel; children: ReactNode 
             </option>
           </select>
         </label>
-        <BackendBadge model={loaded} />
-        <NetworkIndicator />
+      </div>
+      <div className="header-room">
+        <StudentLink panel={panel} />
+        <RoomControls panel={panel} />
+        <Glossary />
+        <ThemeMenu />
+        <InstallButton />
       </div>
       {notices.length > 0 && (
         <div className="notices" role="alert">
