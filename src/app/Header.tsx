@@ -1,5 +1,6 @@
 import type { BackendChoice, Dtype, ModelSlot } from '../core/model.ts';
 import { DTYPES } from '../core/model.ts';
+import { autoBackendLabel } from '../engine/backend.ts';
 import { CATALOG } from '../hub/catalog.ts';
 import { classroom } from '../hub/classroom.ts';
 import { NetworkIndicator } from '../network/NetworkPanel.tsx';
@@ -99,7 +100,7 @@ export function Header({ panel }: { panel: Panel }) {
             value={backendChoice}
             onChange={(event) => setBackendChoice(event.target.value as BackendChoice)}
           >
-            <option value="auto">Auto ({capabilities?.webgpu ? 'WebGPU' : 'WASM'})</option>
+            <option value="auto">{autoBackendLabel(capabilities)}</option>
             <option value="wasm">WASM</option>
             <option value="webgpu" disabled={capabilities !== null && !capabilities.webgpu}>
               WebGPU{capabilities && !capabilities.webgpu ? ' (unavailable)' : ''}
