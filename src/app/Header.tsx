@@ -3,6 +3,7 @@ import { autoBackendLabel } from '../engine/backend.ts';
 import { NetworkIndicator } from '../network/NetworkPanel.tsx';
 import { selectLoaded } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
+import { ErrorText } from '../ui/ErrorMessage.tsx';
 import { BackendBadge } from './BackendBadge.tsx';
 import type { Panel } from './deepLink.ts';
 import { ModelMenu } from './ModelMenu.tsx';
@@ -59,7 +60,9 @@ export function Header({ panel }: { panel: Panel }) {
         <div className="notices" role="alert">
           <ul>
             {notices.map((notice) => (
-              <li key={notice}>{notice}</li>
+              <li key={notice}>
+                <ErrorText message={notice} inline />
+              </li>
             ))}
           </ul>
           <button type="button" onClick={dismissNotices}>

@@ -1,6 +1,7 @@
 /** A repository's safetensors headers, read with Range requests: its tensors and parameters, nothing downloaded. */
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { elementsOf } from '../lib/safetensors.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { useInspectorStore } from './store.ts';
 
 export function HeadersView() {
@@ -10,7 +11,7 @@ export function HeadersView() {
   return (
     <section className="headers-view" aria-label="Safetensors headers" data-testid="safetensors">
       <h3>{headers.modelId}: weights before download</h3>
-      {error && <p role="alert">{error}</p>}
+      <ErrorMessage message={error} />
       {!report && !error && <p role="status">Reading the headers…</p>}
       {report && (
         <>
