@@ -214,6 +214,39 @@ test.describe('inspector', () => {
     await expect(page.getByRole('heading', { name: `${MODEL} (fp32)` })).toBeVisible();
   });
 
+  test('a made-up model id replaces the open model with its error, in view, and the model is one click away', async ({
+    mirrors,
+    page,
+    backend,
+  }) => {
+    const mirror = await mirrors.logging('public/models');
+    await openApp(page, { backend, panel: 'inspector' });
+    await useMirror(page, mirror.url);
+    await openWithoutLoading(page, MODEL, 'fp32');
+    const overview = page.getByTestId('layer-count');
+    await expect(overview).toBeVisible();
+
+    await openWithoutLoading(page, 'glassbox/made-up', 'fp32');
+    await expect(page.getByRole('heading', { name: 'glassbox/made-up (fp32)' })).toBeVisible();
+    const problem = page.getByRole('alert').filter({ hasText: 'glassbox/made-up' });
+    await expect(problem).toContainText('answered 404');
+    await expect(problem).toBeInViewport();
+    await expect(overview).toHaveCount(0);
+    await expect(page.getByRole('tablist', { name: 'Inspector views' })).toHaveCount(0);
+    await page.getByRole('button', { name: `Back to ${MODEL} (fp32)` }).click();
+    await expect(overview).toBeVisible();
+
+    // Headers of a made-up id take the model's place too, and Back shows the model again.
+    await page.getByLabel('Model id').fill('glassbox/made-up');
+    await page.getByRole('button', { name: 'Read safetensors headers' }).click();
+    const headers = page.getByRole('region', { name: 'Safetensors headers' });
+    await expect(headers.getByRole('alert')).toBeInViewport();
+    await expect(overview).toHaveCount(0);
+    await page.getByRole('button', { name: `Back to ${MODEL} (fp32)` }).click();
+    await expect(headers).toHaveCount(0);
+    await expect(overview).toBeVisible();
+  });
+
   test('a model card with script, onerror and javascript: payloads executes nothing', async ({
     page,
     backend,
