@@ -254,6 +254,22 @@ test.describe('chat', () => {
   });
 });
 
+test('Auto passes over a software WebGPU adapter for WASM and says why; an explicit WebGPU still runs on it', async ({
+  page,
+  backend,
+}) => {
+  test.skip(backend !== 'webgpu', 'needs the SwiftShader adapter of the webgpu project');
+  await openApp(page, { model: MODEL, dtype: 'fp32', backend: 'auto', panel: 'chat' });
+  await expectBackend(page, 'wasm');
+  const backendMenu = page.getByRole('banner').getByLabel('Backend');
+  await expect(backendMenu).toHaveValue('auto');
+  await expect(backendMenu.getByRole('option', { selected: true })).toHaveText(
+    'Auto (WASM: the only WebGPU adapter is software)',
+  );
+  await backendMenu.selectOption('webgpu');
+  await expectBackend(page, 'webgpu');
+});
+
 test('the same seed gives the same sampled reply after a reload, another seed a different one', async ({
   page,
   backend,

@@ -55,6 +55,34 @@ test('Tab types the tab before a label in the sentences box; Esc, then Tab, leav
   await expect(box).not.toBeFocused();
 });
 
+test('the header offers the chat models on Chat and the embedding models on Embeddings; each loads where it is shown', async ({
+  page,
+  backend,
+}) => {
+  test.skip(backend !== 'wasm', 'menus, not inference');
+  await openApp(page, { model: 'glassbox/tiny-chat', dtype: 'fp32', backend, panel: 'chat' });
+  await expectBackend(page, backend);
+  const header = page.getByRole('banner');
+  const chatMenu = header.getByRole('combobox', { name: 'Chat model' });
+  await expect(chatMenu).toHaveValue('glassbox/tiny-chat');
+  expect(await chatMenu.getByRole('option').allTextContents()).not.toContain('Tiny embeddings (forged)');
+  await expect(header.getByRole('combobox', { name: 'Embedding model' })).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'Embeddings' }).click();
+  const embeddingMenu = header.getByRole('combobox', { name: 'Embedding model' });
+  expect(await embeddingMenu.getByRole('option').allTextContents()).not.toContain('Tiny chat (forged)');
+  await expect(header.getByRole('combobox', { name: 'Chat model' })).toHaveCount(0);
+  await embeddingMenu.selectOption(MODEL);
+  await expectBackend(page, backend);
+
+  // The chat model stayed loaded; other panels show the menu of the model asked for last.
+  await page.getByRole('link', { name: 'Inspector' }).click();
+  await expect(header.getByRole('combobox', { name: 'Embedding model' })).toHaveValue(MODEL);
+  await page.getByRole('link', { name: 'Chat' }).click();
+  await expect(chatMenu).toHaveValue('glassbox/tiny-chat');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', backend);
+});
+
 test('a 10-sentence set: vectors equal Node within 1e-4, PCA equals the reference up to sign, search ranks as Node does', async ({
   page,
   backend,

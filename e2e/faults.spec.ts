@@ -6,6 +6,7 @@
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -110,6 +111,15 @@ async function secondTab(page: Page): Promise<Page> {
 }
 
 const DEMO_CHAT = 'glassbox/tiny-chat';
+
+/** A loopback port nothing listens on: one the system just gave out, closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /**
  * A model host (a folder for the mirror) holding the demo chat model and a copy of it, `broken/<name>`,
@@ -436,7 +446,26 @@ const FAULTS: Fault[] = [
       await page.getByRole('button', { name: 'Check' }).click();
     },
     message:
-      /Could not reach http:\/\/127\.0\.0\.1:\d+ \(Failed to fetch\)\. The host may be down or unreachable from this network, or may not let this app read it \(CORS\)/,
+      /^Could not reach http:\/\/127\.0\.0\.1:\d+: the network or the host is down, or the host does not let this page read it \(CORS\)\. Check the host's address and that it is running, or load a model stored on this device\.$/,
+  },
+  {
+    name: 'a model host that refuses connections (nothing listens on its port)',
+    panel: 'models',
+    cause: async (page) => {
+      await page.getByLabel('Mirror URL').fill(`http://127.0.0.1:${await closedPort()}`);
+      await page.getByRole('button', { name: 'Use mirror' }).click();
+      await page.getByLabel('Model id').fill(DEMO_CHAT);
+      await page.getByRole('button', { name: 'Check' }).click();
+    },
+    message:
+      /^Could not reach http:\/\/127\.0\.0\.1:\d+: the network or the host is down, or the host does not let this page read it \(CORS\)\. Check the host's address and that it is running, or load a model stored on this device\.$/,
+    then: async (page) => {
+      // The browser's own words are one click away, not the headline.
+      const problem = page.getByTestId('repository-error');
+      await expect(problem).not.toContainText('Failed to fetch');
+      await problem.getByText('Details').click();
+      await expect(problem.getByRole('listitem')).toHaveText('Failed to fetch');
+    },
   },
   {
     name: 'a model id that climbs out of the store (../..)',

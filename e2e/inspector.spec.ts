@@ -149,6 +149,45 @@ test.describe('inspector', () => {
     await expect(page.getByTestId('vocab')).toContainText('<|im_end|>');
   });
 
+  test('a clicked graph node’s details appear next to it: beside the list on a wide screen, under the node on a narrow one', async ({
+    page,
+    backend,
+  }) => {
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'inspector' });
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    const blocks = page.getByTestId('graph-block');
+    await expect(blocks.first()).toBeVisible();
+    for (const block of await blocks.all()) await block.locator('summary').click();
+    const details = page.getByTestId('node-details');
+    const inView = async () => {
+      const box = await details.boundingBox();
+      const viewport = page.viewportSize();
+      expect(box && viewport).toBeTruthy();
+      if (!box || !viewport) return null;
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + Math.min(box.height, 100)).toBeLessThanOrEqual(viewport.height);
+      return box;
+    };
+
+    // Wide: the last node of the long list; its details sit beside the list, in view.
+    const last = blocks.last().getByRole('button').last();
+    await last.click();
+    await expect(details).toBeVisible();
+    const wideBox = await inView();
+    const lastBox = await last.boundingBox();
+    expect(wideBox!.x).toBeGreaterThan(lastBox!.x + lastBox!.width);
+
+    // Narrow: right under the clicked node.
+    await page.setViewportSize({ width: 390, height: 800 });
+    const first = blocks.first().getByRole('button').first();
+    await first.click();
+    await expect(first).toHaveAttribute('aria-current', 'true');
+    const narrowBox = await inView();
+    const firstBox = await first.boundingBox();
+    expect(narrowBox!.y - (firstBox!.y + firstBox!.height)).toBeGreaterThanOrEqual(0);
+    expect(narrowBox!.y - (firstBox!.y + firstBox!.height)).toBeLessThan(24);
+  });
+
   test('q4 weights decode step by step and, with the fp32 file on the device, show their quantization error', async ({
     page,
     backend,
@@ -212,6 +251,39 @@ test.describe('inspector', () => {
     await openWithoutLoading(page, MODEL, 'fp32');
     await expect(page.getByTestId('model-id-problem')).toHaveCount(0);
     await expect(page.getByRole('heading', { name: `${MODEL} (fp32)` })).toBeVisible();
+  });
+
+  test('a made-up model id replaces the open model with its error, in view, and the model is one click away', async ({
+    mirrors,
+    page,
+    backend,
+  }) => {
+    const mirror = await mirrors.logging('public/models');
+    await openApp(page, { backend, panel: 'inspector' });
+    await useMirror(page, mirror.url);
+    await openWithoutLoading(page, MODEL, 'fp32');
+    const overview = page.getByTestId('layer-count');
+    await expect(overview).toBeVisible();
+
+    await openWithoutLoading(page, 'glassbox/made-up', 'fp32');
+    await expect(page.getByRole('heading', { name: 'glassbox/made-up (fp32)' })).toBeVisible();
+    const problem = page.getByRole('alert').filter({ hasText: 'glassbox/made-up' });
+    await expect(problem).toContainText('answered 404');
+    await expect(problem).toBeInViewport();
+    await expect(overview).toHaveCount(0);
+    await expect(page.getByRole('tablist', { name: 'Inspector views' })).toHaveCount(0);
+    await page.getByRole('button', { name: `Back to ${MODEL} (fp32)` }).click();
+    await expect(overview).toBeVisible();
+
+    // Headers of a made-up id take the model's place too, and Back shows the model again.
+    await page.getByLabel('Model id').fill('glassbox/made-up');
+    await page.getByRole('button', { name: 'Read safetensors headers' }).click();
+    const headers = page.getByRole('region', { name: 'Safetensors headers' });
+    await expect(headers.getByRole('alert')).toBeInViewport();
+    await expect(overview).toHaveCount(0);
+    await page.getByRole('button', { name: `Back to ${MODEL} (fp32)` }).click();
+    await expect(headers).toHaveCount(0);
+    await expect(overview).toBeVisible();
   });
 
   test('a model card with script, onerror and javascript: payloads executes nothing', async ({

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { hostLabel } from '../src/core/hosts.ts';
 import { weightFile } from '../src/core/weightFiles.ts';
 import { hostKey } from '../src/hub/manifest.ts';
 import { expectBackend, openApp, replyTo, test, expect } from './fixtures.ts';
@@ -40,7 +41,10 @@ test.describe('models from a mirror, on the device, and from disk', () => {
 
     // Everything the load fetched is stored: 100% of the files, with the resumed one whole.
     await page.getByRole('link', { name: 'Storage' }).click();
-    const row = page.getByTestId('stored-model').filter({ hasText: MODEL }).filter({ hasText: mirror.url });
+    const row = page
+      .getByTestId('stored-model')
+      .filter({ hasText: MODEL })
+      .filter({ hasText: hostLabel(mirror.url) });
     await expect(row).toBeVisible();
     await expect(row).toHaveAttribute('data-files', '5'); // config, generation config, two tokenizer files, weights
   });
@@ -114,6 +118,38 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     await banner.getByRole('button', { name: `Use ${mirror.url} for every model` }).click();
     await page.getByRole('link', { name: 'Models' }).click();
     await expect(page.getByText(`Every model loads from the mirror ${mirror.url}.`)).toBeVisible();
+  });
+
+  test('a model stored from two hosts is listed once per host, each row named by its host; deleting one keeps the other', async ({
+    mirrors,
+    page,
+    baseURL,
+  }) => {
+    const mirror = await mirrors.logging('public/models');
+    const mirrorLabel = hostLabel(mirror.url);
+    const appLabel = hostLabel(`${baseURL}/models`);
+    await openApp(page, { host: mirror.url, model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
+    await expect(page.getByTestId('load-summary')).toContainText(mirror.url);
+    await page
+      .getByTestId('link-host')
+      .getByRole('button', { name: `Load ${MODEL} from the usual host instead` })
+      .click();
+    await expect(page.getByTestId('load-summary')).not.toContainText(mirror.url);
+    await expect(page.getByTestId('load-summary')).toContainText(MODEL);
+
+    await page.getByRole('link', { name: 'Storage' }).click();
+    const rows = page.getByTestId('stored-model');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.filter({ hasText: appLabel })).toHaveCount(1);
+    await expect(rows.filter({ hasText: mirrorLabel })).toHaveCount(1);
+
+    await page.getByRole('button', { name: `Delete ${MODEL} from ${mirrorLabel}`, exact: true }).click();
+    await page.getByRole('button', { name: `Yes, delete ${MODEL} from ${mirrorLabel}`, exact: true }).click();
+    await expect(rows).toHaveCount(1);
+    await expect(rows).toContainText(appLabel);
+    await expect(
+      page.getByRole('button', { name: `Delete ${MODEL} from ${appLabel}`, exact: true }),
+    ).toBeVisible();
   });
 
   test('a connection that stalls is dropped after 30 s and resumed', async ({ mirrors, page }) => {

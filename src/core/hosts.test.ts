@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isModelId } from './hosts.ts';
+import { DISK_HOST, HUB_HOST, hostLabel, isModelId } from './hosts.ts';
 
 describe('model ids', () => {
   it.each([
@@ -26,4 +26,13 @@ describe('model ids', () => {
     'org/na me',
     `org/${'a'.repeat(97)}`,
   ])('refuse %s', (id) => expect(isModelId(id)).toBe(false));
+});
+
+describe('host labels', () => {
+  it('name a host by its address without the scheme, and a folder from disk as such', () => {
+    expect(hostLabel(HUB_HOST)).toBe('huggingface.co');
+    expect(hostLabel('http://localhost:4173/models/')).toBe('localhost:4173/models');
+    expect(hostLabel('http://192.168.1.20:8080')).toBe('192.168.1.20:8080');
+    expect(hostLabel(DISK_HOST)).toBe('a folder on this computer');
+  });
 });

@@ -16,6 +16,17 @@ export function trimHost(host: string): string {
   return host.replace(/\/+$/, '');
 }
 
+/**
+ * A host as a person reads it beside a model: its address without the scheme, or where a folder
+ * opened from disk came from.
+ *
+ *   hostLabel('http://localhost:4173/models') // → 'localhost:4173/models'
+ */
+export function hostLabel(host: string): string {
+  if (host === DISK_HOST) return 'a folder on this computer';
+  return trimHost(host).replace(/^https?:\/\//, '');
+}
+
 /** URL of one file of a model on a host in Hugging Face layout. */
 export function modelFileUrl(host: string, id: string, file: string, revision = 'main'): string {
   return `${trimHost(host)}/${id}/resolve/${revision}/${file}`;

@@ -1,6 +1,6 @@
 import { ModelGate } from '../session/ModelGate.tsx';
 import { Disclosure } from '../ui/Disclosure.tsx';
-import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { ErrorMessage, ErrorText } from '../ui/ErrorMessage.tsx';
 import { Term } from '../ui/Term.tsx';
 import { Compare, describeRun } from './Compare.tsx';
 import { Exports } from './Exports.tsx';
@@ -25,9 +25,9 @@ export function EmbeddingsPanel() {
         <SetEditor />
         <ErrorMessage message={error} />
         {notice && (
-          <p className="muted" role="status">
-            {notice}
-          </p>
+          <div className="muted" role="status">
+            <ErrorText message={notice} />
+          </div>
         )}
       </div>
       <div className="embeddings-results">

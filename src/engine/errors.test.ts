@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HubError } from '../hub/errors.ts';
+import { splitDetail } from '../lib/errors.ts';
 import { EngineError, classifyError } from './errors.ts';
 
 const context = { modelId: 'org/m', host: 'http://mirror' };
@@ -50,10 +51,22 @@ describe('classifyError', () => {
     expect(error.message).not.toMatch(/^\w*Error:/);
   });
 
-  it('keeps the runtime’s own words after the explanation', () => {
-    expect(classifyError(new Error('Unsupported model type: gpt_oss'), context).message).toMatch(
-      /\(Unsupported model type: gpt_oss\)$/,
+  it('keeps the runtime’s own words as a detail after the explanation, not in it', () => {
+    const { sentence, details } = splitDetail(
+      classifyError(new Error('Unsupported model type: gpt_oss'), context).message,
     );
+    expect(sentence).toBe('"org/m" uses an architecture this version of Transformers.js cannot run.');
+    expect(details).toEqual(['Unsupported model type: gpt_oss']);
+  });
+
+  it('says what an unreachable host means and what to do; the browser’s words are only a detail', () => {
+    const { sentence, details } = splitDetail(
+      classifyError(new TypeError('Failed to fetch'), context).message,
+    );
+    expect(sentence).toBe(
+      "Could not reach http://mirror: the network or the host is down, or the host does not let this page read it (CORS). Check the host's address and that it is running, or load a model stored on this device.",
+    );
+    expect(details).toEqual(['Failed to fetch']);
   });
 
   it('lets the engine’s and the hub’s own errors through with their code and sentence', () => {

@@ -4,10 +4,11 @@
  * rebuilt on the page (`EngineError.fromData`).
  *
  *   classifyError(new Error('Could not locate file: "…/onnx/model.onnx"'), { modelId: 'org/m', host })
- *   // → EngineError 'not-found': 'A file of "org/m" is missing on … Check the model id and the host URL. (…)'
+ *   // → EngineError 'not-found': 'A file of "org/m" is missing on … Check the model id and the host URL.'
+ *   //   with the runtime's own words after it as a detail (`withDetail`)
  */
-import { HUB_ERROR_CODES, HubError } from '../hub/errors.ts';
-import { CodedError, isAbort, messageOf, rawMessage, type ErrorData } from '../lib/errors.ts';
+import { HUB_ERROR_CODES, HubError, unreachableSentence } from '../hub/errors.ts';
+import { CodedError, isAbort, messageOf, rawMessage, withDetail, type ErrorData } from '../lib/errors.ts';
 import { oneOf } from '../lib/oneOf.ts';
 
 export const ENGINE_ERROR_CODES = Object.freeze([
@@ -67,7 +68,7 @@ const RULES: readonly {
   {
     pattern: /failed to fetch|networkerror|load failed|network/i,
     code: 'network',
-    explain: ({ host }) => `Could not reach ${host}. Check the connection or the host URL.`,
+    explain: ({ host }) => unreachableSentence(host),
   },
   {
     pattern: /unsupported model type|unknown model class|not supported.*architecture/i,
@@ -126,7 +127,7 @@ export function classifyError(
   };
   const rule = RULES.find(({ pattern }) => pattern.test(raw));
   if (rule)
-    return new EngineError(rule.code, `${rule.explain(names)} (${shortened(rawMessage(error))})`, {
+    return new EngineError(rule.code, withDetail(rule.explain(names), shortened(rawMessage(error))), {
       cause: error,
       fatal: FATAL_ENGINE_ERRORS.has(rule.code),
     });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { splitDetail } from '../lib/errors.ts';
 import { BlockBuffer, downloadToStore, type DownloadStore, type PartialWrite } from './download.ts';
+import { HubError } from './errors.ts';
 
 /** An in-memory store with the OPFS store's contract: bytes appended to a partial, then committed or discarded. */
 function memoryStore(initialPartial = new Uint8Array()) {
@@ -156,6 +158,24 @@ describe('downloadToStore', () => {
       code: 'network',
       message: expect.stringContaining('failed 3 times'),
     });
+  });
+
+  it('says a host that never answers cannot be reached, with the browser’s words and the attempts as details', async () => {
+    const { store } = memoryStore();
+    const refused = () => {
+      throw new TypeError('Failed to fetch');
+    };
+    const { fetchImpl } = host([refused, refused, refused]);
+    const failure: unknown = await downloadToStore(store, target, {
+      ...options(fetchImpl),
+      maxAttempts: 3,
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(HubError);
+    expect(failure).toMatchObject({ code: 'network' });
+    const { sentence, details } = splitDetail((failure as HubError).message);
+    expect(sentence).toMatch(/^Could not reach http:\/\/mirror: the network or the host is down/);
+    expect(sentence).not.toContain('Failed to fetch');
+    expect(details).toEqual(['Failed to fetch', 'downloading onnx/model.onnx failed 3 times']);
   });
 
   it('rejects and discards a file whose bytes do not match the announced sha256', async () => {

@@ -21,7 +21,7 @@ import {
   DOWNLOAD_STALL_MS,
   WRITE_BLOCK_BYTES,
 } from '../core/settings.ts';
-import { rawMessage } from '../lib/errors.ts';
+import { withDetail } from '../lib/errors.ts';
 import { contentProblem } from './contentCheck.ts';
 import { HubError } from './errors.ts';
 import { ModelHost, announcedSha256, announcedSize } from './host.ts';
@@ -170,11 +170,17 @@ export async function downloadToStore(
 
   /** Where the current attempt started: an attempt that got further resets the count of failures. */
   let attemptStart = offset;
-  const retry = async (reason: string): Promise<void> => {
+  const retry = async (reason: string | HubError): Promise<void> => {
     if (offset > attemptStart) failures = 0;
     attemptStart = offset;
     failures += 1;
     if (failures >= maxAttempts) {
+      // A host that never answered: its own sentence says why and what to do; the count is a detail.
+      if (reason instanceof HubError)
+        throw new HubError(
+          'network',
+          withDetail(reason.message, `downloading ${target.path} failed ${failures} times`),
+        );
       throw new HubError(
         'network',
         `Downloading ${target.path} failed ${failures} times (${reason}). Try again later.`,
@@ -221,7 +227,7 @@ export async function downloadToStore(
         continue;
       }
       if (signal.aborted || !(error instanceof HubError) || error.code !== 'network') throw error;
-      await retry(rawMessage(error.cause ?? error));
+      await retry(error);
       continue;
     }
     alive();

@@ -95,7 +95,9 @@ describe('ModelHost', () => {
     }) as typeof fetch);
     await expect(unreachable.json('org/m', 'config.json')).rejects.toMatchObject({
       code: 'network',
-      message: expect.stringContaining('Could not reach http://nowhere (Failed to fetch)'),
+      message: expect.stringMatching(
+        /^Could not reach http:\/\/nowhere: .* \u2063\(Failed to fetch\)\u2063$/,
+      ),
     });
     const cancelling = new ModelHost('http://mirror', (async () => {
       throw new DOMException('stopped', 'AbortError');

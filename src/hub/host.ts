@@ -11,9 +11,9 @@
 import { modelFileUrl, trimHost } from '../core/hosts.ts';
 import { offlineRefusalMessage, refusedByOfflineSwitch } from '../core/ledger.ts';
 import { HOST_ANSWER_TIMEOUT_MS } from '../core/settings.ts';
-import { isAbort, rawMessage } from '../lib/errors.ts';
+import { isAbort, rawMessage, withDetail } from '../lib/errors.ts';
 import { isRecord } from '../lib/isRecord.ts';
-import { HubError } from './errors.ts';
+import { HubError, unreachableSentence } from './errors.ts';
 
 /** A file of a repository as a host lists it; null where the host does not say. */
 export interface ListedFile {
@@ -67,19 +67,6 @@ export function announcedSize(response: Response, offset = 0): number | null {
 const sizeOf = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
 
-/**
- * Why a request may have failed without an answer. The browser does not say which (a host that is down, a
- * network that cannot reach it, a host that does not let this app read it, an http host from an https
- * page look the same to a page), so the message names what can be checked; the mixed-content case can
- * be told apart and is said plainly.
- */
-function unreachableMessage(base: string, raw: string): string {
-  const page = typeof location === 'undefined' ? null : location.protocol;
-  if (page === 'https:' && base.startsWith('http:'))
-    return `Could not reach ${base}: this app is open over https:// and the host is http://, which browsers block. Open the app over http:// (for example from the same laptop as the host), or serve the host over https://.`;
-  return `Could not reach ${base} (${raw}). The host may be down or unreachable from this network, or may not let this app read it (CORS). Check the host URL and that the host is running.`;
-}
-
 export class ModelHost {
   /** The host's URL without trailing slashes. */
   readonly base: string;
@@ -107,7 +94,9 @@ export class ModelHost {
       response = await this.fetchImpl(url, init);
     } catch (error) {
       if (isAbort(error) || init.signal?.aborted) throw error;
-      throw new HubError('network', unreachableMessage(this.base, rawMessage(error)), { cause: error });
+      throw new HubError('network', withDetail(unreachableSentence(this.base), rawMessage(error)), {
+        cause: error,
+      });
     }
     if (refusedByOfflineSwitch(response)) {
       await response.body?.cancel();

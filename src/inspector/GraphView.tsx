@@ -1,28 +1,41 @@
 /**
  * The ONNX graph as a reader can take it in: repeated layers folded into blocks that open on demand,
- * search by node, op or tensor name, an op histogram, and one node's details.
+ * search by node, op or tensor name, an op histogram, and one node's details next to it: beside the
+ * list (which scrolls in its own box) on a wide screen, right under the clicked node on a narrow one.
  */
-import { useMemo, useState } from 'react';
+import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { OnnxNode } from '../lib/onnx/summary.ts';
 import { Term, TermHelp } from '../ui/Term.tsx';
+import { useMediaQuery } from '../ui/useMediaQuery.ts';
 import type { OpenedModel } from './protocol.ts';
+import './graph.css';
 
 const MAX_RESULTS = 200;
 
-function NodeRow({
-  node,
-  index,
-  onPick,
-}: {
-  node: OnnxNode;
-  index: number;
-  onPick: (index: number) => void;
-}) {
+/** Where the details sit beside the list; graph.css lays the columns out at the same width. */
+const WIDE = '(min-width: 48rem)';
+
+/** The picked node, how to pick one, and the details to show under it (null: they sit beside the list). */
+const Picking = createContext<{
+  picked: number | null;
+  pick: (index: number) => void;
+  inline: ((index: number) => ReactNode) | null;
+}>({ picked: null, pick: () => {}, inline: null });
+
+function NodeRow({ node, index }: { node: OnnxNode; index: number }) {
+  const { picked, pick, inline } = useContext(Picking);
+  const isPicked = picked === index;
   return (
     <li>
-      <button type="button" className="link" onClick={() => onPick(index)}>
+      <button
+        type="button"
+        className="link"
+        aria-current={isPicked ? 'true' : undefined}
+        onClick={() => pick(index)}
+      >
         <code>{node.opType}</code> {node.name || `(unnamed #${index})`}
       </button>
+      {isPicked && inline?.(index)}
     </li>
   );
 }
@@ -71,6 +84,15 @@ export function GraphView({ model }: { model: OpenedModel }) {
   const { summary, outline } = model;
   const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<number | null>(null);
+  const wide = useMediaQuery(WIDE);
+  const picking = useMemo(
+    () => ({
+      picked,
+      pick: setPicked,
+      inline: wide ? null : (index: number) => <NodeDetails model={model} index={index} />,
+    }),
+    [picked, wide, model],
+  );
   const needle = query.trim().toLowerCase();
   const results = useMemo(() => {
     if (!needle) return [];
@@ -85,77 +107,79 @@ export function GraphView({ model }: { model: OpenedModel }) {
   const maxCount = outline.opCounts[0]?.[1] ?? 1;
 
   return (
-    <div className="graph-view">
-      <div className="graph-main">
-        <label className="inline-field">
-          Search nodes, ops or tensors
-          <input
-            type="search"
-            value={query}
-            onChange={(event) => setQuery(event.target.value)}
-            placeholder="e.g. q_proj, MatMulNBits"
-          />
-        </label>
-        <TermHelp id="graph" />
-        {needle ? (
-          <>
-            <p className="muted" role="status">
-              {results.length} matching nodes
-              {results.length > MAX_RESULTS ? `, the first ${MAX_RESULTS} shown` : ''}
-            </p>
-            <ul className="node-list" data-testid="graph-results">
-              {results.slice(0, MAX_RESULTS).map(({ node, index }) => (
-                <NodeRow key={index} node={node} index={index} onPick={setPicked} />
+    <Picking.Provider value={picking}>
+      <div className="graph-columns">
+        <div className="graph-main">
+          <label className="inline-field">
+            Search nodes, ops or tensors
+            <input
+              type="search"
+              value={query}
+              onChange={(event) => setQuery(event.target.value)}
+              placeholder="e.g. q_proj, MatMulNBits"
+            />
+          </label>
+          <TermHelp id="graph" />
+          {needle ? (
+            <>
+              <p className="muted" role="status">
+                {results.length} matching nodes
+                {results.length > MAX_RESULTS ? `, the first ${MAX_RESULTS} shown` : ''}
+              </p>
+              <ul className="node-list graph-scroll" data-testid="graph-results">
+                {results.slice(0, MAX_RESULTS).map(({ node, index }) => (
+                  <NodeRow key={index} node={node} index={index} />
+                ))}
+              </ul>
+            </>
+          ) : (
+            <ul className="node-list graph-scroll" aria-label="Graph outline">
+              {outline.items.map((item) => {
+                if (item.kind === 'node') {
+                  const node = summary.nodes[item.node];
+                  return node && <NodeRow key={`n${item.node}`} node={node} index={item.node} />;
+                }
+                const block = outline.blocks[item.block];
+                if (!block) return null;
+                return (
+                  <li key={`b${item.block}`}>
+                    <details data-testid="graph-block">
+                      <summary>
+                        <strong>{block.label}</strong> · {block.nodes.length} operations
+                        {outline.uniform && item.block > 0 ? ' (same as the first layer)' : ''}
+                      </summary>
+                      <ul className="node-list">
+                        {block.nodes.map((index) => {
+                          const node = summary.nodes[index];
+                          return node && <NodeRow key={index} node={node} index={index} />;
+                        })}
+                      </ul>
+                    </details>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
+        <div className="graph-side">
+          {wide && picked !== null && <NodeDetails model={model} index={picked} />}
+          <section className="op-histogram" aria-label="Operations by type">
+            <h4>
+              <Term id="operator">Operations by type</Term>
+            </h4>
+            <ul>
+              {outline.opCounts.map(([op, count]) => (
+                <li key={op}>
+                  <button type="button" className="link" onClick={() => setQuery(op)}>
+                    <code>{op}</code>
+                  </button>
+                  <span className="bar" style={{ width: `${(count / maxCount) * 8}rem` }} /> {count}
+                </li>
               ))}
             </ul>
-          </>
-        ) : (
-          <ul className="node-list" aria-label="Graph outline">
-            {outline.items.map((item) => {
-              if (item.kind === 'node') {
-                const node = summary.nodes[item.node];
-                return (
-                  node && <NodeRow key={`n${item.node}`} node={node} index={item.node} onPick={setPicked} />
-                );
-              }
-              const block = outline.blocks[item.block];
-              if (!block) return null;
-              return (
-                <li key={`b${item.block}`}>
-                  <details data-testid="graph-block">
-                    <summary>
-                      <strong>{block.label}</strong> · {block.nodes.length} operations
-                      {outline.uniform && item.block > 0 ? ' (same as the first layer)' : ''}
-                    </summary>
-                    <ul className="node-list">
-                      {block.nodes.map((index) => {
-                        const node = summary.nodes[index];
-                        return node && <NodeRow key={index} node={node} index={index} onPick={setPicked} />;
-                      })}
-                    </ul>
-                  </details>
-                </li>
-              );
-            })}
-          </ul>
-        )}
-        {picked !== null && <NodeDetails model={model} index={picked} />}
+          </section>
+        </div>
       </div>
-      <section className="op-histogram" aria-label="Operations by type">
-        <h4>
-          <Term id="operator">Operations by type</Term>
-        </h4>
-        <ul>
-          {outline.opCounts.map(([op, count]) => (
-            <li key={op}>
-              <button type="button" className="link" onClick={() => setQuery(op)}>
-                <code>{op}</code>
-              </button>
-              <span className="bar" style={{ width: `${(count / maxCount) * 8}rem` }} /> {count}
-            </li>
-          ))}
-        </ul>
-      </section>
-    </div>
+    </Picking.Provider>
   );
 }

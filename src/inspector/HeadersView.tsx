@@ -1,6 +1,7 @@
 /** A repository's safetensors headers, read with Range requests: its tensors and parameters, nothing downloaded. */
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { elementsOf } from '../lib/safetensors.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { Term } from '../ui/Term.tsx';
 import { useInspectorStore } from './store.ts';
 
@@ -13,7 +14,7 @@ export function HeadersView() {
       <h3>
         {headers.modelId}: <Term id="safetensors">weights before download</Term>
       </h3>
-      {error && <p role="alert">{error}</p>}
+      <ErrorMessage message={error} />
       {!report && !error && <p role="status">Reading the headers…</p>}
       {report && (
         <>

@@ -16,7 +16,7 @@ import { GraphView } from './GraphView.tsx';
 import { HeadersView } from './HeadersView.tsx';
 import { Overview } from './Overview.tsx';
 import type { InspectTarget } from './protocol.ts';
-import { INSPECTOR_TABS, useInspectorStore, type InspectorTab } from './store.ts';
+import { INSPECTOR_TABS, sameTarget, useInspectorStore, type InspectorTab } from './store.ts';
 import { TokenizerView } from './TokenizerView.tsx';
 import { WeightsView } from './WeightsView.tsx';
 
@@ -76,6 +76,9 @@ export function InspectorPanel() {
   const open = useInspectorStore((state) => state.open);
   const cancelOpen = useInspectorStore((state) => state.cancelOpen);
   const pinned = useInspectorStore((state) => state.pinned);
+  const lastOpened = useInspectorStore((state) => state.lastOpened);
+  const showingHeaders = useInspectorStore((state) => state.headers !== null);
+  const closeHeaders = useInspectorStore((state) => state.closeHeaders);
   const tab = useInspectorStore((state) => state.tab);
   const setTab = useInspectorStore((state) => state.setTab);
 
@@ -102,50 +105,68 @@ export function InspectorPanel() {
         ))}
       </div>
       <OtherModel />
-      <HeadersView />
-      {target && (
-        <h2>
-          {target.modelId} <span className="muted">({target.dtype})</span>
-        </h2>
-      )}
-      {!target && (
-        <p className="muted">Load a model (header), or open any model by its id, to look inside it.</p>
-      )}
-      {reading && (
-        <p role="status">
-          Reading {target?.modelId}
-          {reading.total ? `: ${formatBytes(reading.loaded)} of ${formatBytes(reading.total)}` : '…'}
-          {reading.total > 0 && (
-            <progress max={reading.total} value={reading.loaded} aria-label="Reading the model" />
-          )}{' '}
-          <button type="button" onClick={cancelOpen}>
-            Cancel
-          </button>
-        </p>
-      )}
-      <ErrorMessage message={error} />
-      {opened && (
+      {showingHeaders ? (
+        // One subject at a time: the headers replace the open model, which stays one click away.
         <>
-          <div className="view-tabs" role="tablist" aria-label="Inspector views">
-            {(Object.keys(INSPECTOR_TABS) as InspectorTab[]).map((key) => (
-              <button
-                key={key}
-                type="button"
-                role="tab"
-                aria-selected={tab === key}
-                onClick={() => setTab(key)}
-              >
-                {INSPECTOR_TABS[key]}
+          <HeadersView />
+          {target && (
+            <button type="button" onClick={closeHeaders}>
+              Back to {target.modelId} ({target.dtype})
+            </button>
+          )}
+        </>
+      ) : (
+        <>
+          {target && (
+            <h2>
+              {target.modelId} <span className="muted">({target.dtype})</span>
+            </h2>
+          )}
+          {!target && (
+            <p className="muted">Load a model (header), or open any model by its id, to look inside it.</p>
+          )}
+          {reading && (
+            <p role="status">
+              Reading {target?.modelId}
+              {reading.total ? `: ${formatBytes(reading.loaded)} of ${formatBytes(reading.total)}` : '…'}
+              {reading.total > 0 && (
+                <progress max={reading.total} value={reading.loaded} aria-label="Reading the model" />
+              )}{' '}
+              <button type="button" onClick={cancelOpen}>
+                Cancel
               </button>
-            ))}
-          </div>
-          <div role="tabpanel" aria-label={INSPECTOR_TABS[tab]}>
-            {tab === 'overview' && <Overview model={opened} />}
-            {tab === 'graph' && <GraphView model={opened} />}
-            {tab === 'weights' && <WeightsView model={opened} />}
-            {tab === 'tokenizer' && <TokenizerView model={opened} />}
-            {tab === 'card' && <CardView model={opened} />}
-          </div>
+            </p>
+          )}
+          <ErrorMessage message={error} />
+          {error && lastOpened && !sameTarget(target, lastOpened) && (
+            <button type="button" onClick={() => void open(lastOpened, { pinned: true })}>
+              Back to {lastOpened.modelId} ({lastOpened.dtype})
+            </button>
+          )}
+          {opened && (
+            <>
+              <div className="view-tabs" role="tablist" aria-label="Inspector views">
+                {(Object.keys(INSPECTOR_TABS) as InspectorTab[]).map((key) => (
+                  <button
+                    key={key}
+                    type="button"
+                    role="tab"
+                    aria-selected={tab === key}
+                    onClick={() => setTab(key)}
+                  >
+                    {INSPECTOR_TABS[key]}
+                  </button>
+                ))}
+              </div>
+              <div role="tabpanel" aria-label={INSPECTOR_TABS[tab]}>
+                {tab === 'overview' && <Overview model={opened} />}
+                {tab === 'graph' && <GraphView model={opened} />}
+                {tab === 'weights' && <WeightsView model={opened} />}
+                {tab === 'tokenizer' && <TokenizerView model={opened} />}
+                {tab === 'card' && <CardView model={opened} />}
+              </div>
+            </>
+          )}
         </>
       )}
     </section>

@@ -9,6 +9,7 @@ import { formatBytes } from '../lib/format.ts';
 import type { OnnxInitializer } from '../lib/onnx/summary.ts';
 import { formatTick, niceTicks } from '../lib/ticks.ts';
 import { ColourScale } from '../ui/ColourScale.tsx';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { PlotFrame, type Tick } from '../ui/PlotFrame.tsx';
 import { Term } from '../ui/Term.tsx';
 import type { ThemeColours } from '../ui/theme.ts';
@@ -256,7 +257,7 @@ function TensorDetail() {
   return (
     <section className="tensor-detail" aria-label="Tensor" data-testid="tensor-detail">
       <h4>{view.name}</h4>
-      {view.error && <p role="alert">{view.error}</p>}
+      <ErrorMessage message={view.error} />
       {!report && !view.error && <p role="status">Reading the values…</p>}
       {report && (
         <>

@@ -54,6 +54,9 @@ interface InspectorState {
   error: string | null;
   /** Opened by id (not a loaded model): a model that finishes loading meanwhile does not replace it. */
   pinned: boolean;
+  /** The last model that opened: offered back when the one asked for after it fails. */
+  lastOpened: InspectTarget | null;
+  /** Opens a model; it replaces what the inspector showed (another model, or safetensors headers). */
   open(target: InspectTarget, options?: { pinned?: boolean }): Promise<void>;
   /** Stops reading a model being opened; the loaded model (if any) opens again. */
   cancelOpen(): void;
@@ -66,11 +69,14 @@ interface InspectorState {
   tokenized: { text: string; tokens: { id: number; text: string }[] } | null;
   tokenize(text: string): Promise<void>;
 
+  /** Safetensors headers being read or shown: while they are, the open model is not shown. */
   headers: { modelId: string; report: SafetensorsReport | null; error: string | null } | null;
   readHeaders(host: string, modelId: string): Promise<void>;
+  /** Back from the headers to the model open before them. */
+  closeHeaders(): void;
 }
 
-const sameTarget = (a: InspectTarget | null, b: InspectTarget) =>
+export const sameTarget = (a: InspectTarget | null, b: InspectTarget) =>
   a?.host === b.host && a.modelId === b.modelId && a.dtype === b.dtype;
 
 export const useInspectorStore = create<InspectorState>()((set, get) => ({
@@ -83,9 +89,10 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
   reading: null,
   error: null,
   pinned: false,
+  lastOpened: null,
 
   async open(target, { pinned = false } = {}) {
-    set({ pinned });
+    set({ pinned, headers: null });
     if (sameTarget(get().target, target) && (get().opened || get().reading)) return;
     set({
       target,
@@ -103,7 +110,7 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
     opening = request;
     try {
       const model = await request.done;
-      if (sameTarget(get().target, target)) set({ opened: model, reading: null });
+      if (sameTarget(get().target, target)) set({ opened: model, reading: null, lastOpened: target });
     } catch (error) {
       if (sameTarget(get().target, target)) set({ error: messageOf(error), reading: null });
     } finally {
@@ -170,13 +177,21 @@ export const useInspectorStore = create<InspectorState>()((set, get) => ({
   headers: null,
 
   async readHeaders(host, modelId) {
-    set({ headers: { modelId, report: null, error: null } });
+    // Asked for by the reader: a model that finishes loading meanwhile does not replace them.
+    const asked = { modelId, report: null, error: null };
+    set({ headers: asked, pinned: true });
+    // A model opened, or other headers asked for, meanwhile take their place.
+    const wanted = () => get().headers === asked;
     try {
       const report = await inspector.call('headers', { host, modelId }).done;
-      set({ headers: { modelId, report, error: null } });
+      if (wanted()) set({ headers: { modelId, report, error: null } });
     } catch (error) {
-      set({ headers: { modelId, report: null, error: messageOf(error) } });
+      if (wanted()) set({ headers: { modelId, report: null, error: messageOf(error) } });
     }
+  },
+
+  closeHeaders() {
+    set({ headers: null });
   },
 }));
 

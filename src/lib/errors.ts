@@ -4,7 +4,8 @@
  *
  *   class HubError extends CodedError<HubErrorCode> { override readonly name = 'HubError'; }
  *   messageOf(new HubError('offline', 'The offline switch is on: …')) // → 'The offline switch is on: …'
- *   messageOf(new TypeError('Failed to fetch'))                        // → 'Could not reach the server. …'
+ *   messageOf(new TypeError('Failed to fetch'))                        // → 'Could not reach the server: … ⁣(Failed to fetch)⁣'
+ *   splitDetail(messageOf(new TypeError('Failed to fetch')))          // → { sentence: 'Could not reach …', details: ['Failed to fetch'] }
  */
 
 /** An error as it crosses a worker boundary or is stored: its code and its sentence. */
@@ -44,6 +45,39 @@ export function rawMessage(error: unknown): string {
 }
 
 /**
+ * Marks where the raw failure behind a sentence starts and ends (U+2063, an invisible separator), so the
+ * UI can fold it into Details. Shown as plain text, it reads as the sentence followed by "(raw text)".
+ */
+const DETAIL_MARK = '\u2063';
+const DETAIL = / ?\u2063\((.*?)\)\u2063/gs;
+
+/** `sentence`, followed by the technical `detail` behind it (the runtime's or the browser's own words). */
+export function withDetail(sentence: string, detail: string): string {
+  const raw = detail.replaceAll(DETAIL_MARK, '').trim();
+  return raw ? `${sentence} ${DETAIL_MARK}(${raw})${DETAIL_MARK}` : sentence;
+}
+
+/** A message's sentence for a person, and the technical details `withDetail` put in it. */
+export function splitDetail(message: string): { sentence: string; details: string[] } {
+  const details: string[] = [];
+  const sentence = message
+    .replace(DETAIL, (_, detail: string) => {
+      details.push(detail);
+      return '';
+    })
+    .trim();
+  return { sentence, details };
+}
+
+/** The browsers' words for a request that got no answer at all (Chromium, Firefox, Safari). */
+const NO_ANSWER = /failed to fetch|networkerror when attempting to fetch|^load failed$/i;
+
+/** Whether `error` is a request that got no answer (the host is down or unreachable, or refused by CORS). */
+export function isNoAnswer(error: unknown): boolean {
+  return error instanceof Error && NO_ANSWER.test(error.message.trim());
+}
+
+/**
  * The sentence to show for `error`. Our coded errors already say what happened and what to do; the
  * browser's own failures are explained here; anything else keeps its text and says what to try.
  */
@@ -52,10 +86,13 @@ export function messageOf(error: unknown): string {
   const raw = rawMessage(error).trim();
   if (error instanceof DOMException || (error instanceof Error && error.name in DOM_FAILURES)) {
     const explained = DOM_FAILURES[(error as Error).name];
-    if (explained) return `${explained} (${raw})`;
+    if (explained) return withDetail(explained, raw);
   }
-  if (error instanceof TypeError && /failed to fetch|networkerror|load failed/i.test(raw)) {
-    return `Could not reach the server. Check the connection (or the model host's URL) and try again. (${raw})`;
+  if (isNoAnswer(error)) {
+    return withDetail(
+      'Could not reach the server: the network or the server is down, or it does not let this page read it (CORS). Check the connection and the address, then try again.',
+      raw,
+    );
   }
   const what = raw ? `Something went wrong: ${raw.replace(/[.!]?$/, '.')}` : 'Something went wrong.';
   return `${what} Try again; if it keeps happening, reload the page.`;

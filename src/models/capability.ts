@@ -6,6 +6,7 @@
  *   // → { backend: 'webgpu', dtype: 'q4', warnings: [] }
  */
 import type { Backend, Dtype, ModelTask } from '../core/model.ts';
+import { autoBackend } from '../engine/backend.ts';
 import type { BackendCapabilities } from '../engine/protocol.ts';
 import { WASM_WEIGHT_BUDGET, chooseDtype } from '../hub/catalog.ts';
 
@@ -35,8 +36,7 @@ function show(bytes: number): string {
 
 export function assessFit({ sizes, capabilities, freeStorage, recommended, task }: FitInput): FitAssessment {
   const gpu = capabilities.webgpu;
-  // A software adapter (SwiftShader) is correct but far slower than WASM: prefer WASM there.
-  const backend: Backend = gpu && !gpu.isFallback ? 'webgpu' : 'wasm';
+  const { backend } = autoBackend(capabilities);
   const dtype = chooseDtype(backend, sizes, recommended?.[backend] ?? null, task);
   const warnings: string[] = [];
   const size = dtype ? (sizes[dtype] ?? null) : null;

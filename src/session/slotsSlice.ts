@@ -69,7 +69,14 @@ export const createSlotsSlice: StateCreator<SessionState, [], [], SlotsSlice> = 
         get().addNotices([`Cannot load ${id}: ${messageOf(error)}`]);
         return;
       }
-      set({ focusSlot: slotForTask(task) });
+      const slot = slotForTask(task);
+      if (from?.slot && from.slot !== slot) {
+        get().addNotices([
+          `${id} is ${slot === 'chat' ? 'a chat model, not an embedding model: choose it on the Chat panel' : 'an embedding model, not a chat model: choose it on the Embeddings panel'}.`,
+        ]);
+        return;
+      }
+      set({ focusSlot: slot });
       await startLoad({ host, id, task, dtype });
     },
 

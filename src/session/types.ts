@@ -41,9 +41,14 @@ export interface SlotsSlice {
   focusSlot: ModelSlot;
   /**
    * Loads a model into its slot; `from` overrides where it comes from (a folder imported from disk, a
-   * link's host), and what it is when known.
+   * link's host), and what it is when known. With `slot`, a model of the other kind is not loaded: a
+   * notice says where to choose it instead.
    */
-  loadModel(id: string, dtype: Dtype, from?: { host: string; task?: ModelTask }): Promise<void>;
+  loadModel(
+    id: string,
+    dtype: Dtype,
+    from?: { host?: string; task?: ModelTask; slot?: ModelSlot },
+  ): Promise<void>;
   cancelLoad(slot: ModelSlot): void;
   /** Deletes a damaged model's stored files and loads it again, downloading them afresh. */
   downloadAgain(spec: ModelSpec): Promise<void>;

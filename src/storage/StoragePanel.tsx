@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { DISK_HOST } from '../core/hosts.ts';
+import { hostLabel } from '../core/hosts.ts';
 import type { ModelStoreKind } from '../hub/modelStore.ts';
 import { formatBytes } from '../lib/format.ts';
 import { selectTeacherTools, useRoomStore } from '../session/room.ts';
@@ -81,44 +81,46 @@ export function StoragePanel() {
               </tr>
             </thead>
             <tbody>
-              {models.map((model) => (
-                <tr
-                  key={`${model.manifest.host}/${model.manifest.id}`}
-                  data-testid="stored-model"
-                  data-files={Object.keys(model.manifest.files).length}
-                >
-                  <td>{model.manifest.id}</td>
-                  <td>
-                    {model.manifest.host === DISK_HOST ? 'a folder on this computer' : model.manifest.host}
-                  </td>
-                  <td>
-                    <details>
-                      <summary>{Object.keys(model.manifest.files).length}</summary>
-                      <ul className="file-list">
-                        {Object.entries(model.manifest.files).map(([file, entry]) => (
-                          <li key={file}>
-                            {file} ({formatBytes(entry.size)})
-                          </li>
-                        ))}
-                      </ul>
-                    </details>
-                  </td>
-                  <td>{formatBytes(model.bytes)}</td>
-                  <td>{new Date(model.manifest.lastUsed).toLocaleString()}</td>
-                  <td>
-                    {teacherTools && (
-                      <ConfirmButton
-                        label={`Delete ${model.manifest.id}`}
-                        question={`Delete ${model.manifest.id} (${formatBytes(model.bytes)}) from this device? Loading it again downloads it again.`}
-                        confirmLabel={`Yes, delete ${model.manifest.id}`}
-                        onConfirm={() => void remove(model)}
-                      >
-                        Delete
-                      </ConfirmButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
+              {models.map((model) => {
+                // A model loaded from two hosts is stored twice: the host tells the copies apart.
+                const named = `${model.manifest.id} from ${hostLabel(model.manifest.host)}`;
+                return (
+                  <tr
+                    key={`${model.manifest.host}/${model.manifest.id}`}
+                    data-testid="stored-model"
+                    data-files={Object.keys(model.manifest.files).length}
+                  >
+                    <td>{model.manifest.id}</td>
+                    <td title={model.manifest.host}>{hostLabel(model.manifest.host)}</td>
+                    <td>
+                      <details>
+                        <summary>{Object.keys(model.manifest.files).length}</summary>
+                        <ul className="file-list">
+                          {Object.entries(model.manifest.files).map(([file, entry]) => (
+                            <li key={file}>
+                              {file} ({formatBytes(entry.size)})
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    </td>
+                    <td>{formatBytes(model.bytes)}</td>
+                    <td>{new Date(model.manifest.lastUsed).toLocaleString()}</td>
+                    <td>
+                      {teacherTools && (
+                        <ConfirmButton
+                          label={`Delete ${named}`}
+                          question={`Delete ${named} (${formatBytes(model.bytes)}) from this device? Loading it again downloads it again.`}
+                          confirmLabel={`Yes, delete ${named}`}
+                          onConfirm={() => void remove(model)}
+                        >
+                          Delete
+                        </ConfirmButton>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </TableScroll>

@@ -64,6 +64,11 @@ export const useStorageStore = create<StorageState>()((set, get) => ({
         navigator.storage?.persisted() ?? null,
         modelStoreKind(),
       ]);
+      // By id, then host: the copies of one model from several hosts sit together.
+      models.sort(
+        (a, b) =>
+          a.manifest.id.localeCompare(b.manifest.id) || a.manifest.host.localeCompare(b.manifest.host),
+      );
       set({ models, usage, quota, persisted, kind, error: null });
     } catch (error) {
       set({ error: `Could not read this device's storage. ${messageOf(error)}` });

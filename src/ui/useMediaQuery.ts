@@ -1,13 +1,19 @@
-import { useSyncExternalStore } from 'react';
+/**
+ * Whether a CSS media query matches now, kept current as the window changes: for a layout whose
+ * markup, not only its styles, differs by width.
+ *
+ *   const wide = useMediaQuery('(min-width: 48rem)');
+ */
+import { useCallback, useSyncExternalStore } from 'react';
 
-/** Whether the CSS media query matches now; the component renders again when that changes. */
 export function useMediaQuery(query: string): boolean {
-  return useSyncExternalStore(
-    (onChange) => {
+  const subscribe = useCallback(
+    (notify: () => void) => {
       const list = window.matchMedia(query);
-      list.addEventListener('change', onChange);
-      return () => list.removeEventListener('change', onChange);
+      list.addEventListener('change', notify);
+      return () => list.removeEventListener('change', notify);
     },
-    () => window.matchMedia(query).matches,
+    [query],
   );
+  return useSyncExternalStore(subscribe, () => window.matchMedia(query).matches);
 }

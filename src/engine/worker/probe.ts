@@ -6,6 +6,7 @@
  */
 import type { Backend, BackendChoice } from '../../core/model.ts';
 import { rawMessage } from '../../lib/errors.ts';
+import { autoBackend } from '../backend.ts';
 import { EngineError } from '../errors.ts';
 import type { BackendCapabilities, WebGpuAdapterInfo } from '../protocol.ts';
 import { wasmThreads } from './runtime.ts';
@@ -61,15 +62,18 @@ export function probe(): Promise<BackendCapabilities> {
   return capabilities;
 }
 
-/** The backend for `choice`: `auto` takes WebGPU when there is an adapter; `webgpu` without one fails. */
+/**
+ * The backend for `choice`: `auto` follows `autoBackend` (WASM over a software adapter); an explicit
+ * `webgpu` runs on any adapter, software included, and fails without one.
+ */
 export async function resolveBackend(choice: BackendChoice): Promise<Backend> {
-  const { webgpu, webgpuUnavailableReason } = await probe();
-  if (choice === 'wasm') return 'wasm';
-  if (choice === 'webgpu' && !webgpu) {
+  const capabilities = await probe();
+  if (choice === 'auto') return autoBackend(capabilities).backend;
+  if (choice === 'webgpu' && !capabilities.webgpu) {
     throw new EngineError(
       'backend-unavailable',
-      `WebGPU was requested but is unavailable: ${webgpuUnavailableReason ?? 'unknown reason'}. Choose WASM or Auto.`,
+      `WebGPU was requested but is unavailable: ${capabilities.webgpuUnavailableReason ?? 'unknown reason'}. Choose WASM or Auto.`,
     );
   }
-  return webgpu ? 'webgpu' : 'wasm';
+  return choice;
 }

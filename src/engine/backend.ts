@@ -1,0 +1,30 @@
+/**
+ * Which backend `Auto` takes on this device, and why, in words. One rule for the engine worker (which
+ * loads on it), the Backend menu (which names it) and the Models page's advice (which recommends it).
+ *
+ *   autoBackend({ webgpu: { architecture: 'swiftshader', isFallback: true, … } })
+ *   // → { backend: 'wasm', reason: 'the only WebGPU adapter is software' }
+ */
+import type { Backend } from '../core/model.ts';
+import type { BackendCapabilities } from './protocol.ts';
+
+export interface AutoBackend {
+  backend: Backend;
+  /** Why Auto passes over WebGPU although the browser has it; null when it does not. */
+  reason: string | null;
+}
+
+export function autoBackend({ webgpu }: Pick<BackendCapabilities, 'webgpu'>): AutoBackend {
+  if (!webgpu) return { backend: 'wasm', reason: null };
+  // A software adapter (SwiftShader) is correct but several times slower than WASM on the same CPU.
+  if (webgpu.isFallback) return { backend: 'wasm', reason: 'the only WebGPU adapter is software' };
+  return { backend: 'webgpu', reason: null };
+}
+
+/** The Backend menu's words for Auto: the backend it takes here, and why when that may surprise. */
+export function autoBackendLabel(capabilities: Pick<BackendCapabilities, 'webgpu'> | null): string {
+  if (!capabilities) return 'Auto';
+  const { backend, reason } = autoBackend(capabilities);
+  const name = backend === 'webgpu' ? 'WebGPU' : 'WASM';
+  return `Auto (${reason ? `${name}: ${reason}` : name})`;
+}
