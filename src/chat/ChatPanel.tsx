@@ -433,7 +433,7 @@ export function ChatPanel() {
                 Stop
               </button>
             ) : (
-              <button type="submit" disabled={!ready || !draft.trim()}>
+              <button type="submit" className="primary" disabled={!ready || !draft.trim()}>
                 Send
               </button>
             )}

@@ -254,7 +254,12 @@ export function SetEditor() {
             </span>
           </>
         ) : (
-          <button type="button" onClick={() => void embed()} disabled={!loaded || sentences.length === 0}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void embed()}
+            disabled={!loaded || sentences.length === 0}
+          >
             Embed
           </button>
         )}
