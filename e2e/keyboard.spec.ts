@@ -49,4 +49,42 @@ test.describe('keyboard and width', () => {
     const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     expect(widths[0]).toBeLessThanOrEqual(widths[1] ?? 0);
   });
+
+  test('Esc closes every form and menu it opened, and the focus returns to what opened it', async ({
+    page,
+  }) => {
+    await openApp(page, { model: 'glassbox/tiny-chat', dtype: 'fp32', backend: 'wasm', panel: 'chat' });
+    await expectBackend(page, 'wasm');
+    await replyTo(page, 'Esc, please.', 2);
+
+    // Editing a message: Esc gives the edit up, the message is unchanged.
+    const edit = page.getByRole('button', { name: 'Edit', exact: true });
+    await edit.click();
+    const editBox = page.getByLabel('Edit message');
+    await expect(editBox).toBeFocused();
+    await editBox.fill('Something else');
+    await page.keyboard.press('Escape');
+    await expect(editBox).toHaveCount(0);
+    await expect(edit).toBeFocused();
+    await expect(page.getByTestId('message-text').first()).toHaveText('Esc, please.');
+
+    // Renaming a conversation.
+    const rename = page.getByRole('button', { name: /^Rename / });
+    await rename.click();
+    const title = page.getByLabel('New title');
+    await expect(title).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(title).toHaveCount(0);
+    await expect(rename).toBeFocused();
+
+    // The classroom menu.
+    const menu = page.getByText('Classroom', { exact: true });
+    await menu.click();
+    const reset = page.getByRole('button', { name: 'Reset for the next class' });
+    await expect(reset).toBeVisible();
+    await reset.focus();
+    await page.keyboard.press('Escape');
+    await expect(reset).toBeHidden();
+    await expect(menu).toBeFocused();
+  });
 });

@@ -58,7 +58,16 @@ export function RoomControls({ panel }: { panel: Panel }) {
       >
         Present
       </button>
-      <details className="room-menu">
+      <details
+        className="room-menu"
+        onKeyDown={(event) => {
+          // Esc closes the menu (and not the page's other things) and returns to its button.
+          if (event.key !== 'Escape' || !event.currentTarget.open || event.defaultPrevented) return;
+          event.preventDefault();
+          event.currentTarget.open = false;
+          event.currentTarget.querySelector('summary')?.focus();
+        }}
+      >
         <summary>{studentView ? 'Student view' : 'Classroom'}</summary>
         <div className="room-menu-body">
           {studentView && !teacherTools && (

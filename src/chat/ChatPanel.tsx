@@ -58,6 +58,7 @@ function ReplyStats({ turn }: { turn: ChatTurn }) {
 
 function UserTurn({ turn, index }: { turn: ChatTurn; index: number }) {
   const [draft, setDraft] = useState<string | null>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
   const busy = useChatStore(selectGenerating);
   if (draft !== null) {
     return (
@@ -69,6 +70,13 @@ function UserTurn({ turn, index }: { turn: ChatTurn; index: number }) {
           id={`edit-${index}`}
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape') return;
+            // Gives up the edit (the message stays as it was) and returns to its Edit button.
+            setDraft(null);
+            requestAnimationFrame(() => editButton.current?.focus());
+          }}
+          autoFocus
           rows={2}
         />
         <div className="turn-actions">
@@ -95,7 +103,7 @@ function UserTurn({ turn, index }: { turn: ChatTurn; index: number }) {
         {turn.content}
       </div>
       <div className="turn-actions">
-        <button type="button" disabled={busy} onClick={() => setDraft(turn.content)}>
+        <button type="button" ref={editButton} disabled={busy} onClick={() => setDraft(turn.content)}>
           Edit
         </button>
         <Versions turn={turn} index={index} />
