@@ -263,6 +263,16 @@ test.describe('embedding sets', () => {
     await heatmap.hover({ position: { x: 5, y: 5 } });
     await expect(page.getByTestId('heatmap-tip')).toContainText(`1. “${rows[0]?.[1]}” vs 1.`);
     await expect(page.getByTestId('heatmap-tip')).toContainText('cosine 1.0000');
+    // In the last cell the tip turns towards the middle: inside the square, clear of the pointer.
+    const plot = await heatmap.boundingBox();
+    if (!plot) throw new Error('the heatmap has no box');
+    const side = plot.height; // the canvas spans the column; its cells, a square of its height
+    await heatmap.hover({ position: { x: side - 5, y: side - 5 } });
+    await expect(page.getByTestId('heatmap-tip')).toContainText(`7. “${rows[6]?.[1]}” vs 7.`);
+    const [tip, square] = [await page.getByTestId('heatmap-tip').boundingBox(), await heatmap.boundingBox()];
+    if (!tip || !square) throw new Error('the tip or the heatmap has no box');
+    expect(tip.x >= square.x && tip.y >= square.y).toBe(true);
+    expect(tip.x + tip.width < square.x + side - 5 && tip.y + tip.height < square.y + side - 5).toBe(true);
     // Its axes number the sentences in the rows' order; its colour scale runs from -1 to 1.
     const heatmapView = page.getByRole('region', { name: 'Cosine similarity heatmap' });
     await expect(heatmapView.getByTestId('x-axis')).toContainText(

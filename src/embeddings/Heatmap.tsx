@@ -6,7 +6,7 @@
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import { divergingRgb } from '../lib/colour.ts';
 import { ColourScale } from '../ui/ColourScale.tsx';
-import { PlotFrame, type Tick } from '../ui/PlotFrame.tsx';
+import { PlotFrame, tipPlacement, type Tick } from '../ui/PlotFrame.tsx';
 import { useCanvas } from '../ui/useCanvas.ts';
 import { orderByGroup } from './analysis.ts';
 import { HEATMAP_LIMIT } from './analysisProtocol.ts';
@@ -132,7 +132,7 @@ export function Heatmap({ run }: { run: EmbeddingRun }) {
               className="canvas-tip"
               role="tooltip"
               data-testid="heatmap-tip"
-              style={{ left: hover.x + 12, top: hover.y + 12 }}
+              style={tipPlacement(hover.x, hover.y, side, side)}
             >
               {hover.i + 1}. “{run.sentences[hover.i]}” vs {hover.j + 1}. “{run.sentences[hover.j]}”: cosine{' '}
               {(matrix[hover.i * count + hover.j] ?? 0).toFixed(4)}

@@ -6,7 +6,7 @@
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import type { TermId } from '../core/glossary.ts';
 import { formatTick, niceTicks } from '../lib/ticks.ts';
-import { PlotFrame, type Axis } from '../ui/PlotFrame.tsx';
+import { PlotFrame, tipPlacement, type Axis } from '../ui/PlotFrame.tsx';
 import { TermHelp } from '../ui/Term.tsx';
 import type { ThemeColours } from '../ui/theme.ts';
 import { useCanvas } from '../ui/useCanvas.ts';
@@ -203,7 +203,7 @@ export function ScatterMap({ run }: { run: EmbeddingRun }) {
             <div
               className="canvas-tip"
               role="tooltip"
-              style={{ left: (layout.x[hover] ?? 0) + 12, top: (layout.y[hover] ?? 0) + 12 }}
+              style={tipPlacement(layout.x[hover] ?? 0, layout.y[hover] ?? 0, width, HEIGHT)}
             >
               {run.sentences[hover]}
               {run.labels && <span className="muted"> · {run.labels[hover]}</span>}

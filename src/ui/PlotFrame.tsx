@@ -8,7 +8,7 @@
  *     <div className="canvas-box"><canvas ref={canvas} /></div>
  *   </PlotFrame>
  */
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import './plots.css';
 
 export interface Tick {
@@ -77,4 +77,19 @@ export function PlotFrame({
       </div>
     </div>
   );
+}
+
+/**
+ * Where a plot's tooltip goes: beside the point, towards the plot's middle, so it neither covers the
+ * point nor runs past the plot's edge. `x` and `y` are the point's pixels from the plot's top left corner,
+ * `width` and `height` the plot's size.
+ */
+export function tipPlacement(x: number, y: number, width: number, height: number): CSSProperties {
+  const gap = 12;
+  const [left, up] = [x > width / 2, y > height / 2];
+  return {
+    left: x + (left ? -gap : gap),
+    top: y + (up ? -gap : gap),
+    transform: `translate(${left ? '-100%' : '0'}, ${up ? '-100%' : '0'})`,
+  };
 }
