@@ -2,7 +2,7 @@
  * The glass box around a reply: every token coloured by how sure the model was, and for a picked token
  * the ten candidates it was drawn from, each of which can continue the reply instead (a branch).
  */
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useRef, useState, type KeyboardEvent, type SyntheticEvent } from 'react';
 import { STEP_CANDIDATES } from '../core/settings.ts';
 import type { TokenStep } from '../engine/protocol.ts';
 import { Term } from '../ui/Term.tsx';
@@ -116,22 +116,62 @@ const MOVES: Record<string, (position: number, count: number) => number> = {
   End: (_, count) => count - 1,
 };
 
+/** One token of a reply: drawn again only when its colour, its tab stop or whether it is picked changes. */
+const Token = memo(function Token({
+  step,
+  position,
+  colouring,
+  active,
+  pressed,
+}: {
+  step: TokenStep;
+  position: number;
+  colouring: TokenColouring;
+  active: boolean;
+  pressed: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      tabIndex={active ? 0 : -1}
+      className="reply-token"
+      style={{ background: colourOf(step, colouring) }}
+      data-testid="reply-token"
+      data-token-id={step.id}
+      data-position={position}
+      aria-pressed={pressed}
+      title={`id ${step.id} · ${percent(step.prob)} · entropy ${step.entropyBits.toFixed(2)} bits`}
+    >
+      {step.text.replace(/\n/g, '↵\n')}
+    </button>
+  );
+});
+
+/** The position of the token an event came from, or null. */
+function positionOf(event: SyntheticEvent): number | null {
+  const token = (event.target as HTMLElement).closest<HTMLElement>('[data-position]');
+  return token ? Number(token.dataset['position']) : null;
+}
+
 /**
  * A reply as its tokens; picking one shows what it was chosen from. The reply is one tab stop: arrow
- * keys, Home and End move among its tokens (roving focus), and Esc closes the candidates.
+ * keys, Home and End move among its tokens (roving focus), and Esc closes the candidates. Clicks and focus
+ * are handled once for the reply rather than per token, and a reply is drawn again only when it changes.
  */
-export function ReplyTokens({ turn, index }: { turn: ChatTurn; index: number }) {
+export const ReplyTokens = memo(function ReplyTokens({ turn, index }: { turn: ChatTurn; index: number }) {
   const colouring = useChatStore((state) => state.colouring);
   const [selected, setSelected] = useState<number | null>(null);
   const [active, setActive] = useState(0);
-  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+  const group = useRef<HTMLParagraphElement>(null);
   const steps = turn.steps ?? [];
+  const focusToken = (position: number) =>
+    (group.current?.children[position] as HTMLElement | undefined)?.focus();
   // Esc from a token or from inside the candidates closes them, and the focus goes back to the token.
   const onEscape = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'Escape' || selected === null) return;
     event.stopPropagation();
     setSelected(null);
-    buttons.current[selected]?.focus();
+    focusToken(selected);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLParagraphElement>) => {
     const move = MOVES[event.key];
@@ -139,41 +179,40 @@ export function ReplyTokens({ turn, index }: { turn: ChatTurn; index: number }) 
     event.preventDefault();
     const next = move(active, steps.length);
     setActive(next);
-    buttons.current[next]?.focus();
+    focusToken(next);
   };
   return (
     <div onKeyDown={onEscape}>
       <p
+        ref={group}
         className="reply-tokens"
         role="group"
         aria-label="Reply tokens: arrow keys move between them, Enter shows the candidates"
         onKeyDown={onKeyDown}
+        onFocus={(event) => {
+          const position = positionOf(event);
+          if (position !== null) setActive(position);
+        }}
+        onClick={(event) => {
+          const position = positionOf(event);
+          if (position !== null) setSelected(selected === position ? null : position);
+        }}
       >
         {steps.map((step, position) => (
-          <button
-            type="button"
+          <Token
             key={position}
-            ref={(element) => {
-              buttons.current[position] = element;
-            }}
-            tabIndex={position === active ? 0 : -1}
-            className="reply-token"
-            style={{ background: colourOf(step, colouring) }}
-            data-testid="reply-token"
-            data-token-id={step.id}
-            aria-pressed={selected === position}
-            title={`id ${step.id} · ${percent(step.prob)} · entropy ${step.entropyBits.toFixed(2)} bits`}
-            onFocus={() => setActive(position)}
-            onClick={() => setSelected(selected === position ? null : position)}
-          >
-            {step.text.replace(/\n/g, '↵\n')}
-          </button>
+            step={step}
+            position={position}
+            colouring={colouring}
+            active={position === active}
+            pressed={selected === position}
+          />
         ))}
       </p>
       {selected !== null && <Candidates turn={turn} index={index} position={selected} />}
     </div>
   );
-}
+});
 
 /** The switch for the probability view and its colouring, with what they mean. */
 export function ProbabilitySettings() {
