@@ -5,27 +5,24 @@
 import { memo, useRef, useState, type KeyboardEvent, type SyntheticEvent } from 'react';
 import { STEP_CANDIDATES } from '../core/settings.ts';
 import type { TokenStep } from '../engine/protocol.ts';
+import { cssRgb, type ColourScheme } from '../lib/colour.ts';
+import { ColourScale } from '../ui/ColourScale.tsx';
 import { Term } from '../ui/Term.tsx';
+import { useDarkScheme } from '../ui/theme.ts';
 import { selectGenerating } from './selectors.ts';
 import { useChatStore } from './store.ts';
+import { ENTROPY_SCALE_BITS, surenessOf, tokenColours } from './tokenColours.ts';
 import type { ChatTurn, TokenColouring } from './types.ts';
+import './tokens.css';
 
-/** Entropy at which a token counts as a wild guess for the colour scale: spread over 64+ equally likely tokens. */
-const ENTROPY_SCALE_BITS = 6;
+/** The scheme the tokens are drawn for: the theme chosen, or the system's. */
+const useScheme = (): ColourScheme => (useDarkScheme() ? 'dark' : 'light');
 
 const percent = (prob: number) =>
   prob >= 0.001 || prob === 0 ? `${(prob * 100).toFixed(1)}%` : `${prob.toExponential(1)}`;
 
 /** Whitespace made visible, so a candidate that is a space or a newline can be told apart. */
 const visible = (text: string) => text.replace(/ /g, '␣').replace(/\n/g, '↵').replace(/\t/g, '⇥') || '∅';
-
-/** Green when the model was sure, through yellow, to red when it was not. */
-function colourOf(step: TokenStep, colouring: TokenColouring): string | undefined {
-  if (colouring === 'none') return undefined;
-  const sureness =
-    colouring === 'probability' ? step.prob : 1 - Math.min(step.entropyBits / ENTROPY_SCALE_BITS, 1);
-  return `hsla(${Math.round(sureness * 120)}, 80%, 45%, 0.28)`;
-}
 
 function Candidates({ turn, index, position }: { turn: ChatTurn; index: number; position: number }) {
   const busy = useChatStore(selectGenerating);
@@ -121,21 +118,25 @@ const Token = memo(function Token({
   step,
   position,
   colouring,
+  scheme,
   active,
   pressed,
 }: {
   step: TokenStep;
   position: number;
   colouring: TokenColouring;
+  scheme: ColourScheme;
   active: boolean;
   pressed: boolean;
 }) {
+  const sureness = surenessOf(step, colouring);
+  const colours = sureness === null ? null : tokenColours(sureness, scheme);
   return (
     <button
       type="button"
       tabIndex={active ? 0 : -1}
       className="reply-token"
-      style={{ background: colourOf(step, colouring) }}
+      style={colours ? { background: cssRgb(colours.background), color: cssRgb(colours.text) } : undefined}
       data-testid="reply-token"
       data-token-id={step.id}
       data-position={position}
@@ -160,6 +161,7 @@ function positionOf(event: SyntheticEvent): number | null {
  */
 export const ReplyTokens = memo(function ReplyTokens({ turn, index }: { turn: ChatTurn; index: number }) {
   const colouring = useChatStore((state) => state.colouring);
+  const scheme = useScheme();
   const [selected, setSelected] = useState<number | null>(null);
   const [active, setActive] = useState(0);
   const group = useRef<HTMLParagraphElement>(null);
@@ -204,6 +206,7 @@ export const ReplyTokens = memo(function ReplyTokens({ turn, index }: { turn: Ch
             step={step}
             position={position}
             colouring={colouring}
+            scheme={scheme}
             active={position === active}
             pressed={selected === position}
           />
@@ -213,6 +216,34 @@ export const ReplyTokens = memo(function ReplyTokens({ turn, index }: { turn: Ch
     </div>
   );
 });
+
+/** What the token colours mean, as a scale with its ends labelled. */
+function TokenScale({ colouring }: { colouring: Exclude<TokenColouring, 'none'> }) {
+  const scheme = useScheme();
+  const colourAt = (sureness: number) => tokenColours(sureness, scheme).background;
+  const colourNames = ['red', 'yellow', 'green'] as const;
+  return colouring === 'probability' ? (
+    <ColourScale
+      min={0}
+      max={1}
+      caption="Probability of the picked token"
+      meanings={['unlikely', '', 'likely']}
+      format={(value) => `${Math.round(value * 100)}%`}
+      colourAt={colourAt}
+      colourNames={colourNames}
+    />
+  ) : (
+    <ColourScale
+      min={ENTROPY_SCALE_BITS}
+      max={0}
+      caption="Entropy of the choice"
+      meanings={['spread out', '', 'certain']}
+      format={(bits) => `${bits === ENTROPY_SCALE_BITS ? '≥ ' : ''}${bits} bits`}
+      colourAt={colourAt}
+      colourNames={colourNames}
+    />
+  );
+}
 
 /** The switch for the probability view and its colouring, with what they mean. */
 export function ProbabilitySettings() {
@@ -241,6 +272,7 @@ export function ProbabilitySettings() {
           <option value="none">nothing</option>
         </select>
       </label>
+      {show && colouring !== 'none' && <TokenScale colouring={colouring} />}
       <span className="muted">
         {show
           ? 'New replies record, for every token, the ten likeliest candidates after temperature, top-k and top-p. Click a token to see them; green means sure, red unsure.'
