@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { copyText } from '../lib/copyText.ts';
 import { formatMs, formatRate, plural } from '../lib/format.ts';
-import { renderMarkdown } from '../lib/markdown.ts';
+import { markdownBlocks, renderMarkdown } from '../lib/markdown.ts';
 import { ModelGate } from '../session/ModelGate.tsx';
 import { useAppStore } from '../session/store.ts';
 import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
@@ -18,6 +18,7 @@ import { compareWithTeacher } from './teacherCheck.ts';
 import { ProbabilitySettings, ReplyTokens } from './TokenView.tsx';
 import type { ChatTurn } from './types.ts';
 import { versionInfo } from './versions.ts';
+import './chatLog.css';
 
 function ReplyStats({ turn }: { turn: ChatTurn }) {
   const stats = turn.stats;
@@ -56,7 +57,9 @@ function ReplyStats({ turn }: { turn: ChatTurn }) {
   );
 }
 
-function UserTurn({ turn, index }: { turn: ChatTurn; index: number }) {
+// Turns are memoized: a new turn, or a reply starting or ending, draws only what changed, not every earlier
+// reply token by token again.
+const UserTurn = memo(function UserTurn({ turn, index }: { turn: ChatTurn; index: number }) {
   const [draft, setDraft] = useState<string | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
   const busy = useChatStore(selectGenerating);
@@ -110,7 +113,7 @@ function UserTurn({ turn, index }: { turn: ChatTurn; index: number }) {
       </div>
     </article>
   );
-}
+});
 
 /** A reply rendered as sanitized markdown, or as the exact text the model produced. */
 function ReplyText({ content, showSource }: { content: string; showSource: boolean }) {
@@ -195,7 +198,15 @@ function TeacherCheck({ turn, index }: { turn: ChatTurn; index: number }) {
   );
 }
 
-function AssistantTurn({ turn, index, isLast }: { turn: ChatTurn; index: number; isLast: boolean }) {
+const AssistantTurn = memo(function AssistantTurn({
+  turn,
+  index,
+  isLast,
+}: {
+  turn: ChatTurn;
+  index: number;
+  isLast: boolean;
+}) {
   const busy = useChatStore(selectGenerating);
   const showProbabilities = useChatStore((state) => state.showProbabilities);
   const [copied, setCopied] = useState(false);
@@ -231,6 +242,26 @@ function AssistantTurn({ turn, index, isLast }: { turn: ChatTurn; index: number;
       </div>
     </article>
   );
+});
+
+/** One block of a streaming reply's markdown: drawn again only when its own text changes. */
+const MarkdownBlock = memo(function MarkdownBlock({ source }: { source: string }) {
+  return <div dangerouslySetInnerHTML={{ __html: renderMarkdown(source) }} />;
+});
+
+/**
+ * The reply as it streams, block by block: a frame renders and lays out the block that grew, not the
+ * whole reply again (which made every frame slower as the reply grew).
+ */
+function StreamingText({ content }: { content: string }) {
+  const blocks = useMemo(() => markdownBlocks(content), [content]);
+  return (
+    <div className="turn-text markdown" data-testid="message-text">
+      {blocks.map((source, index) => (
+        <MarkdownBlock key={index} source={source} />
+      ))}
+    </div>
+  );
 }
 
 function StreamingReply() {
@@ -244,11 +275,7 @@ function StreamingReply() {
       aria-live="polite"
       aria-busy
     >
-      {streaming ? (
-        <ReplyText content={streaming} showSource={false} />
-      ) : (
-        <span className="muted">thinking…</span>
-      )}
+      {streaming ? <StreamingText content={streaming} /> : <span className="muted">thinking…</span>}
       <p className="reply-stats">{plural(tokens, 'token')} so far</p>
     </article>
   );

@@ -2,30 +2,27 @@
  * The glass box around a reply: every token coloured by how sure the model was, and for a picked token
  * the ten candidates it was drawn from, each of which can continue the reply instead (a branch).
  */
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useRef, useState, type KeyboardEvent, type SyntheticEvent } from 'react';
 import { STEP_CANDIDATES } from '../core/settings.ts';
 import type { TokenStep } from '../engine/protocol.ts';
+import { cssRgb, type ColourScheme } from '../lib/colour.ts';
+import { ColourScale } from '../ui/ColourScale.tsx';
 import { Term } from '../ui/Term.tsx';
+import { useDarkScheme } from '../ui/theme.ts';
 import { selectGenerating } from './selectors.ts';
 import { useChatStore } from './store.ts';
+import { ENTROPY_SCALE_BITS, surenessOf, tokenColours } from './tokenColours.ts';
 import type { ChatTurn, TokenColouring } from './types.ts';
+import './tokens.css';
 
-/** Entropy at which a token counts as a wild guess for the colour scale: spread over 64+ equally likely tokens. */
-const ENTROPY_SCALE_BITS = 6;
+/** The scheme the tokens are drawn for: the theme chosen, or the system's. */
+const useScheme = (): ColourScheme => (useDarkScheme() ? 'dark' : 'light');
 
 const percent = (prob: number) =>
   prob >= 0.001 || prob === 0 ? `${(prob * 100).toFixed(1)}%` : `${prob.toExponential(1)}`;
 
 /** Whitespace made visible, so a candidate that is a space or a newline can be told apart. */
 const visible = (text: string) => text.replace(/ /g, '␣').replace(/\n/g, '↵').replace(/\t/g, '⇥') || '∅';
-
-/** Green when the model was sure, through yellow, to red when it was not. */
-function colourOf(step: TokenStep, colouring: TokenColouring): string | undefined {
-  if (colouring === 'none') return undefined;
-  const sureness =
-    colouring === 'probability' ? step.prob : 1 - Math.min(step.entropyBits / ENTROPY_SCALE_BITS, 1);
-  return `hsla(${Math.round(sureness * 120)}, 80%, 45%, 0.28)`;
-}
 
 function Candidates({ turn, index, position }: { turn: ChatTurn; index: number; position: number }) {
   const busy = useChatStore(selectGenerating);
@@ -116,22 +113,67 @@ const MOVES: Record<string, (position: number, count: number) => number> = {
   End: (_, count) => count - 1,
 };
 
+/** One token of a reply: drawn again only when its colour, its tab stop or whether it is picked changes. */
+const Token = memo(function Token({
+  step,
+  position,
+  colouring,
+  scheme,
+  active,
+  pressed,
+}: {
+  step: TokenStep;
+  position: number;
+  colouring: TokenColouring;
+  scheme: ColourScheme;
+  active: boolean;
+  pressed: boolean;
+}) {
+  const sureness = surenessOf(step, colouring);
+  const colours = sureness === null ? null : tokenColours(sureness, scheme);
+  return (
+    <button
+      type="button"
+      tabIndex={active ? 0 : -1}
+      className="reply-token"
+      style={colours ? { background: cssRgb(colours.background), color: cssRgb(colours.text) } : undefined}
+      data-testid="reply-token"
+      data-token-id={step.id}
+      data-position={position}
+      aria-pressed={pressed}
+      title={`id ${step.id} · ${percent(step.prob)} · entropy ${step.entropyBits.toFixed(2)} bits`}
+    >
+      {step.text.replace(/\n/g, '↵\n')}
+    </button>
+  );
+});
+
+/** The position of the token an event came from, or null. */
+function positionOf(event: SyntheticEvent): number | null {
+  const token = (event.target as HTMLElement).closest<HTMLElement>('[data-position]');
+  return token ? Number(token.dataset['position']) : null;
+}
+
 /**
  * A reply as its tokens; picking one shows what it was chosen from. The reply is one tab stop: arrow
- * keys, Home and End move among its tokens (roving focus), and Esc closes the candidates.
+ * keys, Home and End move among its tokens (roving focus), and Esc closes the candidates. Clicks and focus
+ * are handled once for the reply rather than per token, and a reply is drawn again only when it changes.
  */
-export function ReplyTokens({ turn, index }: { turn: ChatTurn; index: number }) {
+export const ReplyTokens = memo(function ReplyTokens({ turn, index }: { turn: ChatTurn; index: number }) {
   const colouring = useChatStore((state) => state.colouring);
+  const scheme = useScheme();
   const [selected, setSelected] = useState<number | null>(null);
   const [active, setActive] = useState(0);
-  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+  const group = useRef<HTMLParagraphElement>(null);
   const steps = turn.steps ?? [];
+  const focusToken = (position: number) =>
+    (group.current?.children[position] as HTMLElement | undefined)?.focus();
   // Esc from a token or from inside the candidates closes them, and the focus goes back to the token.
   const onEscape = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'Escape' || selected === null) return;
     event.stopPropagation();
     setSelected(null);
-    buttons.current[selected]?.focus();
+    focusToken(selected);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLParagraphElement>) => {
     const move = MOVES[event.key];
@@ -139,39 +181,67 @@ export function ReplyTokens({ turn, index }: { turn: ChatTurn; index: number }) 
     event.preventDefault();
     const next = move(active, steps.length);
     setActive(next);
-    buttons.current[next]?.focus();
+    focusToken(next);
   };
   return (
     <div onKeyDown={onEscape}>
       <p
+        ref={group}
         className="reply-tokens"
         role="group"
         aria-label="Reply tokens: arrow keys move between them, Enter shows the candidates"
         onKeyDown={onKeyDown}
+        onFocus={(event) => {
+          const position = positionOf(event);
+          if (position !== null) setActive(position);
+        }}
+        onClick={(event) => {
+          const position = positionOf(event);
+          if (position !== null) setSelected(selected === position ? null : position);
+        }}
       >
         {steps.map((step, position) => (
-          <button
-            type="button"
+          <Token
             key={position}
-            ref={(element) => {
-              buttons.current[position] = element;
-            }}
-            tabIndex={position === active ? 0 : -1}
-            className="reply-token"
-            style={{ background: colourOf(step, colouring) }}
-            data-testid="reply-token"
-            data-token-id={step.id}
-            aria-pressed={selected === position}
-            title={`id ${step.id} · ${percent(step.prob)} · entropy ${step.entropyBits.toFixed(2)} bits`}
-            onFocus={() => setActive(position)}
-            onClick={() => setSelected(selected === position ? null : position)}
-          >
-            {step.text.replace(/\n/g, '↵\n')}
-          </button>
+            step={step}
+            position={position}
+            colouring={colouring}
+            scheme={scheme}
+            active={position === active}
+            pressed={selected === position}
+          />
         ))}
       </p>
       {selected !== null && <Candidates turn={turn} index={index} position={selected} />}
     </div>
+  );
+});
+
+/** What the token colours mean, as a scale with its ends labelled. */
+function TokenScale({ colouring }: { colouring: Exclude<TokenColouring, 'none'> }) {
+  const scheme = useScheme();
+  const colourAt = (sureness: number) => tokenColours(sureness, scheme).background;
+  const colourNames = ['red', 'yellow', 'green'] as const;
+  return colouring === 'probability' ? (
+    <ColourScale
+      min={0}
+      max={1}
+      caption="Probability of the picked token"
+      meanings={['unlikely', '', 'likely']}
+      format={(value) => `${Math.round(value * 100)}%`}
+      colourAt={colourAt}
+      colourNames={colourNames}
+    />
+  ) : (
+    <ColourScale
+      min={ENTROPY_SCALE_BITS}
+      max={0}
+      caption="Entropy of the choice"
+      meanings={['spread out', '', 'certain']}
+      format={(bits) => `${bits === ENTROPY_SCALE_BITS ? '≥ ' : ''}${bits} bits`}
+      colourAt={colourAt}
+      colourNames={colourNames}
+    />
   );
 }
 
@@ -202,6 +272,7 @@ export function ProbabilitySettings() {
           <option value="none">nothing</option>
         </select>
       </label>
+      {show && colouring !== 'none' && <TokenScale colouring={colouring} />}
       <span className="muted">
         {show
           ? 'New replies record, for every token, the ten likeliest candidates after temperature, top-k and top-p. Click a token to see them; green means sure, red unsure.'

@@ -34,24 +34,34 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
     if (conversation.turns.length === 0) return;
     const outcome = await saveConversation(conversation, get().revision);
     if (outcome.saved) {
-      if (get().conversationId === conversation.id)
-        set({ revision: outcome.revision, title: conversation.title });
-    } else {
-      // Another tab added to this conversation meanwhile: keep both, this tab's turns as a new one.
-      const copy = {
-        ...conversation,
-        id: newId(),
-        title: `${conversation.title} (this tab)`,
-      };
-      const copied = await saveConversation(copy, 0);
-      if (get().conversationId === conversation.id && copied.saved) {
-        set({
-          conversationId: copy.id,
-          title: copy.title,
-          revision: copied.revision,
-          notice: `Another tab changed “${conversation.title}” while this one was writing to it. Both are kept: this tab's turns are saved as “${copy.title}”.`,
-        });
-      }
+      // The list takes what was just written, newest first, instead of reading every saved conversation
+      // back (with token probabilities, that took longer after each reply); other tabs' changes still
+      // refresh it from the store.
+      set((state) => ({
+        conversations: [
+          conversation,
+          ...state.conversations.filter((listed) => listed.id !== conversation.id),
+        ],
+        ...(state.conversationId === conversation.id
+          ? { revision: outcome.revision, title: conversation.title }
+          : {}),
+      }));
+      return;
+    }
+    // Another tab added to this conversation meanwhile: keep both, this tab's turns as a new one.
+    const copy = {
+      ...conversation,
+      id: newId(),
+      title: `${conversation.title} (this tab)`,
+    };
+    const copied = await saveConversation(copy, 0);
+    if (get().conversationId === conversation.id && copied.saved) {
+      set({
+        conversationId: copy.id,
+        title: copy.title,
+        revision: copied.revision,
+        notice: `Another tab changed “${conversation.title}” while this one was writing to it. Both are kept: this tab's turns are saved as “${copy.title}”.`,
+      });
     }
     await refreshList();
   }

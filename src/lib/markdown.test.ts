@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from './markdown.ts';
+import { markdownBlocks, renderMarkdown } from './markdown.ts';
 
 describe('renderMarkdown', () => {
   it('renders markdown and highlights code', () => {
@@ -28,5 +28,35 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown('[docs](https://huggingface.co)')).toContain(
       'target="_blank" rel="noopener noreferrer"',
     );
+  });
+});
+
+describe('markdownBlocks', () => {
+  const reply = [
+    '# Tokens',
+    'A tokenizer splits *text* into pieces,\nthen maps each to an id.',
+    '1. split\n2. map\n\n3. look up',
+    '```python\nids = tok("hi")\n\nprint(ids)\n```',
+    '| piece | id |\n| --- | --- |\n| hi | 42 |',
+    'Setext heading\n---',
+    '> quoted\nlazy line',
+    '    indented code',
+    '- [ ] a task with a https://example.org link',
+  ].join('\n\n');
+
+  it('splits a reply into blocks that render as the whole does, all through its streaming', () => {
+    expect(markdownBlocks(reply).length).toBeGreaterThan(5);
+    // Every fourth character (every one takes 20 s in jsdom), and the whole.
+    for (const end of [...Array.from({ length: reply.length / 4 }, (_, index) => index * 4), reply.length]) {
+      const text = reply.slice(0, end);
+      expect(markdownBlocks(text).map(renderMarkdown).join(''), JSON.stringify(text)).toBe(
+        renderMarkdown(text),
+      );
+    }
+  });
+
+  it('keeps text with raw HTML or reference links whole: they reach across blocks', () => {
+    for (const text of ['<div>\n\ninside\n\n</div>', 'see [the docs][1]\n\n[1]: https://example.org'])
+      expect(markdownBlocks(text)).toEqual([text]);
   });
 });

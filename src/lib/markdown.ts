@@ -4,6 +4,7 @@
  * `javascript:` links, and images, styles and frames that would load from a remote host).
  *
  *   renderMarkdown('**hi** <img src=x onerror=alert(1)>') // → '<p><strong>hi</strong> </p>\n'
+ *   markdownBlocks('# A\n\ntext') // → ['# A\n\n', 'text']: each renders alone as it does in the whole
  */
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/core';
@@ -75,4 +76,18 @@ function purifier(): typeof DOMPurify {
 export function renderMarkdown(text: string): string {
   const html = marked.parse(text, { async: false });
   return purifier().sanitize(html, { FORBID_TAGS, FORBID_ATTR: ['style', 'srcset'] });
+}
+
+/**
+ * The sources of `text`'s top-level blocks (paragraphs, lists, code blocks, tables…), each of which renders
+ * alone as it does within the whole text, so a reply that grows renders only its last block again. Text with
+ * raw HTML or reference links (`[a][1]` … `[1]: url`), which can reach across blocks, is one block.
+ */
+export function markdownBlocks(text: string): string[] {
+  const tokens = marked.lexer(text);
+  let whole = Object.keys(tokens.links).length > 0;
+  marked.walkTokens(tokens, (token) => {
+    if (token.type === 'html') whole = true;
+  });
+  return whole ? [text] : tokens.filter((token) => token.type !== 'space').map((token) => token.raw);
 }
