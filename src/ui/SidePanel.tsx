@@ -12,7 +12,7 @@ import { useLocalFlag } from './useLocalFlag.ts';
 import { useMediaQuery } from './useMediaQuery.ts';
 
 /** Where side panels stop being columns and become drawers (in em: the browser's default font size). */
-export const WIDE_LAYOUT_QUERY = '(min-width: 68em)';
+const WIDE_LAYOUT_QUERY = '(min-width: 68em)';
 
 export interface SidePanelState {
   open: boolean;
