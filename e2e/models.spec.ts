@@ -97,6 +97,11 @@ test.describe('models from a mirror, on the device, and from disk', () => {
       `This link loads ${MODEL} from ${mirror.url}, not from the usual model host`,
     );
     await expect(page.getByTestId('load-summary')).toContainText(mirror.url);
+    // Other weights of the same model come from the same host.
+    await page.getByRole('combobox', { name: 'Weights', exact: true }).selectOption('q8');
+    await expect(page.getByTestId('load-summary')).toContainText(`${MODEL} (q8)`);
+    await expect(page.getByTestId('load-summary')).toContainText(mirror.url);
+    expect(mirror.requests().some((request) => request.path.includes('model_quantized.onnx'))).toBe(true);
 
     // Other models still come from the usual host, and no mirror was set.
     await page.getByRole('link', { name: 'Models' }).click();

@@ -25,6 +25,9 @@ const catalogModels = (slot: ModelSlot) =>
  */
 const laptopModels = (classroom?.models ?? []).filter((id) => !CATALOG.some((model) => model.id === id));
 
+/** The weights a model comes in: the catalog's list for its models, any for others (read when loaded). */
+const dtypesOf = (id: string): readonly Dtype[] => CATALOG.find((model) => model.id === id)?.dtypes ?? DTYPES;
+
 export function ModelMenu({ slot }: { slot: ModelSlot }) {
   const current = useAppStore(selectCurrentSpec(slot));
   const busy = useAppStore((state) => state.slots[slot].loading !== null);
@@ -40,7 +43,7 @@ export function ModelMenu({ slot }: { slot: ModelSlot }) {
           value={current?.id ?? ''}
           disabled={busy}
           onChange={(event) => {
-            const available = CATALOG.find((model) => model.id === event.target.value)?.dtypes ?? DTYPES;
+            const available = dtypesOf(event.target.value);
             void loadModel(event.target.value, available.includes(dtype) ? dtype : (available[0] ?? 'fp32'), {
               slot,
             });
@@ -71,9 +74,17 @@ export function ModelMenu({ slot }: { slot: ModelSlot }) {
         <select
           value={dtype}
           disabled={busy || !current}
-          onChange={(event) => current && void loadModel(current.id, event.target.value as Dtype)}
+          // The same model from where it came (a link's host, a folder on disk), not the default host.
+          onChange={(event) =>
+            current &&
+            void loadModel(current.id, event.target.value as Dtype, {
+              host: current.host,
+              task: current.task,
+              slot,
+            })
+          }
         >
-          {DTYPES.map((value) => (
+          {(current ? dtypesOf(current.id) : DTYPES).map((value) => (
             <option key={value} value={value}>
               {value}
             </option>
