@@ -220,7 +220,8 @@ const AssistantTurn = memo(function AssistantTurn({
       aria-label="Assistant message"
     >
       {showTokens ? (
-        <ReplyTokens turn={turn} index={index} />
+        // Another version of the reply starts afresh: its own first token, no candidates open.
+        <ReplyTokens key={versionInfo(turn).version} turn={turn} index={index} />
       ) : (
         <ReplyText content={turn.content} showSource={showSource} />
       )}

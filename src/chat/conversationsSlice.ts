@@ -24,9 +24,19 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
   /** This tab's saves, one after another: each must find the revision the one before wrote. */
   let saving: Promise<void> = Promise.resolve();
 
+  /** Counts this tab's writes: a list read while one landed may lack it. */
+  let writes = 0;
+
   async function refreshList(): Promise<void> {
-    const { saved, broken } = await listConversations();
-    set({ conversations: saved.map((entry) => entry.conversation), brokenConversations: broken });
+    for (;;) {
+      const before = writes;
+      const { saved, broken } = await listConversations();
+      // A save of this tab that landed during the read put itself in the list; this older snapshot would
+      // drop it again, so read again.
+      if (writes !== before) continue;
+      set({ conversations: saved.map((entry) => entry.conversation), brokenConversations: broken });
+      return;
+    }
   }
 
   async function writeOpenConversation(): Promise<void> {
@@ -34,6 +44,7 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
     if (conversation.turns.length === 0) return;
     const outcome = await saveConversation(conversation, get().revision);
     if (outcome.saved) {
+      writes++;
       // The list takes what was just written, newest first, instead of reading every saved conversation
       // back (with token probabilities, that took longer after each reply); other tabs' changes still
       // refresh it from the store.

@@ -31,12 +31,21 @@ export function surenessOf(step: TokenStep, colouring: TokenColouring): number |
   return colouring === 'probability' ? step.prob : 1 - Math.min(step.entropyBits / ENTROPY_SCALE_BITS, 1);
 }
 
+/** The colours of each whole hue from red (0) to green (120), per scheme: built once, read per token. */
+const TABLES: Partial<Record<ColourScheme, { background: Rgb; text: Rgb }[]>> = {};
+
+function coloursAtHue(hue: number, scheme: ColourScheme): { background: Rgb; text: Rgb } {
+  const { saturation, luminance } = BACKGROUNDS[scheme];
+  const background = hueAtLuminance(hue, saturation, luminance);
+  const [dark, light] = TEXTS as [Rgb, Rgb];
+  return {
+    background,
+    text: contrastRatio(dark, background) >= contrastRatio(light, background) ? dark : light,
+  };
+}
+
 /** The background of `sureness` (0 to 1) in `scheme`, and the text colour that reads best on it. */
 export function tokenColours(sureness: number, scheme: ColourScheme): { background: Rgb; text: Rgb } {
-  const { saturation, luminance } = BACKGROUNDS[scheme];
-  const background = hueAtLuminance(Math.min(Math.max(sureness, 0), 1) * 120, saturation, luminance);
-  const [text] = [...TEXTS].sort((a, b) => contrastRatio(b, background) - contrastRatio(a, background)) as [
-    Rgb,
-  ];
-  return { background, text };
+  const table = (TABLES[scheme] ??= Array.from({ length: 121 }, (_, hue) => coloursAtHue(hue, scheme)));
+  return table[Math.round(Math.min(Math.max(sureness, 0), 1) * 120)] as { background: Rgb; text: Rgb };
 }

@@ -1,4 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { ErrorText } from './ErrorMessage.tsx';
 
 interface Props {
   /** What failed, as a heading: "The Chat panel failed". */
@@ -28,7 +29,7 @@ export class ErrorBoundary extends Component<Props, { error: Error | null }> {
     return (
       <div className="error-panel" role="alert">
         <h2>{this.props.title}</h2>
-        <p>{this.state.error.message}</p>
+        <ErrorText message={this.state.error.message} />
         <div className="toolbar">
           <button type="button" onClick={() => this.setState({ error: null })}>
             Try again

@@ -1,13 +1,13 @@
 /**
  * A panel beside the main content that can be folded away: a column on wide screens (open by default,
- * the choice kept), a drawer over the content on narrow ones (closed by default; Esc closes it and gives
- * the focus back to its toggle).
+ * the choice kept), a drawer over the content on narrow ones (closed by default; Esc closes it, wherever
+ * the focus is, and gives the focus back to its toggle).
  *
  *   const settings = useSidePanel('glassbox-chat-settings');
  *   <SidePanelToggle panel={settings} id="chat-settings">Settings</SidePanelToggle>
  *   <SidePanel panel={settings} id="chat-settings" label="Reply settings">…</SidePanel>
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useLocalFlag } from './useLocalFlag.ts';
 import { useMediaQuery } from './useMediaQuery.ts';
 
@@ -68,15 +68,25 @@ export function SidePanel({
 }) {
   const element = useRef<HTMLElement>(null);
   const { open, overlay, setOpen } = panel;
-  // A drawer takes the focus when it opens, so a keyboard user lands in it.
-  useEffect(() => {
-    if (open && overlay) element.current?.focus();
-  }, [open, overlay]);
-  if (!open) return null;
-  const close = () => {
+  const close = useCallback(() => {
     setOpen(false);
     document.querySelector<HTMLElement>(`[data-side-toggle="${id}"]`)?.focus();
-  };
+  }, [id, setOpen]);
+  // A drawer takes the focus when it opens, so a keyboard user lands in it; Esc closes it wherever the
+  // focus went since, unless a dialog or popover (which close first) or something else took the key.
+  useEffect(() => {
+    if (!open || !overlay) return;
+    element.current?.focus();
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      if (event.target instanceof Element && event.target.closest('dialog, [popover]')) return;
+      event.preventDefault();
+      close();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open, overlay, close]);
+  if (!open) return null;
   return (
     <aside
       id={id}
@@ -84,12 +94,6 @@ export function SidePanel({
       tabIndex={-1}
       aria-label={label}
       className={`side-panel side-panel-${side}${overlay ? ' side-panel-drawer' : ''}`}
-      onKeyDown={(event) => {
-        if (overlay && event.key === 'Escape' && !event.defaultPrevented) {
-          event.preventDefault();
-          close();
-        }
-      }}
     >
       <div className="side-panel-head">
         <h2>{label}</h2>

@@ -1,6 +1,6 @@
 /**
- * A yes/no preference kept in localStorage (a side panel left open or closed): it survives reloads and is
- * shared by the tabs of this origin. Storage disabled or a value the app did not write gives `fallback`.
+ * A yes/no preference kept in localStorage (a side panel left open or closed): it survives reloads, and
+ * pages of this origin opened later start with it. Storage disabled or a value the app did not write gives `fallback`.
  *
  *   const [open, setOpen] = useLocalFlag('glassbox-settings-open', true);
  */
