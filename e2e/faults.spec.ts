@@ -319,6 +319,26 @@ const FAULTS: Fault[] = [
     },
   },
   {
+    name: 'another tab deletes the conversation this one shows',
+    panel: 'chat',
+    cause: async (page) => {
+      await expect(page.getByRole('button', { name: KEEPER_TITLE, exact: true })).toBeVisible();
+      const other = await secondTab(page);
+      await other.getByRole('button', { name: `Delete ${KEEPER_TITLE}` }).click();
+      await expect(other.getByRole('button', { name: KEEPER_TITLE, exact: true })).toHaveCount(0);
+      await other.close();
+    },
+    message: /Another tab deleted this conversation. It stays open here/,
+    then: async (page) => {
+      // Gone from this tab's list too, its turns still on screen and saved again by the next message.
+      await expect(page.getByRole('button', { name: KEEPER_TITLE, exact: true })).toHaveCount(0);
+      await expect(page.getByText('keep me')).toBeVisible();
+      await send(page, 'still here');
+      await replyDone(page);
+      await expect(page.getByRole('button', { name: KEEPER_TITLE, exact: true })).toBeVisible();
+    },
+  },
+  {
     name: 'two tabs write to the same conversation at once',
     panel: 'chat',
     cause: async (page) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConversationFile } from './conversationFile.ts';
-import { checkedSettings, readConversationRecord } from './conversationSchema.ts';
+import { checkedSettings, conversationRecord, readConversationRecord } from './conversationSchema.ts';
 import { DEFAULT_GENERATION } from './sampling.ts';
 
 const stats = {
@@ -74,6 +74,60 @@ describe('conversation files with damaged decorations', () => {
 });
 
 describe('stored conversation records', () => {
+  const step = { id: 4, text: 'a', prob: 0.5, entropyBits: 1, candidates: [{ id: 4, text: 'a', prob: 0.5 }] };
+
+  it('read back what was written, token steps of every version included', () => {
+    const conversation = {
+      id: 'c1',
+      title: 'Tokens',
+      createdAt: 1,
+      updatedAt: 2,
+      model: 'glassbox/tiny-chat',
+      systemPrompt: 'Be brief.',
+      settings: DEFAULT_GENERATION,
+      turns: [
+        { role: 'user' as const, content: 'q' },
+        {
+          role: 'assistant' as const,
+          content: 'a',
+          tokenIds: [4],
+          steps: [step],
+          stats: { ...stats, backend: 'wasm' as const, dtype: 'fp32' as const },
+          stopped: false,
+          alternatives: [
+            [
+              {
+                role: 'assistant' as const,
+                content: 'b',
+                tokenIds: [5],
+                steps: [{ ...step, id: 5, text: 'b' }],
+                stopped: true,
+              },
+            ],
+          ],
+          version: 1,
+        },
+      ],
+    };
+    const stored = structuredClone(conversationRecord(conversation));
+    expect(stored['schema']).toBe(3);
+    expect(readConversationRecord(stored, 'c1')).toEqual({ ok: true, conversation });
+  });
+
+  it('read the token steps of a version 2 record, saved as a list', () => {
+    const read = readConversationRecord(
+      record({
+        schema: 2,
+        turns: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a', tokenIds: [4], steps: [step] },
+        ],
+      }),
+      'c1',
+    );
+    expect(read.ok && read.conversation.turns[1]?.steps).toEqual([step]);
+  });
+
   it('read a record of the first version (no schema field) as it was', () => {
     const read = readConversationRecord(record(), 'c1');
     expect(read.ok).toBe(true);
@@ -101,7 +155,7 @@ describe('stored conversation records', () => {
 
   it.each([
     ['not an object', 'hello', 'it is not an object'],
-    ['written by a newer version', record({ schema: 3 }), 'it was saved as version 3, which this version'],
+    ['written by a newer version', record({ schema: 4 }), 'it was saved as version 4, which this version'],
     ['without turns', record({ turns: 'hi' }), 'the conversation has no list of turns'],
     [
       'with a turn without text',

@@ -13,11 +13,12 @@ import * as v from 'valibot';
 import { BACKENDS, DTYPES } from '../core/model.ts';
 import type { GenerationOptions, GenerationStats, TokenStep } from '../engine/protocol.ts';
 import { isRecord } from '../lib/isRecord.ts';
+import { packSteps, unpackSteps } from './packedSteps.ts';
 import { clampSetting, DEFAULT_GENERATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
 import type { BrokenConversation, ChatTurn, Conversation } from './types.ts';
 
 /** The version of the record this app writes; older ones are migrated as they are read. */
-export const CONVERSATION_RECORD_VERSION = 2;
+export const CONVERSATION_RECORD_VERSION = 3;
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const measure = v.pipe(v.number(), v.finite(), v.minValue(0));
@@ -72,13 +73,15 @@ function checkedSettings(value: unknown): GenerationOptions {
 
 /**
  * What the app recorded about a reply besides its text, each part kept only when it checks: token steps
- * only when there is one per token id (the token view reads them by position).
+ * only when there is one per token id (the token view reads them by position). Steps come as a list (files,
+ * records before version 3) or packed (records since).
  */
 export function replyDecorations(
   reply: Record<string, unknown>,
 ): Pick<ChatTurn, 'tokenIds' | 'steps' | 'stats' | 'stopped'> {
   const tokenIds = valid(TokenIdsSchema, reply['tokenIds']);
-  const steps = valid(StepsSchema, reply['steps']);
+  const saved = reply['steps'];
+  const steps = Array.isArray(saved) ? valid(StepsSchema, saved) : unpackSteps(saved);
   const stats = valid(StatsSchema, reply['stats']);
   return {
     ...(tokenIds ? { tokenIds } : {}),
@@ -143,7 +146,23 @@ export type StoredConversation =
 const MIGRATIONS: Readonly<Record<number, (record: Record<string, unknown>) => Record<string, unknown>>> = {
   // Version 1 had the same fields, trusted as written; version 2 checks them and says so.
   1: (record) => ({ ...record, schema: 2 }),
+  // Version 3 packs each reply's token steps; a list of them still reads as it did.
+  2: (record) => ({ ...record, schema: 3 }),
 };
+
+/** Turns as a record keeps them: token steps packed, in every version of every reply. */
+function turnsRecord(turns: readonly ChatTurn[]): Record<string, unknown>[] {
+  return turns.map(({ steps, alternatives, ...turn }) => ({
+    ...turn,
+    ...(steps ? { steps: packSteps(steps) } : {}),
+    ...(alternatives ? { alternatives: alternatives.map(turnsRecord) } : {}),
+  }));
+}
+
+/** A conversation as the store keeps it, at the version this app writes (read back by readConversationRecord). */
+export function conversationRecord(conversation: Conversation): Record<string, unknown> {
+  return { ...conversation, turns: turnsRecord(conversation.turns), schema: CONVERSATION_RECORD_VERSION };
+}
 
 function migrated(record: Record<string, unknown>): Record<string, unknown> {
   let current = record;

@@ -9,15 +9,8 @@
  * transactions and BroadcastChannel work on plain-http classroom addresses; Web Locks do not.)
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { CONVERSATION_RECORD_VERSION, readConversationRecord } from './conversationSchema.ts';
+import { conversationRecord, readConversationRecord } from './conversationSchema.ts';
 import type { BrokenConversation, Conversation } from './types.ts';
-
-/** A conversation as the store holds it. */
-interface ConversationRecord extends Conversation {
-  schema: typeof CONVERSATION_RECORD_VERSION;
-  /** Counts the saves: a tab may only write over the revision it read. */
-  revision: number;
-}
 
 interface ChatDatabase extends DBSchema {
   // Values are typed as unknown: what is read back may have been written by anyone and is checked.
@@ -53,26 +46,39 @@ function revisionOf(record: unknown): number {
   return typeof revision === 'number' && Number.isInteger(revision) ? revision : 0;
 }
 
+/** One stored record, read as a conversation or, when it does not check, as a broken item. */
+export type ConversationEntry = { saved: SavedConversation } | { broken: BrokenConversation };
+
+function entryOf(record: unknown, key: string): ConversationEntry {
+  const read = readConversationRecord(record, key);
+  return read.ok
+    ? { saved: { conversation: read.conversation, revision: revisionOf(record) } }
+    : { broken: read.broken };
+}
+
 export async function listConversations(): Promise<ConversationList> {
   // The whole store, not the updatedAt index: a record without a valid updatedAt is missing from the index.
   const transaction = (await db()).transaction('conversations');
   const [keys, records] = await Promise.all([transaction.store.getAllKeys(), transaction.store.getAll()]);
   const list: ConversationList = { saved: [], broken: [] };
   keys.forEach((key, index) => {
-    const record = records[index];
-    const read = readConversationRecord(record, key);
-    if (read.ok) list.saved.push({ conversation: read.conversation, revision: revisionOf(record) });
-    else list.broken.push(read.broken);
+    const entry = entryOf(records[index], key);
+    if ('saved' in entry) list.saved.push(entry.saved);
+    else list.broken.push(entry.broken);
   });
   list.saved.sort((a, b) => b.conversation.updatedAt - a.conversation.updatedAt);
   return list;
 }
 
-export async function readConversation(id: string): Promise<SavedConversation | null> {
+/** The record under `id` as the list shows it, or null when there is none. */
+export async function readConversationEntry(id: string): Promise<ConversationEntry | null> {
   const record = await (await db()).get('conversations', id);
-  if (record === undefined) return null;
-  const read = readConversationRecord(record, id);
-  return read.ok ? { conversation: read.conversation, revision: revisionOf(record) } : null;
+  return record === undefined ? null : entryOf(record, id);
+}
+
+export async function readConversation(id: string): Promise<SavedConversation | null> {
+  const entry = await readConversationEntry(id);
+  return entry && 'saved' in entry ? entry.saved : null;
 }
 
 export type SaveOutcome =
@@ -93,14 +99,14 @@ export async function saveConversation(
     await transaction.done.catch(() => undefined);
     return { saved: false };
   }
-  const record: ConversationRecord = {
-    ...conversation,
-    schema: CONVERSATION_RECORD_VERSION,
-    revision: currentRevision + 1,
-  };
-  await Promise.all([transaction.store.put(record), transaction.done]);
+  // The revision counts the saves: a tab may only write over the revision it read.
+  const revision = currentRevision + 1;
+  await Promise.all([
+    transaction.store.put({ ...conversationRecord(conversation), revision }),
+    transaction.done,
+  ]);
   announce({ type: 'changed', id: conversation.id });
-  return { saved: true, revision: record.revision };
+  return { saved: true, revision };
 }
 
 export async function deleteConversation(id: string): Promise<void> {

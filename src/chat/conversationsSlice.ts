@@ -14,7 +14,9 @@ import {
   onOtherTabChange,
   rawConversationRecord,
   readConversation,
+  readConversationEntry,
   saveConversation,
+  type ConversationEntry,
 } from './conversationStore.ts';
 import { conversationOf, selectGenerating } from './selectors.ts';
 import type { ChatState, ConversationsSlice } from './types.ts';
@@ -36,6 +38,30 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
       if (writes !== before) continue;
       set({ conversations: saved.map((entry) => entry.conversation), brokenConversations: broken });
       return;
+    }
+  }
+
+  /**
+   * Puts what the store now holds under `id` in the lists, read alone: another tab's save must not make
+   * this one read (and check) every saved conversation while it streams a reply.
+   */
+  async function refreshEntry(id: string): Promise<ConversationEntry | null> {
+    for (;;) {
+      const before = writes;
+      const entry = await readConversationEntry(id);
+      if (writes !== before) continue;
+      set((state) => {
+        const conversations = state.conversations.filter((listed) => listed.id !== id);
+        const brokenConversations = state.brokenConversations.filter((listed) => listed.id !== id);
+        if (entry && 'broken' in entry) brokenConversations.push(entry.broken);
+        if (entry && 'saved' in entry) {
+          const saved = entry.saved.conversation;
+          const at = conversations.findIndex((listed) => listed.updatedAt <= saved.updatedAt);
+          conversations.splice(at < 0 ? conversations.length : at, 0, saved);
+        }
+        return { conversations, brokenConversations };
+      });
+      return entry;
     }
   }
 
@@ -146,7 +172,7 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
     followOtherTabs() {
       return onOtherTabChange((change) => {
         void (async () => {
-          await refreshList();
+          const entry = await refreshEntry(change.id);
           if (change.id !== get().conversationId || !idle()) return;
           if (change.type === 'deleted') {
             set({
@@ -156,7 +182,7 @@ export const createConversationsSlice: StateCreator<ChatState, [], [], Conversat
             });
             return;
           }
-          const stored = await readConversation(change.id);
+          const stored = entry && 'saved' in entry ? entry.saved : null;
           if (stored && stored.revision > get().revision && idle() && change.id === get().conversationId) {
             get().show(stored.conversation, stored.revision);
             set({ notice: 'Another tab added to this conversation: it is shown as it is now.' });
