@@ -13,11 +13,14 @@ export const BACKEND_CHOICES = Object.freeze(['auto', ...BACKENDS] as const);
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /**
- * The weight formats the engine loads, named as Transformers.js names them (each is one ONNX file, see
- * weightFiles.ts for every format a repository may publish).
+ * The weight formats, named as Transformers.js names them and onnx-community exports publish them (each is
+ * one ONNX graph, perhaps with external data: weightFiles.ts names the files).
  */
-export const DTYPES = Object.freeze(['fp32', 'q8', 'q4'] as const);
+export const DTYPES = Object.freeze(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const);
 export type Dtype = (typeof DTYPES)[number];
+
+/** Formats whose float math is float16: WebGPU runs them only on an adapter with `shader-f16`. */
+export const FLOAT16_DTYPES: readonly Dtype[] = Object.freeze(['fp16', 'q4f16']);
 
 export const MODEL_TASKS = Object.freeze(['text-generation', 'feature-extraction'] as const);
 export type ModelTask = (typeof MODEL_TASKS)[number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEngineDtype, isWeightDataOf, weightFile, weightFormatOf } from './weightFiles.ts';
+import { isWeightDataOf, weightFile, weightFormatOf } from './weightFiles.ts';
 
 describe('weight files', () => {
   it('names each format’s file as Transformers.js looks it up', () => {
@@ -20,10 +20,5 @@ describe('weight files', () => {
     expect(isWeightDataOf('onnx/model.onnx_data_1', 'fp32')).toBe(true);
     expect(isWeightDataOf('onnx/model_fp16.onnx_data', 'fp32')).toBe(false);
     expect(isWeightDataOf('onnx/model_fp16.onnx_data', 'fp16')).toBe(true);
-  });
-
-  it('tells the formats the engine loads from the ones it only lists', () => {
-    expect(isEngineDtype('q8')).toBe(true);
-    expect(isEngineDtype('q4f16')).toBe(false);
   });
 });

@@ -10,11 +10,8 @@
  */
 import { DTYPES, type Dtype } from './model.ts';
 
-/**
- * Every format Transformers.js names that onnx-community exports publish, with its file suffix. Wider than
- * `Dtype` (what the engine loads today): the catalog records every format a repository publishes.
- */
-export const WEIGHT_FORMATS = Object.freeze({
+/** Each format's file suffix, as Transformers.js names the files. */
+export const WEIGHT_FORMATS: Readonly<Record<Dtype, string>> = Object.freeze({
   fp32: '',
   fp16: '_fp16',
   q8: '_quantized',
@@ -23,30 +20,20 @@ export const WEIGHT_FORMATS = Object.freeze({
   q4: '_q4',
   q4f16: '_q4f16',
   bnb4: '_bnb4',
-} as const);
-export type WeightFormat = keyof typeof WEIGHT_FORMATS;
-
-/** Typed as `WeightFormat[]` so that the compiler rejects an engine dtype this table cannot name. */
-const ENGINE_FORMATS: readonly WeightFormat[] = DTYPES;
-
-/** Whether the engine loads this format today. */
-export function isEngineDtype(format: WeightFormat): format is Dtype {
-  return ENGINE_FORMATS.includes(format);
-}
+});
 
 /** The graph file of a weight format. */
-export function weightFile(format: WeightFormat): string {
+export function weightFile(format: Dtype): string {
   return `onnx/model${WEIGHT_FORMATS[format]}.onnx`;
 }
 
 /** The format whose graph file `path` is, or null for any other file. */
-export function weightFormatOf(path: string): WeightFormat | null {
-  const formats = Object.keys(WEIGHT_FORMATS) as WeightFormat[];
-  return formats.find((format) => weightFile(format) === path) ?? null;
+export function weightFormatOf(path: string): Dtype | null {
+  return DTYPES.find((format) => weightFile(format) === path) ?? null;
 }
 
 /** Whether `path` is the graph file of `format` or one of its external data files. */
-export function isWeightDataOf(path: string, format: WeightFormat): boolean {
+export function isWeightDataOf(path: string, format: Dtype): boolean {
   const graph = weightFile(format);
   return path === graph || path.startsWith(`${graph}_data`);
 }

@@ -28,3 +28,14 @@ export function autoBackendLabel(capabilities: Pick<BackendCapabilities, 'webgpu
   const name = backend === 'webgpu' ? 'WebGPU' : 'WASM';
   return `Auto (${reason ? `${name}: ${reason}` : name})`;
 }
+
+/**
+ * Whether `backend` runs float16 math here: WebGPU only on an adapter with `shader-f16` (Transformers.js
+ * refuses fp16 weights elsewhere); WASM runs float16 graphs as float32.
+ */
+export function runsFloat16(
+  backend: Backend,
+  capabilities: Pick<BackendCapabilities, 'webgpu'> | null,
+): boolean {
+  return backend === 'wasm' || (capabilities?.webgpu?.features.includes('shader-f16') ?? false);
+}

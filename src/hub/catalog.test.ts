@@ -10,7 +10,7 @@ import {
   opennessLevel,
   type OpennessCard,
 } from '../core/openness.ts';
-import { WEIGHT_FORMATS, type WeightFormat } from '../core/weightFiles.ts';
+import { WEIGHT_FORMATS } from '../core/weightFiles.ts';
 import {
   CATALOG,
   DEFAULT_CHAT_MODEL_ID,
@@ -28,7 +28,7 @@ const isHttps = (text: string) => /^https:\/\/[^\s/]+\.[^\s/]+\//.test(text);
 const isRepoPath = (text: string) => existsSync(new URL(`../../${text}`, import.meta.url));
 const citable = (model: CatalogModel, source: string) =>
   isHttps(source) || (model.forged && isRepoPath(source));
-const weightKeys = (model: CatalogModel) => Object.keys(model.sizes) as WeightFormat[];
+const weightKeys = (model: CatalogModel) => Object.keys(model.sizes) as Dtype[];
 
 function model(id: string): CatalogModel {
   const found = findModel(id);
@@ -191,13 +191,15 @@ describe('sizes and recommendations', () => {
     }
   });
 
-  it('picks a dtype the engine can load today, or none', () => {
+  it('picks the recommended dtype where it runs, else the next in the backend’s order, or none', () => {
     expect(appDtypeFor(model('onnx-community/Llama-3.2-1B-Instruct'), 'wasm')).toBe('q8');
     expect(appDtypeFor(model('HuggingFaceTB/SmolLM2-135M-Instruct'), 'wasm')).toBe('fp32');
     expect(appDtypeFor(model('Xenova/all-MiniLM-L6-v2'), 'wasm')).toBe('q8');
-    // q4f16 is recommended on WebGPU but the protocol cannot load it yet: fall back to q4.
-    expect(appDtypeFor(model('HuggingFaceTB/SmolLM2-1.7B-Instruct'), 'webgpu')).toBe('q4');
-    expect(appDtypeFor(model('onnx-community/Qwen3-0.6B-ONNX'), 'webgpu')).toBeNull();
+    expect(appDtypeFor(model('HuggingFaceTB/SmolLM2-1.7B-Instruct'), 'webgpu')).toBe('q4f16');
+    // Without shader-f16 no float16 format runs on WebGPU: q4 instead, and nothing for a q4f16-only model.
+    expect(appDtypeFor(model('HuggingFaceTB/SmolLM2-1.7B-Instruct'), 'webgpu', false)).toBe('q4');
+    expect(appDtypeFor(model('onnx-community/Qwen3-0.6B-ONNX'), 'webgpu', false)).toBeNull();
+    expect(appDtypeFor(model('onnx-community/Qwen3-0.6B-ONNX'), 'wasm')).toBe('q4f16');
     expect(appDtypeFor(model('glassbox/tiny-chat'), 'webgpu')).toBe('fp32');
   });
 });

@@ -6,8 +6,7 @@
  *   findModel('HuggingFaceTB/SmolLM2-135M-Instruct')?.sizes.q4       // → 200_000_000 (bytes)
  *   appDtypeFor(findModel('onnx-community/Llama-3.2-1B-Instruct')!, 'wasm') // → 'q8'
  */
-import { DTYPES, type Backend, type Dtype, type ModelTask } from '../core/model.ts';
-import { isEngineDtype } from '../core/weightFiles.ts';
+import { DTYPES, FLOAT16_DTYPES, type Backend, type Dtype, type ModelTask } from '../core/model.ts';
 import type { Bytes, CatalogModel } from './catalogEntry.ts';
 import { DEMO_MODELS, HUB_MODELS } from './catalogModels.ts';
 
@@ -20,22 +19,23 @@ import { DEMO_MODELS, HUB_MODELS } from './catalogModels.ts';
  *   and exact: fp32, then q8;
  * - embeddings (and long prompts) run whole sentences through the matrices, where q8 is twice as fast
  *   as fp32: q8, then fp32;
- * - q4 (MatMulNBits) last: ONNX Runtime Web decodes 5-9x slower with it than with q8 or fp32.
+ * - the other 8-bit formats (int8, uint8) next, then fp16 (run as fp32, half the download);
+ * - 4-bit (MatMulNBits) last: ONNX Runtime Web decodes 5-9x slower with it than with q8 or fp32.
  * On WebGPU the recommendation is what the model card or the official Transformers.js example loads
- * there (q4f16 for the chat models), with q4 as the fallback when the adapter lacks `shader-f16`
- * (SwiftShader does).
+ * there (q4f16 for the chat models); without `shader-f16` (SwiftShader lacks it) no float16 format runs,
+ * and q4 comes first.
  */
 export const WASM_WEIGHT_BUDGET = 2_000_000_000 as Bytes;
 
 /** WASM's order per task as above; WebGPU's fallback order when the recommendation is not loadable yet. */
 const APP_DTYPE_ORDER = Object.freeze({
   wasm: {
-    'text-generation': ['fp32', 'q8', 'q4'],
-    'feature-extraction': ['q8', 'fp32', 'q4'],
+    'text-generation': ['fp32', 'q8', 'int8', 'uint8', 'fp16', 'q4', 'q4f16', 'bnb4'],
+    'feature-extraction': ['q8', 'int8', 'uint8', 'fp32', 'fp16', 'q4', 'q4f16', 'bnb4'],
   },
   webgpu: {
-    'text-generation': ['q4', 'fp32', 'q8'],
-    'feature-extraction': ['q4', 'fp32', 'q8'],
+    'text-generation': ['q4f16', 'q4', 'fp16', 'fp32', 'q8', 'int8', 'uint8', 'bnb4'],
+    'feature-extraction': ['q4f16', 'q4', 'fp16', 'fp32', 'q8', 'int8', 'uint8', 'bnb4'],
   },
 } as const satisfies Record<Backend, Record<ModelTask, readonly Dtype[]>>);
 
@@ -50,35 +50,27 @@ export function findModel(id: string): CatalogModel | undefined {
 }
 
 /**
- * The dtype to load on `backend` among the published `sizes`: the recommendation when it is loadable,
+ * The dtype to load on `backend` among the published `sizes`: the recommendation when it runs there,
  * else the first in the backend's order for the task (on WASM: the first that fits its memory budget);
- * null if none (for example Qwen3 0.6B, whose only known file is q4f16).
+ * null if none (for example Qwen3 0.6B, whose only known file is q4f16, on a GPU without `shader-f16`).
+ * `float16`: whether the backend runs float16 math here (engine/backend.ts `runsFloat16`).
  */
 export function chooseDtype(
   backend: Backend,
   sizes: Readonly<Partial<Record<Dtype, number | null>>>,
   recommended: Dtype | null = null,
   task: ModelTask = 'text-generation',
+  float16 = true,
 ): Dtype | null {
-  const available = DTYPES.filter((dtype) => dtype in sizes);
+  const available = DTYPES.filter((dtype) => dtype in sizes && (float16 || !FLOAT16_DTYPES.includes(dtype)));
   if (recommended !== null && available.includes(recommended)) return recommended;
   const fits = (dtype: Dtype) => backend !== 'wasm' || (sizes[dtype] ?? 0) <= WASM_WEIGHT_BUDGET;
   return APP_DTYPE_ORDER[backend][task].find((dtype) => available.includes(dtype) && fits(dtype)) ?? null;
 }
 
-/** Download size per dtype the app can load (null: size unknown). */
-export function loadableSizes(model: CatalogModel): Partial<Record<Dtype, number | null>> {
-  return Object.fromEntries(model.dtypes.map((dtype) => [dtype, model.sizes[dtype] ?? null]));
-}
-
-/** The catalog's recommendation for `backend` when the app can load it; null otherwise. */
-export function recommendedAppDtype(model: CatalogModel, backend: Backend): Dtype | null {
-  const recommended = model.recommended[backend];
-  return recommended !== null && isEngineDtype(recommended) ? recommended : null;
-}
-
-export function appDtypeFor(model: CatalogModel, backend: Backend): Dtype | null {
-  return chooseDtype(backend, loadableSizes(model), recommendedAppDtype(model, backend), model.task);
+/** The dtype to load of a catalog model on `backend` (`float16` as for chooseDtype). */
+export function appDtypeFor(model: CatalogModel, backend: Backend, float16 = true): Dtype | null {
+  return chooseDtype(backend, model.sizes, model.recommended[backend], model.task, float16);
 }
 
 /** The host, in Hugging Face layout, where the app serves its own demo models. */

@@ -14,7 +14,6 @@ import {
   type OpennessCard,
   type OpennessLevel,
 } from '../core/openness.ts';
-import type { WeightFormat } from '../core/weightFiles.ts';
 
 /** A count of bytes. Branded so a size cannot be mixed up with a parameter or token count. */
 export type Bytes = number & { readonly __unit: 'bytes' };
@@ -67,11 +66,11 @@ export interface CatalogModel {
   /** Maximum tokens per input, as the model card or config states it. */
   readonly contextLength: number | null;
   /** The weight formats the repository publishes; a null size is a format known to exist, size unknown. */
-  readonly sizes: Readonly<Partial<Record<WeightFormat, Bytes | null>>>;
+  readonly sizes: Readonly<Partial<Record<Dtype, Bytes | null>>>;
   /** The Hub revision (short commit) whose file list gave `sizes`; null when no sizes were read. */
   readonly sizesAt: string | null;
   /** Null where no published format suits the backend. */
-  readonly recommended: Readonly<Record<Backend, WeightFormat | null>>;
+  readonly recommended: Readonly<Record<Backend, Dtype | null>>;
   readonly license: License | null;
   readonly openness: OpennessCard;
   /** Derived from `openness` and `license` (see `opennessLevel`). */

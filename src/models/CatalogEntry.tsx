@@ -2,7 +2,6 @@
 import { useState } from 'react';
 import type { Dtype } from '../core/model.ts';
 import { OPENNESS_LEVELS } from '../core/openness.ts';
-import { loadableSizes, recommendedAppDtype } from '../hub/catalog.ts';
 import type { CatalogModel } from '../hub/catalogEntry.ts';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { useAppStore } from '../session/store.ts';
@@ -12,10 +11,6 @@ import { FitNotes } from './FitNotes.tsx';
 export function CatalogEntry({ model, freeStorage }: { model: CatalogModel; freeStorage: number | null }) {
   const loadModel = useAppStore((state) => state.loadModel);
   const [dtype, setDtype] = useState<Dtype | ''>(model.dtypes[0] ?? '');
-  const recommended = {
-    wasm: recommendedAppDtype(model, 'wasm'),
-    webgpu: recommendedAppDtype(model, 'webgpu'),
-  };
   return (
     <article className="catalog-entry" aria-label={model.label} data-testid="catalog-entry">
       <h4>
@@ -52,8 +47,8 @@ export function CatalogEntry({ model, freeStorage }: { model: CatalogModel; free
         </p>
       </details>
       <FitNotes
-        sizes={loadableSizes(model)}
-        recommended={recommended}
+        sizes={model.sizes}
+        recommended={model.recommended}
         task={model.task}
         freeStorage={freeStorage}
       />
@@ -75,7 +70,9 @@ export function CatalogEntry({ model, freeStorage }: { model: CatalogModel; free
           </button>
         </div>
       ) : (
-        <p className="muted">No weight format this app loads yet (it loads fp32, q8 and q4).</p>
+        <p className="muted">
+          No ONNX weights are known for this model yet: they are read from the host when it loads.
+        </p>
       )}
     </article>
   );

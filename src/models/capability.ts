@@ -6,7 +6,7 @@
  *   // → { backend: 'webgpu', dtype: 'q4', warnings: [] }
  */
 import type { Backend, Dtype, ModelTask } from '../core/model.ts';
-import { autoBackend } from '../engine/backend.ts';
+import { autoBackend, runsFloat16 } from '../engine/backend.ts';
 import type { BackendCapabilities } from '../engine/protocol.ts';
 import { WASM_WEIGHT_BUDGET, chooseDtype } from '../hub/catalog.ts';
 
@@ -37,11 +37,16 @@ function show(bytes: number): string {
 export function assessFit({ sizes, capabilities, freeStorage, recommended, task }: FitInput): FitAssessment {
   const gpu = capabilities.webgpu;
   const { backend } = autoBackend(capabilities);
-  const dtype = chooseDtype(backend, sizes, recommended?.[backend] ?? null, task);
+  const float16 = runsFloat16(backend, capabilities);
+  const dtype = chooseDtype(backend, sizes, recommended?.[backend] ?? null, task, float16);
   const warnings: string[] = [];
   const size = dtype ? (sizes[dtype] ?? null) : null;
   if (!dtype)
-    warnings.push('No weight format this app can load (fp32, q8 or q4) is published for this model.');
+    warnings.push(
+      Object.keys(sizes).length > 0 && !float16
+        ? `Its only weights are float16 (${Object.keys(sizes).join(', ')}), which this GPU cannot run (it lacks shader-f16): choose WASM.`
+        : 'No ONNX weights Transformers.js can load are published for this model.',
+    );
   if (gpu?.isFallback) {
     warnings.push(
       `The only WebGPU adapter is a software one (${gpu.architecture || gpu.vendor}): WASM is faster here.`,

@@ -1,4 +1,5 @@
 import type { ModelSlot } from '../core/model.ts';
+import { runsFloat16 } from '../engine/backend.ts';
 import type { LoadedModel } from '../engine/protocol.ts';
 import { appDtypeFor, DEFAULT_CHAT_MODEL_ID, DEFAULT_EMBEDDING_MODEL_ID, findModel } from '../hub/catalog.ts';
 import { formatBytes, formatMs } from '../lib/format.ts';
@@ -32,7 +33,8 @@ function isForged(model: LoadedModel): boolean {
 function ForgedNotice({ slot, model }: { slot: ModelSlot; model: LoadedModel }) {
   const loadModel = useAppStore((app) => app.loadModel);
   const real = findModel(REAL_FOR_SLOT[slot]);
-  const dtype = real ? appDtypeFor(real, model.backend) : null;
+  const capabilities = useAppStore((app) => app.capabilities);
+  const dtype = real ? appDtypeFor(real, model.backend, runsFloat16(model.backend, capabilities)) : null;
   const size = real && dtype ? real.sizes[dtype] : null;
   return (
     <p className="notice" role="note" data-testid="forged-notice">

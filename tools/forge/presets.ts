@@ -10,7 +10,7 @@
  *   PRESET_GROUPS.demo;                     // → ['tiny-chat', 'tiny-embed']
  *   presetNameOf(PRESETS['tiny-chat']);     // → 'tiny-chat'
  */
-import type { WeightFormat } from '../../src/core/weightFiles.ts';
+import type { Dtype } from '../../src/core/model.ts';
 import { DEFAULT_DECODER_INIT, type DecoderConfig } from './decoder.ts';
 import { DEFAULT_ENCODER_INIT, type EncoderConfig } from './encoder.ts';
 
@@ -18,7 +18,7 @@ import { DEFAULT_ENCODER_INIT, type EncoderConfig } from './encoder.ts';
  * Dtypes the forge writes. Each is a weight format of src/core/weightFiles.ts, which names its file
  * (`weightFile(dtype)`), so the forge writes the files the app looks for.
  */
-export const ALL_DTYPES = Object.freeze(['fp32', 'q8', 'q4'] as const satisfies readonly WeightFormat[]);
+export const ALL_DTYPES = Object.freeze(['fp32', 'q8', 'q4'] as const satisfies readonly Dtype[]);
 export type ForgedDtype = (typeof ALL_DTYPES)[number];
 
 interface PresetCommon {

@@ -15,6 +15,10 @@ import { normalizeRows, pool } from '../pooling.ts';
 import type { EmbedRequest, EmbeddingResult, TokenVectors } from '../protocol.ts';
 import { loadedEmbedding, startUse, tokenTexts, type EmbeddingSlot } from '../worker/slots.ts';
 
+/** A tensor's values as float32: fp16 exports (keep_io_types off) answer in float16. */
+const float32Data = (tensor: Tensor): Float32Array =>
+  (tensor.type === 'float16' ? tensor.to('float32') : tensor).data as Float32Array;
+
 /** Tokenizes a batch and runs the encoder: the model's outputs and the attention mask. */
 async function encode(slot: EmbeddingSlot, sentences: string[]) {
   const { tokenizer, model } = slot.extractor;
@@ -68,9 +72,9 @@ export async function embed(
         const [, tokens = 0, width = 0] = hidden.dims;
         // Pooled here with the attention mask (transformers.js' last_token pooling would read padding).
         const pooled = own
-          ? Float32Array.from(own.data as Float32Array)
+          ? Float32Array.from(float32Data(own))
           : pool(
-              hidden.data as Float32Array,
+              float32Data(hidden),
               inputs.attention_mask.data as BigInt64Array,
               batch.length,
               tokens,
@@ -101,7 +105,7 @@ export async function embedTokens({ sentence }: { sentence: string }): Promise<T
     const { inputs, hidden, dispose } = await encode(slot, [sentence]);
     try {
       const ids = Array.from(inputs.input_ids.data as BigInt64Array, Number);
-      const vectors = Float32Array.from(hidden.data as Float32Array);
+      const vectors = Float32Array.from(float32Data(hidden));
       const result = {
         tokens: tokenTexts(slot.extractor.tokenizer, ids),
         vectors,
