@@ -75,7 +75,22 @@ async function loadNow(
     downloadedBytes: prepared.downloadedBytes,
     resumes: prepared.resumes,
   });
-  const options = { dtype: spec.dtype, device: backend } as const;
+  const options = {
+    dtype: spec.dtype,
+    device: backend,
+    // Undeclared external data: named to the runtime one by one (the config's count is then not used).
+    ...(prepared.undeclaredData.length > 0
+      ? {
+          use_external_data_format: false,
+          session_options: {
+            externalData: prepared.undeclaredData.map((path) => ({
+              path: path.slice(path.lastIndexOf('/') + 1),
+              data: path,
+            })),
+          },
+        }
+      : {}),
+  } as const;
   const context = { modelId: spec.id, host: spec.host };
   try {
     if (spec.task === 'text-generation') {

@@ -9,6 +9,7 @@ import { ModelRegistry } from '@huggingface/transformers';
 import { DISK_HOST, trimHost } from '../../core/hosts.ts';
 import type { Backend, ModelSpec } from '../../core/model.ts';
 import type { FileProgress } from '../../core/model.ts';
+import { weightFile } from '../../core/weightFiles.ts';
 import { downloadToStore, type DownloadProgress } from '../../hub/download.ts';
 import { HubError } from '../../hub/errors.ts';
 import { ModelHost } from '../../hub/host.ts';
@@ -89,6 +90,11 @@ export interface PreparedModel {
   downloadedBytes: number;
   /** Times downloads resumed after a dropped connection or a server error. */
   resumes: number;
+  /**
+   * External data files of the graph that its config.json does not declare (`transformers.js_config`
+   * `use_external_data_format`), found on the host: the runtime must be given them.
+   */
+  undeclaredData: string[];
   release(): void;
 }
 
@@ -180,13 +186,14 @@ export async function prepareModel(
           report([...files.values()]);
         }
       }
+      const undeclaredData = await undeclaredDataFiles(context, paths);
       // The manifest is rewritten whole: another tab's download of this model must not interleave.
       await store.touch(spec.host, spec.id);
-      return paths;
+      return { paths, undeclaredData };
     });
     // A missing weight file (or config, or tokenizer) fails here, with its name, rather than in the
     // runtime (where a missing external data file hangs the session's creation).
-    for (const path of planned) {
+    for (const path of planned.paths) {
       if (isRequired(path) && (await store.isAbsent(spec.host, spec.id, path))) {
         throw new HubError(
           'not-found',
@@ -200,6 +207,7 @@ export async function prepareModel(
       bytes: list.reduce((sum, f) => sum + f.total, 0),
       downloadedBytes,
       resumes: list.reduce((sum, f) => sum + (f.resumes ?? 0), 0),
+      undeclaredData: planned.undeclaredData,
       release,
     };
   } catch (error) {
@@ -211,6 +219,23 @@ export async function prepareModel(
       );
     }
     throw error;
+  }
+}
+
+/**
+ * The graph's external data files (`model{suffix}.onnx_data`, `_data_1`, …) when config.json does not
+ * declare them: many exports keep their weights there without saying so, and ONNX Runtime then fails with
+ * "Module.MountedFiles is not available". Each is looked for on the host once: found ones are stored, a
+ * missing one is remembered as absent, so a stored model asks nothing.
+ */
+async function undeclaredDataFiles(context: LoadContext, planned: readonly string[]): Promise<string[]> {
+  const graph = weightFile(context.spec.dtype);
+  if (!planned.includes(graph) || planned.some((path) => path.startsWith(`${graph}_data`))) return [];
+  const found: string[] = [];
+  for (;;) {
+    const path = `${graph}_data${found.length === 0 ? '' : `_${found.length}`}`;
+    if (!(await ensureFile(context, path))) return found;
+    found.push(path);
   }
 }
 
