@@ -190,6 +190,13 @@ function readTensor(reader: WireReader, end: number): OnnxInitializer {
   };
 }
 
+/** The tensor whose TensorProto is `bytes[start, end)`: a node's constant, a subgraph's initializer. */
+export function tensorAt(bytes: Uint8Array, start: number, end: number): OnnxInitializer {
+  const reader = Reader.create(bytes);
+  reader.pos = start;
+  return readTensor(reader, end);
+}
+
 function readEntry(reader: WireReader, end: number, onEntry: (key: string, value: string) => void): void {
   let key = '';
   let value = '';

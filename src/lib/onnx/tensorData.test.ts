@@ -3,9 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder, MICROSOFT_DOMAIN } from '../../../tools/forge/onnx/graph.ts';
 import { encodeModel } from '../../../tools/forge/onnx/proto.ts';
 import { quantizeNBits } from '../../../tools/forge/quantize.ts';
-import { createSession } from '../../../tools/forge/testing/ort.ts';
+import {
+  floatInput,
+  identity,
+  matMulNBitsModel,
+  type NBitsCase,
+} from '../../../tools/forge/testing/matMulNBits.ts';
+import { createSession, maxAbs, maxAbsDifference } from '../../../tools/forge/testing/ort.ts';
 import { summarizeOnnx } from './summary.ts';
-import { dequantize, fullPrecisionName, quantizationOf, quantizedBlock, tensorValues } from './tensorData.ts';
+import {
+  dequantize,
+  float16,
+  fullPrecisionName,
+  quantizationOf,
+  quantizedBlock,
+  tensorValues,
+} from './tensorData.ts';
 
 /** Reproducible values in [-1, 1). */
 function values(length: number, seed: number): Float32Array {
@@ -66,6 +79,41 @@ describe('dequantization equals onnxruntime', () => {
     expect(fullPrecisionName('w_Q4')).toBe('w');
   });
 
+  const forms: (NBitsCase & { tolerance: number })[] = [
+    { K: 80, N: 24, blockSize: 16, scales: 'float32', zeroPoints: 'float32', tolerance: 0 },
+    { K: 128, N: 8, blockSize: 64, scales: 'float32', zeroPoints: 'none', tolerance: 0 },
+    { K: 96, N: 8, blockSize: 32, scales: 'float16', zeroPoints: 'packed', tolerance: 2 ** -10 },
+    { K: 64, N: 8, blockSize: 32, scales: 'float16', zeroPoints: 'none', tolerance: 2 ** -10 },
+    { K: 64, N: 8, blockSize: 32, scales: 'float16', zeroPoints: 'float16', tolerance: 2 ** -10 },
+  ];
+  it.each(forms)(
+    'MatMulNBits: $scales scales, $zeroPoints zero points, blocks of $blockSize',
+    async ({ tolerance, ...form }) => {
+      const bytes = encodeModel(matMulNBitsModel(form)).onnx;
+      const session = await createSession(bytes);
+      const output = (await session.run({ a: floatInput(form.scales, identity(form.K), [form.K, form.K]) }))[
+        'y'
+      ];
+      await session.release();
+      // A float16 product comes back rounded to float16, folded in float16 steps (zero points).
+      const expected =
+        output?.type === 'float16'
+          ? Float32Array.from(output.data as Uint16Array, float16)
+          : (output?.data as Float32Array);
+
+      const { summary, lookup } = reader(bytes);
+      const quantization = quantizationOf(summary, 'w_Q4');
+      expect(quantization).toMatchObject({ zeroPointsPacked: !form.zeroPoints.startsWith('float') });
+      if (!quantization) return;
+      const ours = dequantize(quantization, lookup);
+      expect(maxAbsDifference(ours, expected)).toBeLessThanOrEqual(tolerance * maxAbs(expected));
+      const block = quantizedBlock(quantization, lookup, 5, 1);
+      expect(block.values).toEqual(
+        Array.from(ours.filter((_, i) => i % form.N === 5).slice(form.blockSize, 2 * form.blockSize)),
+      );
+    },
+  );
+
   it('DequantizeLinear: int8 with a per-channel scale and zero point', async () => {
     const dims = [3, 5];
     const quantized = Int8Array.from({ length: 15 }, (_, i) => ((i * 37) % 255) - 127);
@@ -121,6 +169,20 @@ describe('dequantization equals onnxruntime', () => {
       scale: 0.25,
       values: [0.25, -0.5, 0.75],
     });
+  });
+
+  it('reads int8 weights with one scale per output column (MatMulInteger, no zero point)', () => {
+    const g = new GraphBuilder();
+    const a = g.input('a', 'uint8', [2, 3]);
+    const w = g.initializer('m.weight_quantized', 'int8', [3, 2], Int8Array.from([1, -2, 3, -4, 127, -127]));
+    g.initializer('m.weight_scale', 'float32', [2], Float32Array.from([0.5, 0.25]));
+    const azp = g.initializer('a_zero_point', 'uint8', [], Uint8Array.from([0]));
+    g.output(g.op('MatMulInteger', [a, w, azp]), 'y', 'int32', [2, 2]);
+    const { summary, lookup } = reader(encodeModel(g.toModel()).onnx);
+    const quantization = quantizationOf(summary, 'm.weight_quantized');
+    expect(quantization).toMatchObject({ scheme: 'linear', axis: -1, zeroPoint: null });
+    if (!quantization) return;
+    expect(Array.from(dequantize(quantization, lookup, [3, 2]))).toEqual([0.5, -0.5, 1.5, -1, 63.5, -31.75]);
   });
 });
 

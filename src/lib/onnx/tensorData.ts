@@ -8,12 +8,13 @@
  *   dequantize(weight, (name) => readTensor(summary, bytes, name)) // → Float32Array [K × N]
  */
 import { Reader } from 'protobufjs/minimal';
-import type { OnnxInitializer, OnnxSummary, PayloadEncoding } from './summary.ts';
+import type { OnnxInitializer, OnnxNode, OnnxSummary, PayloadEncoding } from './summary.ts';
 
 /** Reads the bytes of one external data file; inline payloads come from the model file itself. */
 export type ExternalBytes = (location: string, offset: number, length: number) => Uint8Array;
 
-function float16(bits: number): number {
+/** The number float16 `bits` stand for. */
+export function float16(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;
@@ -82,6 +83,15 @@ export function tensorValues(
     out.set(new Float32Array(bytes.buffer, bytes.byteOffset, count));
     return out;
   }
+  // Byte tensors (packed 4-bit weights, int8 weights) are large: convert them in one call.
+  if (tensor.dtype === 'uint8') {
+    out.set(bytes.subarray(0, count));
+    return out;
+  }
+  if (tensor.dtype === 'int8') {
+    out.set(new Int8Array(bytes.buffer, bytes.byteOffset, count));
+    return out;
+  }
   for (let i = 0; i < count; i++) out[i] = reader(i);
   return out;
 }
@@ -94,6 +104,11 @@ export type Quantization =
       packed: string;
       scales: string;
       zeroPoints: string | null;
+      /**
+       * Zero points packed `bits` to a byte like B (uint8, `[N, ⌈blocks·bits/8⌉]`), or one float per block
+       * in the scales' type (`[N, blocks]`).
+       */
+      zeroPointsPacked: boolean;
       K: number;
       N: number;
       bits: number;
@@ -108,25 +123,38 @@ export type Quantization =
       axis: number | null;
     };
 
+export type NBitsQuantization = Extract<Quantization, { scheme: 'nbits' }>;
+
+/** How MatMulNBits `node` stores its weight, or null when its attributes are incomplete. */
+export function nbitsQuantization(summary: OnnxSummary, node: OnnxNode): NBitsQuantization | null {
+  const [, packed, scales, zeroPoints] = node.inputs;
+  const { K, N, bits = 4, block_size: blockSize } = node.attributes;
+  if (!packed || !scales || typeof K !== 'number' || typeof N !== 'number' || typeof blockSize !== 'number')
+    return null;
+  const zeroPointTensor = zeroPoints
+    ? summary.initializers.find((tensor) => tensor.name === zeroPoints)
+    : undefined;
+  return {
+    scheme: 'nbits',
+    packed,
+    scales,
+    zeroPoints: zeroPoints || null,
+    zeroPointsPacked: (zeroPointTensor?.dtype ?? 'uint8') === 'uint8',
+    K,
+    N,
+    bits: typeof bits === 'number' ? bits : 4,
+    blockSize,
+  };
+}
+
 /** The quantization a tensor takes part in, read from the nodes that consume it (null: a plain tensor). */
 export function quantizationOf(summary: OnnxSummary, name: string): Quantization | null {
-  const names = new Set(summary.initializers.map((tensor) => tensor.name));
+  const initializers = new Map(summary.initializers.map((tensor) => [tensor.name, tensor]));
   for (const node of summary.nodes) {
     const [input0, input1, input2, input3] = node.inputs;
-    if (node.opType === 'MatMulNBits' && input1 === name && input2) {
-      const { K, N, bits = 4, block_size: blockSize } = node.attributes;
-      if (typeof K === 'number' && typeof N === 'number' && typeof blockSize === 'number') {
-        return {
-          scheme: 'nbits',
-          packed: name,
-          scales: input2,
-          zeroPoints: input3 || null,
-          K,
-          N,
-          bits: typeof bits === 'number' ? bits : 4,
-          blockSize,
-        };
-      }
+    if (node.opType === 'MatMulNBits' && input1 === name) {
+      const nbits = nbitsQuantization(summary, node);
+      if (nbits) return nbits;
     }
     if (node.opType === 'DequantizeLinear' && input0 === name && input1) {
       const axis = node.attributes['axis'];
@@ -140,9 +168,16 @@ export function quantizationOf(summary: OnnxSummary, name: string): Quantization
     }
     if (node.opType === 'MatMulInteger' && input1 === name) {
       // The weight's scale multiplies the integer product downstream; exporters name it after the weight.
-      const scale = name.replace(/_quantized$/, '_scale');
-      if (names.has(scale))
-        return { scheme: 'linear', quantized: name, scale, zeroPoint: input3 || null, axis: null };
+      // One scale per output column (the last axis) when it has more than one value.
+      const scale = initializers.get(name.replace(/_quantized$/, '_scale'));
+      if (scale)
+        return {
+          scheme: 'linear',
+          quantized: name,
+          scale: scale.name,
+          zeroPoint: input3 || null,
+          axis: scale.elements > 1 ? -1 : null,
+        };
     }
   }
   return null;
@@ -165,6 +200,32 @@ export interface QuantizedBlock {
   values: number[];
 }
 
+/** The zero point of block `b` of column `n`: packed like B, one float per block, or 2^(bits-1) when absent. */
+function nbitsZeroPoint(
+  quantization: NBitsQuantization,
+  zeroPoints: Float32Array | null,
+  n: number,
+  b: number,
+): number {
+  const { bits, K, blockSize } = quantization;
+  if (!zeroPoints) return 1 << (bits - 1);
+  const blocks = Math.ceil(K / blockSize);
+  if (!quantization.zeroPointsPacked) return zeroPoints[n * blocks + b] ?? 0;
+  const perByte = 8 / bits;
+  const byte = zeroPoints[n * Math.ceil((blocks * bits) / 8) + Math.floor(b / perByte)] ?? 0;
+  return (byte >> ((b % perByte) * bits)) & ((1 << bits) - 1);
+}
+
+/**
+ * (q − zero point) · scale, rounded as onnxruntime's CPU kernel rounds it: an integer zero point is
+ * subtracted exactly, a float one is folded in as q·scale + (−scale·zero point), each step in float32.
+ */
+function nbitsValue(q: number, zeroPoint: number, scale: number, packedZeroPoint: boolean): number {
+  return packedZeroPoint ? (q - zeroPoint) * scale : Math.fround(q * scale) + Math.fround(-scale * zeroPoint);
+}
+
+const COLUMNS_AT_ONCE = 16;
+
 /** Dequantized values, row-major: `[K, N]` for MatMulNBits (the MatMul's B), the tensor's shape otherwise. */
 export function dequantize(
   quantization: Quantization,
@@ -176,22 +237,27 @@ export function dequantize(
     const packed = lookup(quantization.packed);
     const scales = lookup(quantization.scales);
     const zeroPoints = quantization.zeroPoints ? lookup(quantization.zeroPoints) : null;
+    const packedZeroPoint = quantization.zeroPointsPacked || !zeroPoints;
     const blocks = Math.ceil(K / blockSize);
     const blob = (blockSize * bits) / 8;
-    const zpBytesPerColumn = Math.ceil((blocks * bits) / 8);
-    const perByte = 8 / bits;
+    const perByteShift = Math.log2(8 / bits);
     const mask = (1 << bits) - 1;
     const out = new Float32Array(K * N);
-    for (let n = 0; n < N; n++) {
+    // B is stored column by column and the result is row-major: a few columns at a time keep the rows
+    // being written in the cache.
+    for (let first = 0; first < N; first += COLUMNS_AT_ONCE) {
+      const last = Math.min(N, first + COLUMNS_AT_ONCE);
       for (let b = 0; b < blocks; b++) {
-        const scale = scales[n * blocks + b] ?? 0;
-        const zpByte = zeroPoints?.[n * zpBytesPerColumn + Math.floor(b / perByte)] ?? 0;
-        const zeroPoint = zeroPoints ? (zpByte >> ((b % perByte) * bits)) & mask : 1 << (bits - 1);
-        for (let j = 0; j < blockSize; j++) {
-          const k = b * blockSize + j;
-          if (k >= K) break;
-          const byte = packed[(n * blocks + b) * blob + Math.floor(j / perByte)] ?? 0;
-          out[k * N + n] = (((byte >> ((j % perByte) * bits)) & mask) - zeroPoint) * scale;
+        const count = Math.min(blockSize, K - b * blockSize);
+        for (let n = first; n < last; n++) {
+          const scale = scales[n * blocks + b] ?? 0;
+          const zeroPoint = nbitsZeroPoint(quantization, zeroPoints, n, b);
+          const start = (n * blocks + b) * blob;
+          for (let j = 0; j < count; j++) {
+            const byte = packed[start + (j >> perByteShift)] ?? 0;
+            const q = (byte >> ((j & ((1 << perByteShift) - 1)) * bits)) & mask;
+            out[(b * blockSize + j) * N + n] = nbitsValue(q, zeroPoint, scale, packedZeroPoint);
+          }
         }
       }
     }
@@ -208,7 +274,7 @@ export function dequantize(
   const channels = axis === null ? 1 : (dims[axis] ?? 1);
   return values.map((q, index) => {
     const channel = axis === null ? 0 : Math.floor(index / inner) % channels;
-    return (q - (zeroPoints?.[channel] ?? 0)) * (scales[channel] ?? 0);
+    return (q - (zeroPoints?.[zeroPoints.length === 1 ? 0 : channel] ?? 0)) * (scales[channel] ?? 0);
   });
 }
 
@@ -235,10 +301,16 @@ export function quantizedBlock(
       (_, j) => ((bytes[Math.floor(j / perByte)] ?? 0) >> ((j % perByte) * bits)) & mask,
     );
     const zeroPoints = quantization.zeroPoints ? lookup(quantization.zeroPoints) : null;
-    const zpByte = zeroPoints?.[column * Math.ceil((blocks * bits) / 8) + Math.floor(block / perByte)] ?? 0;
-    const zeroPoint = zeroPoints ? (zpByte >> ((block % perByte) * bits)) & mask : 1 << (bits - 1);
+    const zeroPoint = nbitsZeroPoint(quantization, zeroPoints, column, block);
     const scale = lookup(quantization.scales)[column * blocks + block] ?? 0;
-    return { bytes, integers, zeroPoint, scale, values: integers.map((q) => (q - zeroPoint) * scale) };
+    const packedZeroPoint = quantization.zeroPointsPacked || !zeroPoints;
+    return {
+      bytes,
+      integers,
+      zeroPoint,
+      scale,
+      values: integers.map((q) => Math.fround(nbitsValue(q, zeroPoint, scale, packedZeroPoint))),
+    };
   }
   const integers = Array.from(lookup(quantization.quantized).subarray(0, count));
   const scale = lookup(quantization.scale)[0] ?? 0;
