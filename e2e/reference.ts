@@ -8,11 +8,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
+import * as ort from 'onnxruntime-node';
 import type { Dtype } from '../src/core/model.ts';
 import { weightFile } from '../src/core/weightFiles.ts';
 import type { ChatMessage } from '../src/engine/protocol.ts';
 import { decodeModel } from '../tools/forge/onnx/proto.ts';
 import {
+  argmax,
   createSession,
   emptyCache,
   greedyWithoutCache,
@@ -35,6 +37,55 @@ async function readJson<T>(id: string, file: string): Promise<T> {
 
 async function onnxBytes(id: string, dtype: Dtype): Promise<Uint8Array> {
   return new Uint8Array(await readFile(path.join(modelDir(id), weightFile(dtype))));
+}
+
+/** A greedy reply with, at each step, how far the chosen token's logit led the next one. */
+export interface GreedyReply {
+  ids: number[];
+  margins: number[];
+}
+
+/**
+ * The greedy reply of `dtype`'s own file (in `dir`, a model folder), by full recomputation, ending at the
+ * first end-of-sequence token as generate() does: what the app must give for that download.
+ */
+export async function referenceGreedyReply(
+  id: string,
+  dtype: Dtype,
+  messages: ChatMessage[],
+  maxNewTokens: number,
+  dir = modelDir(id),
+): Promise<GreedyReply> {
+  const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as LlamaConfig;
+  const shape: DecoderShape = {
+    numLayers: config.num_hidden_layers,
+    numKvHeads: config.num_key_value_heads,
+    headDim: config.head_dim,
+    vocabSize: config.vocab_size,
+  };
+  // From its path, so that onnxruntime-node finds external data files next to the graph.
+  const session = await ort.InferenceSession.create(path.join(dir, weightFile(dtype)), {
+    intraOpNumThreads: 2,
+    interOpNumThreads: 1,
+  });
+  const sequence = await referencePromptIds(id, messages);
+  const reply: GreedyReply = { ids: [], margins: [] };
+  while (reply.ids.length < maxNewTokens && reply.ids.at(-1) !== config.eos_token_id) {
+    const step = await runDecoderStep(session, shape, {
+      inputIds: [sequence],
+      attentionMask: [sequence.map(() => 1)],
+      positionIds: [sequence.map((_, position) => position)],
+      cache: emptyCache(shape, 1),
+    });
+    const logits = logitsAt(step, 0, sequence.length - 1);
+    const best = argmax(logits);
+    const runnerUp = Math.max(...Array.from(logits).filter((_, index) => index !== best));
+    reply.ids.push(best);
+    reply.margins.push((logits[best] ?? 0) - runnerUp);
+    sequence.push(best);
+  }
+  await session.release();
+  return reply;
 }
 
 interface LlamaConfig {

@@ -69,6 +69,21 @@ export interface LoadedModel {
   downloadedBytes: number;
   /** Times this load's downloads resumed after a dropped connection or a server error. */
   resumes: number;
+  /** What the weights run as when that differs from the download (on WASM, 4-bit and float16 are rewritten). */
+  running: RunningForm | null;
+}
+
+/** The form a downloaded graph was rewritten into for the CPU (engine/worker/cpuForm.ts). */
+export interface RunningForm {
+  dtype: 'fp32' | 'int8';
+  /** Whether it computes with exactly the downloaded weights (int8 re-quantizes them). */
+  exact: boolean;
+  /** What was rewritten, in a sentence. */
+  summary: string;
+  /** Its size on the device. */
+  bytes: number;
+  /** How long this load took to write it; null when it was read from the device. */
+  rewriteMs: number | null;
 }
 
 /** A file of a model folder picked from disk, with its path inside the folder (`onnx/model.onnx`). */

@@ -68,7 +68,17 @@ export function ModelGate({ slot }: { slot: ModelSlot }) {
           data-downloaded={state.loaded.downloadedBytes}
           data-resumes={state.loaded.resumes}
         >
-          {state.loaded.spec.id} ({state.loaded.spec.dtype}), {formatBytes(state.loaded.bytes)}:{' '}
+          {state.loaded.spec.id} ({state.loaded.spec.dtype}
+          {state.loaded.running && (
+            <span title={state.loaded.running.summary}>
+              , running as {state.loaded.running.dtype}
+              {state.loaded.running.exact ? '' : ' (re-quantized)'} for the CPU
+              {state.loaded.running.rewriteMs === null
+                ? ''
+                : `: rewritten in ${formatMs(state.loaded.running.rewriteMs)}, kept on this device`}
+            </span>
+          )}
+          ), {formatBytes(state.loaded.bytes)} on this device:{' '}
           {state.loaded.downloadedBytes > 0
             ? `downloaded ${formatBytes(state.loaded.downloadedBytes)} from ${state.loaded.spec.host}${state.loaded.resumes > 0 ? `, resumed ${state.loaded.resumes}× after interruptions` : ''}`
             : 'loaded from this device, no download'}{' '}

@@ -24,6 +24,7 @@ const model = (id: string, slot: 'chat' | 'embedding'): LoadedModel => ({
   bytes: 100,
   downloadedBytes: 0,
   resumes: 0,
+  running: null,
 });
 const slot = (update: Partial<SlotState> = {}): SlotState => ({
   loaded: null,

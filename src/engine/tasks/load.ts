@@ -9,13 +9,15 @@ import { DISK_HOST } from '../../core/hosts.ts';
 import { slotForTask, taskFromConfig, type BackendChoice, type ModelSpec } from '../../core/model.ts';
 import type { FileProgress, LoadProgress } from '../../core/model.ts';
 import { PROGRESS_INTERVAL_MS } from '../../core/settings.ts';
+import { weightFile } from '../../core/weightFiles.ts';
 import { contentProblem } from '../../hub/contentCheck.ts';
 import { modelStore as store } from '../../hub/modelStore.ts';
 import { throttled } from '../../lib/throttle.ts';
 import type { CallContext } from '../../lib/workerRpc.ts';
 import { EngineError, classifyError, runtimeFailure } from '../errors.ts';
 import type { ImportedFile, ImportedModel, LoadedModel } from '../protocol.ts';
-import { prepareModel } from '../worker/files.ts';
+import { cpuForm, cpuTarget } from '../worker/cpuForm.ts';
+import { oneWriterAtATime, prepareModel } from '../worker/files.ts';
 import { resolveBackend } from '../worker/probe.ts';
 import { useHost, wasmThreads, watchGpuDevice } from '../worker/runtime.ts';
 import { inLoadQueue, yieldBetweenSteps } from '../worker/scheduling.ts';
@@ -64,6 +66,18 @@ async function loadNow(
     prepared.release();
     throw new EngineError('cancelled', 'Loading was cancelled; the model stays on this device.');
   }
+  const target = backend === 'wasm' ? cpuTarget(spec.dtype) : null;
+  const form = target
+    ? await oneWriterAtATime(spec, signal, () =>
+        cpuForm(spec, target, prepared.graphData, signal, (file) => report([...prepared.files, file])),
+      ).catch((error: unknown) => {
+        prepared.release();
+        throw error;
+      })
+    : null;
+  const files = [...prepared.files, ...(form?.files ?? [])];
+  report(files, true);
+  if (form) prepared.substitute(weightFile(spec.dtype), form.graph);
   const describe = (config: unknown): LoadedModel => ({
     spec,
     slot: slotForTask(spec.task),
@@ -71,24 +85,22 @@ async function loadNow(
     threads: backend === 'wasm' ? wasmThreads : 1,
     config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
     loadMs: performance.now() - started,
-    bytes: prepared.bytes,
+    bytes: files.reduce((sum, file) => sum + file.total, 0),
     downloadedBytes: prepared.downloadedBytes,
     resumes: prepared.resumes,
+    running: form?.running ?? null,
   });
+  // External data the runtime must be handed by name: a rewritten form's own, or files config.json does
+  // not declare (the config's count is then not used).
+  const externalData = form
+    ? form.data && [{ path: form.data.location, data: form.data.path }]
+    : prepared.undeclaredData.length > 0 &&
+      prepared.undeclaredData.map((path) => ({ path: path.slice(path.lastIndexOf('/') + 1), data: path }));
   const options = {
     dtype: spec.dtype,
     device: backend,
-    // Undeclared external data: named to the runtime one by one (the config's count is then not used).
-    ...(prepared.undeclaredData.length > 0
-      ? {
-          use_external_data_format: false,
-          session_options: {
-            externalData: prepared.undeclaredData.map((path) => ({
-              path: path.slice(path.lastIndexOf('/') + 1),
-              data: path,
-            })),
-          },
-        }
+    ...(form || externalData
+      ? { use_external_data_format: false, session_options: externalData ? { externalData } : {} }
       : {}),
   } as const;
   const context = { modelId: spec.id, host: spec.host };

@@ -9,7 +9,7 @@ import { ModelRegistry } from '@huggingface/transformers';
 import { DISK_HOST, trimHost } from '../../core/hosts.ts';
 import type { Backend, ModelSpec } from '../../core/model.ts';
 import type { FileProgress } from '../../core/model.ts';
-import { weightFile } from '../../core/weightFiles.ts';
+import { isWeightDataOf, weightFile } from '../../core/weightFiles.ts';
 import { downloadToStore, type DownloadProgress } from '../../hub/download.ts';
 import { HubError } from '../../hub/errors.ts';
 import { ModelHost } from '../../hub/host.ts';
@@ -24,6 +24,8 @@ interface LoadContext {
   spec: ModelSpec;
   signal: AbortSignal;
   listing: Listing;
+  /** Stored files the runtime reads in place of the ones it asks for (cpuForm.ts). */
+  substitutes: Map<string, string>;
   onProgress(file: string, progress: DownloadProgress | 'stored'): void;
 }
 
@@ -73,7 +75,8 @@ export async function storeFetch(input: RequestInfo | URL, init?: RequestInit): 
   const url = input instanceof Request ? input.url : String(input);
   const located = locate(url);
   if (!located) return fetch(input, init);
-  const file = await ensureFile(located.context, located.path);
+  const { context, path } = located;
+  const file = await ensureFile(context, context.substitutes.get(path) ?? path);
   return file ? responseOf(file) : notFound();
 }
 
@@ -95,6 +98,10 @@ export interface PreparedModel {
    * `use_external_data_format`), found on the host: the runtime must be given them.
    */
   undeclaredData: string[];
+  /** Every external data file of the graph, declared or not. */
+  graphData: string[];
+  /** Answers the runtime's requests for `path` with the stored file `stored` until released. */
+  substitute(path: string, stored: string): void;
   release(): void;
 }
 
@@ -132,6 +139,7 @@ export async function prepareModel(
     spec,
     signal,
     listing: new Map(),
+    substitutes: new Map(),
     onProgress(file, progress) {
       const previous = files.get(file);
       if (progress === 'stored') {
@@ -157,7 +165,7 @@ export async function prepareModel(
   const release = () => contexts.delete(context);
   try {
     // Planning reads config.json (downloading it when missing), so it runs under the lock too.
-    const planned = await oneDownloadAtATime(spec, signal, async () => {
+    const planned = await oneWriterAtATime(spec, signal, async () => {
       const paths = await ModelRegistry.get_pipeline_files(spec.task, spec.id, {
         dtype: spec.dtype,
         device: backend,
@@ -208,6 +216,13 @@ export async function prepareModel(
       downloadedBytes,
       resumes: list.reduce((sum, f) => sum + (f.resumes ?? 0), 0),
       undeclaredData: planned.undeclaredData,
+      graphData: [
+        ...planned.paths.filter(
+          (path) => isWeightDataOf(path, spec.dtype) && path !== weightFile(spec.dtype),
+        ),
+        ...planned.undeclaredData,
+      ],
+      substitute: (path, stored) => void context.substitutes.set(path, stored),
       release,
     };
   } catch (error) {
@@ -245,16 +260,17 @@ function isRequired(path: string): boolean {
 }
 
 /**
- * Runs `download` while no other tab or worker of this origin downloads the same model: two would write
- * the same partial files (a sync access handle is exclusive, so the second writer would fail). Web Locks exist wherever the model store does (both need a secure context).
+ * Runs `write` while no other tab or worker of this origin writes files of the same model (a download, a
+ * rewritten form): two would write the same partial files (a sync access handle is exclusive, so the
+ * second writer would fail). Web Locks exist wherever the model store does (both need a secure context).
  */
-async function oneDownloadAtATime<T>(
+export async function oneWriterAtATime<T>(
   spec: ModelSpec,
   signal: AbortSignal,
-  download: () => Promise<T>,
+  write: () => Promise<T>,
 ): Promise<T> {
-  if (typeof navigator === 'undefined' || !('locks' in navigator)) return download();
-  return navigator.locks.request(`glassbox-download ${trimHost(spec.host)} ${spec.id}`, { signal }, download);
+  if (typeof navigator === 'undefined' || !('locks' in navigator)) return write();
+  return navigator.locks.request(`glassbox-download ${trimHost(spec.host)} ${spec.id}`, { signal }, write);
 }
 
 async function ensureRoom(spec: ModelSpec, missing: string[], listing: Listing): Promise<void> {
