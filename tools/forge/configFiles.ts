@@ -1,11 +1,30 @@
 /**
  * config.json and generation_config.json of a preset, with the keys transformers writes for the
- * architecture the preset copies, so Transformers.js configures the model as it would a real one.
+ * architecture the preset copies, so Transformers.js configures the model as it would a real one, and
+ * the `transformers.js_config` block onnx-community repositories add (as in HuggingFaceTB/SmolLM2-1.7B-Instruct's):
+ *
+ *   "transformers.js_config": {
+ *     "kv_cache_dtype": { "q4f16": "float16", "fp16": "float16" }   decoders with float16 files
+ *   }
+ *
+ * Transformers.js 4.3.1 takes the cache's type from the graph's inputs, so `kv_cache_dtype` is for older
+ * readers and for the app.
  */
-import { presetNameOf, type Preset } from './presets.ts';
+import { FLOAT16_DTYPES, presetNameOf, type Preset } from './presets.ts';
+
+/** The `transformers.js_config` block, or null when a repository would have none. */
+export function transformersJsConfig(preset: Preset): Record<string, unknown> | null {
+  const config: Record<string, unknown> = {};
+  const float16 = FLOAT16_DTYPES.filter((d) => preset.dtypes.includes(d)).reverse();
+  if (preset.kind === 'decoder' && float16.length > 0)
+    config['kv_cache_dtype'] = Object.fromEntries(float16.map((d) => [d, 'float16']));
+  return Object.keys(config).length > 0 ? config : null;
+}
 
 /** config.json with the keys transformers writes for LlamaForCausalLM / BertModel. */
 export function configJson(preset: Preset): Record<string, unknown> {
+  const jsConfig = transformersJsConfig(preset);
+  const transformersJs = jsConfig === null ? {} : { 'transformers.js_config': jsConfig };
   const forged = {
     preset: presetNameOf(preset),
     seed: preset.seed,
@@ -38,6 +57,7 @@ export function configJson(preset: Preset): Record<string, unknown> {
       tie_word_embeddings: m.tieWordEmbeddings,
       torch_dtype: 'float32',
       transformers_version: '4.46.0',
+      ...transformersJs,
       use_cache: true,
       vocab_size: m.vocabSize,
       glassbox_forged: forged,
@@ -63,6 +83,7 @@ export function configJson(preset: Preset): Record<string, unknown> {
     torch_dtype: 'float32',
     transformers_version: '4.46.0',
     type_vocab_size: m.typeVocabSize,
+    ...transformersJs,
     use_cache: true,
     vocab_size: m.vocabSize,
     glassbox_forged: forged,

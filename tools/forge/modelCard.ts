@@ -40,7 +40,7 @@ ${preset.description}
 - \`model.safetensors\`: the fp32 parameters in Hugging Face names and layouts
 ${files}
 
-The quantized files follow Transformers.js conventions: \`_quantized\` is onnxruntime dynamic int8 quantization (DynamicQuantizeLinear + MatMulInteger), \`_q4\` uses MatMulNBits (4-bit, blocks of 32). The embedding Gather stays fp32.
+The other files follow Transformers.js conventions: \`_fp16\` is the fp32 graph converted to float16 (weights, inputs and outputs, the KV cache included), \`_quantized\` is onnxruntime dynamic int8 quantization (DynamicQuantizeLinear + MatMulInteger), \`_q4\` uses MatMulNBits (4-bit, blocks of 32), \`_q4f16\` the same MatMulNBits in the float16 graph. The embedding Gather stays unquantized.
 
 Regenerate with \`npx tsx tools/forge/cli.ts\` (see \`tools/forge/README.md\`).
 `;

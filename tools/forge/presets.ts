@@ -18,8 +18,17 @@ import { DEFAULT_ENCODER_INIT, type EncoderConfig } from './encoder.ts';
  * Dtypes the forge writes. Each is a weight format of src/core/weightFiles.ts, which names its file
  * (`weightFile(dtype)`), so the forge writes the files the app looks for.
  */
-export const ALL_DTYPES = Object.freeze(['fp32', 'q8', 'q4'] as const satisfies readonly Dtype[]);
+export const ALL_DTYPES = Object.freeze([
+  'fp32',
+  'fp16',
+  'q8',
+  'q4',
+  'q4f16',
+] as const satisfies readonly Dtype[]);
 export type ForgedDtype = (typeof ALL_DTYPES)[number];
+
+/** The dtypes whose graphs compute in float16, with a float16 KV cache (`kv_cache_dtype` in config.json). */
+export const FLOAT16_DTYPES = Object.freeze(['fp16', 'q4f16'] as const satisfies readonly ForgedDtype[]);
 
 interface PresetCommon {
   /** Hugging Face repository id the folder is served as. */

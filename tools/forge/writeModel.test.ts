@@ -12,10 +12,9 @@ import { promisify } from 'node:util';
 import { AutoModelForCausalLM, AutoTokenizer, env, pipeline, type Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weightFile } from '../../src/core/weightFiles.ts';
-import { buildPresetModel } from './buildModel.ts';
+import { buildPresetDtype, buildPresetModel } from './buildModel.ts';
 import { encodeModel } from './onnx/proto.ts';
 import { ALL_DTYPES, PRESETS } from './presets.ts';
-import { quantizeModel } from './quantize.ts';
 import { isUpToDate, STAMP_FILE } from './stamp.ts';
 import { createSession, greedyWithCache, meanPooled } from './testing/ort.ts';
 import { hubFolder, writeModelFolder } from './writeModel.ts';
@@ -160,7 +159,7 @@ describe('forged model folders', () => {
     expect(readdirSync(join(chatFolder, '..'))).toEqual(['main']);
   });
 
-  it.each(['fp32', 'q8', 'q4'] as const)(
+  it.each(ALL_DTYPES)(
     "load in Transformers.js 4.3.1 (dtype %s), whose greedy generate() gives the forge's own greedy tokens",
     async (dtype) => {
       const tokenizer = await AutoTokenizer.from_pretrained(chatFolder);
@@ -177,7 +176,7 @@ describe('forged model folders', () => {
 
       const preset = PRESETS['tiny-chat'];
       const fp32 = buildPresetModel(preset);
-      const session = await createSession(dtype === 'fp32' ? fp32 : quantizeModel(fp32, dtype));
+      const session = await createSession(buildPresetDtype(fp32, dtype));
       const ours = await greedyWithCache(session, preset.model, promptIds, 16);
       expect(ids.slice(promptIds.length)).toEqual(ours);
     },

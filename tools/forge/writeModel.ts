@@ -6,13 +6,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { weightFile } from '../../src/core/weightFiles.ts';
 import { writeFolderAtomically } from './atomicFolder.ts';
-import { buildPresetModel } from './buildModel.ts';
+import { buildPresetModel, presetDtypes } from './buildModel.ts';
 import { configJson, generationConfigJson } from './configFiles.ts';
 import { modelCard } from './modelCard.ts';
 import { encodeModel } from './onnx/proto.ts';
 import { getPreset, type Preset, type PresetName } from './presets.ts';
 import { forgeTokenizer } from './presetTokenizer.ts';
-import { quantizeModel } from './quantize.ts';
 import { safetensorsOf } from './safetensors.ts';
 import { fileRecord, isUpToDate, STAMP_FILE, stampOf, type FileRecord } from './stamp.ts';
 
@@ -84,10 +83,10 @@ export async function writeModelFolder(
 
     const fp32 = await timed('build fp32', () => buildPresetModel(preset));
     await put('model.safetensors', await timed('safetensors', () => safetensorsOf(fp32)));
+    const graphOf = presetDtypes(fp32);
     for (const dtype of preset.dtypes) {
       const file = weightFile(dtype);
-      const graph =
-        dtype === 'fp32' ? fp32 : await timed(`quantize ${dtype}`, () => quantizeModel(fp32, dtype));
+      const graph = dtype === 'fp32' ? fp32 : await timed(`derive ${dtype}`, () => graphOf(dtype));
       // Weights past protobuf's 2 GiB go to `<file>_data` beside the graph, which names it relative to itself.
       const dataFile = `${file}_data`;
       const encoded = await timed(`encode ${dtype}`, () =>
