@@ -4,6 +4,7 @@
  */
 import { weightFile } from '../../src/core/weightFiles.ts';
 import { parameterCount } from './buildModel.ts';
+import { externalDataFileName } from './onnx/proto.ts';
 import type { Preset } from './presets.ts';
 
 export function modelCard(preset: Preset): string {
@@ -13,7 +14,15 @@ export function modelCard(preset: Preset): string {
     preset.kind === 'decoder'
       ? `LLaMA-style decoder: ${m.numLayers} layers, hidden ${m.hiddenSize}, ${preset.model.numHeads} heads / ${preset.model.numKvHeads} KV heads, head dim ${preset.model.headDim}, FFN ${m.intermediateSize}, vocabulary ${m.vocabSize}, context ${m.maxPositionEmbeddings}, rope θ ${preset.model.ropeTheta}, ${preset.model.tieWordEmbeddings ? 'tied' : 'untied'} embeddings`
       : `BERT-style encoder: ${m.numLayers} layers, hidden ${m.hiddenSize}, ${m.numHeads} heads, FFN ${m.intermediateSize}, vocabulary ${m.vocabSize}, ${m.maxPositionEmbeddings} positions`;
-  const files = preset.dtypes.map((d) => `- \`${weightFile(d)}\` (${d})`).join('\n');
+  const files = preset.dtypes
+    .map((d) => {
+      const chunks = Array.from({ length: preset.externalData?.files[d] ?? 0 }, (_, i) =>
+        externalDataFileName(`${weightFile(d)}_data`, i),
+      );
+      const data = chunks.length > 0 ? `, weights in ${chunks.map((c) => `\`${c}\``).join(' and ')}` : '';
+      return `- \`${weightFile(d)}\` (${d}${data})`;
+    })
+    .join('\n');
   return `---
 license: apache-2.0
 library_name: transformers.js

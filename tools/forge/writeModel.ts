@@ -1,6 +1,7 @@
 /**
  * Writes a preset's complete Hugging Face-format model folder (config files, tokenizer, safetensors, one
- * ONNX file per dtype, model card, stamp) atomically, or leaves it alone when its stamp says it is current.
+ * ONNX file per dtype with its external data files when the preset keeps weights outside, model card,
+ * stamp) atomically, or leaves it alone when its stamp says it is current.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
@@ -87,14 +88,19 @@ export async function writeModelFolder(
     for (const dtype of preset.dtypes) {
       const file = weightFile(dtype);
       const graph = dtype === 'fp32' ? fp32 : await timed(`derive ${dtype}`, () => graphOf(dtype));
-      // Weights past protobuf's 2 GiB go to `<file>_data` beside the graph, which names it relative to itself.
-      const dataFile = `${file}_data`;
+      // Weights go to `<file>_data` (and `_data_1`, …) beside the graph, which names them relative to
+      // itself: when the preset keeps them outside, or when they would pass protobuf's 2 GiB.
+      const dataFiles = preset.externalData?.files[dtype] ?? 0;
       const encoded = await timed(`encode ${dtype}`, () =>
-        encodeModel(graph, { externalDataFile: posix.basename(dataFile) }),
+        encodeModel(graph, {
+          externalDataFile: posix.basename(`${file}_data`),
+          ...(dataFiles > 0 ? { externalThresholdBytes: 0, externalDataFiles: dataFiles } : {}),
+        }),
       );
       await timed(`write ${dtype}`, async () => {
         await put(file, encoded.onnx);
-        if (encoded.externalData !== null) await put(dataFile, ...encoded.externalData);
+        for (const data of encoded.dataFiles)
+          await put(posix.join(posix.dirname(file), data.file), ...data.chunks);
       });
     }
 
