@@ -36,7 +36,7 @@ const WORKER_SIDE_MESSAGE =
   'The page never imports the engine worker’s side: call it through engine/client.ts.';
 
 export default tseslint.config(
-  { ignores: ['dist', 'public/models', 'bench/models', 'test-results', 'playwright-report'] },
+  { ignores: ['dist', 'public/models', 'bench/models', 'e2e/models', 'test-results', 'playwright-report'] },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],

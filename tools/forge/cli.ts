@@ -4,7 +4,8 @@
  *
  *   npx tsx tools/forge/cli.ts demo            tiny-chat, tiny-embed → public/models (seconds)
  *   npx tsx tools/forge/cli.ts bench           smollm2-135m-shaped, minilm-l6-shaped → bench/models (about a minute)
- *   npx tsx tools/forge/cli.ts tiny-chat       one preset, into public/models
+ *   npx tsx tools/forge/cli.ts test            tiny-chat-hub, tiny-chat-hub-undeclared → e2e/models (seconds)
+ *   npx tsx tools/forge/cli.ts tiny-chat       one preset, into its group's folder
  *   options: --force (rewrite even if up to date), --out DIR (root folder instead of the default)
  *
  * @example
@@ -21,15 +22,20 @@ import { hubFolder, writeModelFolder } from './writeModel.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-/** Where each group goes by default (both are git-ignored). */
+/**
+ * Where each group goes by default (all git-ignored). public/ is copied into the built app, so only the
+ * demo models go there; the test models are served to the e2e tests by a mirror of e2e/models.
+ */
 const DEFAULT_ROOTS: Readonly<Record<PresetGroup, string>> = Object.freeze({
   demo: 'public/models',
   bench: 'bench/models',
+  test: 'e2e/models',
 });
 
-const USAGE = `usage: tsx tools/forge/cli.ts <demo|bench|PRESET...> [--force] [--out DIR]
+const USAGE = `usage: tsx tools/forge/cli.ts <demo|bench|test|PRESET...> [--force] [--out DIR]
   demo    ${PRESET_GROUPS.demo.join(', ')} → ${DEFAULT_ROOTS.demo}
   bench   ${PRESET_GROUPS.bench.join(', ')} → ${DEFAULT_ROOTS.bench}
+  test    ${PRESET_GROUPS.test.join(', ')} → ${DEFAULT_ROOTS.test}
   presets ${PRESET_NAMES.join(', ')}`;
 
 interface Job {
@@ -69,7 +75,8 @@ function parseArgs(argv: readonly string[]): Args {
     }
     getPreset(target); // throws with the list of known presets
     const preset = target as PresetName;
-    const group = (PRESET_GROUPS.bench as readonly string[]).includes(preset) ? 'bench' : 'demo';
+    const groups = Object.keys(PRESET_GROUPS) as PresetGroup[];
+    const group = groups.find((g) => (PRESET_GROUPS[g] as readonly string[]).includes(preset)) ?? 'demo';
     return [{ preset, root: out ?? DEFAULT_ROOTS[group] }];
   });
   return { jobs, force };

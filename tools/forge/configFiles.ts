@@ -1,11 +1,45 @@
 /**
  * config.json and generation_config.json of a preset, with the keys transformers writes for the
- * architecture the preset copies, so Transformers.js configures the model as it would a real one.
+ * architecture the preset copies, so Transformers.js configures the model as it would a real one, and
+ * the `transformers.js_config` block onnx-community repositories add (as in HuggingFaceTB/SmolLM2-1.7B-Instruct's):
+ *
+ *   "transformers.js_config": {
+ *     "dtype": "q4f16",                                        default dtype, when the preset names one
+ *     "kv_cache_dtype": { "q4f16": "float16", "fp16": "float16" },  decoders with float16 files
+ *     "use_external_data_format": { "model.onnx": 2, "model_fp16.onnx": 1, … }  data files per graph file
+ *   }
+ *
+ * Transformers.js 4.3.1 reads `dtype` and `use_external_data_format` (the number of `.onnx_data` chunks
+ * to fetch beside each graph) and takes the cache's type from the graph's inputs, so `kv_cache_dtype`
+ * is for older readers and for the app.
  */
-import { presetNameOf, type Preset } from './presets.ts';
+import { posix } from 'node:path';
+import { weightFile } from '../../src/core/weightFiles.ts';
+import { isFloat16Dtype, presetNameOf, type Preset } from './presets.ts';
+
+/** The `transformers.js_config` block, or null when a repository would have none. */
+export function transformersJsConfig(preset: Preset): Record<string, unknown> | null {
+  const config: Record<string, unknown> = {};
+  if (preset.defaultDtype !== undefined) config['dtype'] = preset.defaultDtype;
+  const float16 = preset.dtypes.filter(isFloat16Dtype).reverse();
+  if (preset.kind === 'decoder' && float16.length > 0)
+    config['kv_cache_dtype'] = Object.fromEntries(float16.map((d) => [d, 'float16']));
+  const layout = preset.externalData;
+  if (layout?.declared === true) {
+    // Keyed by the graph's file name, as Transformers.js looks it up first.
+    config['use_external_data_format'] = Object.fromEntries(
+      preset.dtypes
+        .filter((d) => layout.files[d] > 0)
+        .map((d) => [posix.basename(weightFile(d)), layout.files[d]]),
+    );
+  }
+  return Object.keys(config).length > 0 ? config : null;
+}
 
 /** config.json with the keys transformers writes for LlamaForCausalLM / BertModel. */
 export function configJson(preset: Preset): Record<string, unknown> {
+  const jsConfig = transformersJsConfig(preset);
+  const transformersJs = jsConfig === null ? {} : { 'transformers.js_config': jsConfig };
   const forged = {
     preset: presetNameOf(preset),
     seed: preset.seed,
@@ -38,6 +72,7 @@ export function configJson(preset: Preset): Record<string, unknown> {
       tie_word_embeddings: m.tieWordEmbeddings,
       torch_dtype: 'float32',
       transformers_version: '4.46.0',
+      ...transformersJs,
       use_cache: true,
       vocab_size: m.vocabSize,
       glassbox_forged: forged,
@@ -63,6 +98,7 @@ export function configJson(preset: Preset): Record<string, unknown> {
     torch_dtype: 'float32',
     transformers_version: '4.46.0',
     type_vocab_size: m.typeVocabSize,
+    ...transformersJs,
     use_cache: true,
     vocab_size: m.vocabSize,
     glassbox_forged: forged,

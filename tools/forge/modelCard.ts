@@ -4,6 +4,7 @@
  */
 import { weightFile } from '../../src/core/weightFiles.ts';
 import { parameterCount } from './buildModel.ts';
+import { externalDataFileName } from './onnx/proto.ts';
 import type { Preset } from './presets.ts';
 
 export function modelCard(preset: Preset): string {
@@ -13,7 +14,15 @@ export function modelCard(preset: Preset): string {
     preset.kind === 'decoder'
       ? `LLaMA-style decoder: ${m.numLayers} layers, hidden ${m.hiddenSize}, ${preset.model.numHeads} heads / ${preset.model.numKvHeads} KV heads, head dim ${preset.model.headDim}, FFN ${m.intermediateSize}, vocabulary ${m.vocabSize}, context ${m.maxPositionEmbeddings}, rope θ ${preset.model.ropeTheta}, ${preset.model.tieWordEmbeddings ? 'tied' : 'untied'} embeddings`
       : `BERT-style encoder: ${m.numLayers} layers, hidden ${m.hiddenSize}, ${m.numHeads} heads, FFN ${m.intermediateSize}, vocabulary ${m.vocabSize}, ${m.maxPositionEmbeddings} positions`;
-  const files = preset.dtypes.map((d) => `- \`${weightFile(d)}\` (${d})`).join('\n');
+  const files = preset.dtypes
+    .map((d) => {
+      const chunks = Array.from({ length: preset.externalData?.files[d] ?? 0 }, (_, i) =>
+        externalDataFileName(`${weightFile(d)}_data`, i),
+      );
+      const data = chunks.length > 0 ? `, weights in ${chunks.map((c) => `\`${c}\``).join(' and ')}` : '';
+      return `- \`${weightFile(d)}\` (${d}${data})`;
+    })
+    .join('\n');
   return `---
 license: apache-2.0
 library_name: transformers.js
@@ -40,7 +49,7 @@ ${preset.description}
 - \`model.safetensors\`: the fp32 parameters in Hugging Face names and layouts
 ${files}
 
-The quantized files follow Transformers.js conventions: \`_quantized\` is onnxruntime dynamic int8 quantization (DynamicQuantizeLinear + MatMulInteger), \`_q4\` uses MatMulNBits (4-bit, blocks of 32). The embedding Gather stays fp32.
+The other files follow Transformers.js conventions: \`_fp16\` is the fp32 graph converted to float16 (weights, inputs and outputs, the KV cache included), \`_quantized\` is onnxruntime dynamic int8 quantization (DynamicQuantizeLinear + MatMulInteger), \`_q4\` uses MatMulNBits (4-bit, blocks of 32), \`_q4f16\` the same MatMulNBits in the float16 graph. The embedding Gather stays unquantized.
 
 Regenerate with \`npx tsx tools/forge/cli.ts\` (see \`tools/forge/README.md\`).
 `;

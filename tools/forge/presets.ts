@@ -5,6 +5,11 @@
  * copy the shapes of real checkpoints (SmolLM2-135M-Instruct, all-MiniLM-L6-v2) so benchmarks
  * move the same bytes and run the same kernels, with random weights.
  *
+ * `tiny-chat-hub` is tiny-chat as onnx-community repositories ship a model: every dtype's weights in
+ * external data files, one dtype's split in two, declared in config.json's `transformers.js_config`;
+ * `tiny-chat-hub-undeclared` leaves the declaration out, as a broken repository would. Both are for
+ * tests only, so they are written outside public/ (see PRESET_GROUPS).
+ *
  * @example
  *   PRESETS['tiny-chat'].repo;               // → 'glassbox/tiny-chat'
  *   PRESET_GROUPS.demo;                     // → ['tiny-chat', 'tiny-embed']
@@ -18,8 +23,27 @@ import { DEFAULT_ENCODER_INIT, type EncoderConfig } from './encoder.ts';
  * Dtypes the forge writes. Each is a weight format of src/core/weightFiles.ts, which names its file
  * (`weightFile(dtype)`), so the forge writes the files the app looks for.
  */
-export const ALL_DTYPES = Object.freeze(['fp32', 'q8', 'q4'] as const satisfies readonly Dtype[]);
+export const ALL_DTYPES = Object.freeze([
+  'fp32',
+  'fp16',
+  'q8',
+  'q4',
+  'q4f16',
+] as const satisfies readonly Dtype[]);
 export type ForgedDtype = (typeof ALL_DTYPES)[number];
+
+/** The dtypes whose graphs compute in float16, with a float16 KV cache (`kv_cache_dtype` in config.json). */
+export const FLOAT16_DTYPES = Object.freeze(['fp16', 'q4f16'] as const satisfies readonly ForgedDtype[]);
+export const isFloat16Dtype = (dtype: ForgedDtype): boolean =>
+  (FLOAT16_DTYPES as readonly ForgedDtype[]).includes(dtype);
+
+/** Weights kept beside the graph, as exports past 2 GiB (and onnx-community's, whatever their size) ship them. */
+export interface ExternalDataLayout {
+  /** How many data files each dtype's weights are split over (`.onnx_data`, `.onnx_data_1`, …); 0 keeps them inline. */
+  readonly files: Readonly<Record<ForgedDtype, number>>;
+  /** Whether config.json declares them (`transformers.js_config.use_external_data_format`), as real repositories do. */
+  readonly declared: boolean;
+}
 
 interface PresetCommon {
   /** Hugging Face repository id the folder is served as. */
@@ -28,6 +52,9 @@ interface PresetCommon {
   /** Seeds the weights (and the tokenizer's synthetic merges). */
   readonly seed: number;
   readonly dtypes: readonly ForgedDtype[];
+  /** The dtype config.json names as the default (`transformers.js_config.dtype`), if any. */
+  readonly defaultDtype?: ForgedDtype;
+  readonly externalData?: ExternalDataLayout;
 }
 
 export interface DecoderPreset extends PresetCommon {
@@ -52,40 +79,52 @@ const CHAT_TOKENS = Object.freeze({ bos: 1, eos: 2, pad: 2 });
 /** BERT's layout: [PAD]=0. */
 const BERT_TOKENS = Object.freeze({ pad: 0 });
 
-export const PRESETS = Object.freeze({
-  'tiny-chat': {
-    kind: 'decoder',
-    repo: 'glassbox/tiny-chat',
-    description:
-      'A 2-layer LLaMA-style chat model with a 512-token byte-level BPE: kilobytes, for tests and the offline demo.',
-    seed: 20240601,
-    dtypes: ALL_DTYPES,
-    model: {
-      architecture: 'llama',
-      hiddenSize: 64,
-      numLayers: 2,
-      numHeads: 4,
-      numKvHeads: 2,
-      headDim: 16,
-      intermediateSize: 128,
-      vocabSize: 512,
-      maxPositionEmbeddings: 2048,
-      ropeTheta: 10000,
-      rmsNormEps: 1e-5,
-      tieWordEmbeddings: true,
-      // Two layers need louder blocks than deep models to stay off repeated tokens (see DEFAULT_DECODER_INIT);
-      // a 0.3 embedding gives logits with std ≈ 2.4, so the demo's probability view is not flat.
-      init: {
-        ...DEFAULT_DECODER_INIT,
-        embeddingStd: 0.3,
-        queryKeyGain: 1.5,
-        attentionOutputGain: 2,
-        mlpOutputGain: 8,
-      },
+const TINY_CHAT = {
+  kind: 'decoder',
+  repo: 'glassbox/tiny-chat',
+  description:
+    'A 2-layer LLaMA-style chat model with a 512-token byte-level BPE: kilobytes, for tests and the offline demo.',
+  seed: 20240601,
+  dtypes: ALL_DTYPES,
+  model: {
+    architecture: 'llama',
+    hiddenSize: 64,
+    numLayers: 2,
+    numHeads: 4,
+    numKvHeads: 2,
+    headDim: 16,
+    intermediateSize: 128,
+    vocabSize: 512,
+    maxPositionEmbeddings: 2048,
+    ropeTheta: 10000,
+    rmsNormEps: 1e-5,
+    tieWordEmbeddings: true,
+    // Two layers need louder blocks than deep models to stay off repeated tokens (see DEFAULT_DECODER_INIT);
+    // a 0.3 embedding gives logits with std ≈ 2.4, so the demo's probability view is not flat.
+    init: {
+      ...DEFAULT_DECODER_INIT,
+      embeddingStd: 0.3,
+      queryKeyGain: 1.5,
+      attentionOutputGain: 2,
+      mlpOutputGain: 8,
     },
-    tokenizer: { kind: 'byte-level-bpe', vocabSize: 512 },
-    tokens: CHAT_TOKENS,
   },
+  tokenizer: { kind: 'byte-level-bpe', vocabSize: 512 },
+  tokens: CHAT_TOKENS,
+} as const satisfies DecoderPreset;
+
+/** tiny-chat's weights and tokenizer as a Hub repository ships them: every dtype in external data, fp32 split in two. */
+const TINY_CHAT_HUB = {
+  ...TINY_CHAT,
+  repo: 'glassbox/tiny-chat-hub',
+  description:
+    'tiny-chat in the layout onnx-community repositories use: every dtype keeps its weights in external data (fp32 split over two files), declared in config.json. For tests only.',
+  defaultDtype: 'q4f16',
+  externalData: { files: { fp32: 2, fp16: 1, q8: 1, q4: 1, q4f16: 1 }, declared: true },
+} as const satisfies DecoderPreset;
+
+export const PRESETS = Object.freeze({
+  'tiny-chat': TINY_CHAT,
   'tiny-embed': {
     kind: 'encoder',
     repo: 'glassbox/tiny-embed',
@@ -155,15 +194,24 @@ export const PRESETS = Object.freeze({
     tokenizer: { kind: 'wordpiece', vocabSize: 30522 },
     tokens: BERT_TOKENS,
   },
+  'tiny-chat-hub': TINY_CHAT_HUB,
+  'tiny-chat-hub-undeclared': {
+    ...TINY_CHAT_HUB,
+    repo: 'glassbox/tiny-chat-hub-undeclared',
+    description:
+      'tiny-chat-hub without the use_external_data_format declaration in config.json, as a broken repository ships it: the graphs name data files the config does not. For tests only.',
+    externalData: { ...TINY_CHAT_HUB.externalData, declared: false },
+  },
 } as const satisfies Record<string, Preset>);
 
 export type PresetName = keyof typeof PRESETS;
 export const PRESET_NAMES = Object.freeze(Object.keys(PRESETS) as PresetName[]);
 
-/** What each CLI command writes. */
+/** What each CLI command writes: the app's demo models, the benchmark's, and models only tests load. */
 export const PRESET_GROUPS = Object.freeze({
   demo: ['tiny-chat', 'tiny-embed'],
   bench: ['smollm2-135m-shaped', 'minilm-l6-shaped'],
+  test: ['tiny-chat-hub', 'tiny-chat-hub-undeclared'],
 } as const satisfies Record<string, readonly PresetName[]>);
 export type PresetGroup = keyof typeof PRESET_GROUPS;
 

@@ -31,20 +31,10 @@ import {
   int64Tensor,
   maxAbs,
   maxAbsDifference,
+  relativeRms,
   runDecoderStep,
 } from './testing/ort.ts';
 import { normalWeights } from './weights.ts';
-
-/** ‖a − b‖ / ‖b‖ */
-function relativeRms(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let error = 0;
-  let norm = 0;
-  for (let i = 0; i < b.length; i++) {
-    error += ((a[i] ?? 0) - (b[i] ?? 0)) ** 2;
-    norm += (b[i] ?? 0) ** 2;
-  }
-  return Math.sqrt(error / norm);
-}
 
 function identity(size: number): Float32Array {
   const out = new Float32Array(size * size);

@@ -8,6 +8,8 @@
  *    quantizer is shared by every MatMul that reads the same tensor (q, k, v read one norm).
  *  - q4 (`model_q4.onnx`): com.microsoft MatMulNBits, 4 bits, blocks of 32 along K, asymmetric
  *    (a scale and a 4-bit zero point per block), as onnxruntime's MatMul4BitsQuantizer writes.
+ *  - q4 of an fp16 graph (`model_q4f16.onnx`): the same MatMulNBits, its scales float16 (MatMulNBits'
+ *    T1 follows A), each block quantized with the scale as float16 stores it.
  *
  * "Constant B" includes a Transpose of an initializer (the tied lm_head): constant folding, which
  * onnxruntime's quantizer runs first, turns it into an initializer, so it is quantized too while
@@ -20,6 +22,7 @@
  *   const q4 = quantizeModel(buildDecoder(config, 1), 'q4');
  *   q4.graph.nodes.filter((n) => n.opType === 'MatMulNBits').length; // → 7 per layer + lm_head
  */
+import { float16Bits, float16Value, float32ToFloat16 } from './onnx/float16.ts';
 import {
   makeTensor,
   opsetsFor,
@@ -63,7 +66,7 @@ export function dequantizeInt8(values: Int8Array, scale: number, zeroPoint = 0):
 export interface NBitsWeights {
   /** [N, blocks, block_size·bits/8]: column n, block b, two 4-bit values per byte (low nibble first). */
   readonly packed: Uint8Array;
-  /** [N · blocks] */
+  /** [N · blocks], each exactly representable in the scale type asked for */
   readonly scales: Float32Array;
   /** [N · ⌈blocks/2⌉]: two 4-bit zero points per byte, each column padded to whole bytes. */
   readonly zeroPoints: Uint8Array;
@@ -79,7 +82,9 @@ export function quantizeNBits(
   K: number,
   N: number,
   blockSize = Q4_BLOCK_SIZE,
+  scaleType: 'float32' | 'float16' = 'float32',
 ): NBitsWeights {
+  const stored = scaleType === 'float16' ? (s: number) => float16Value(float16Bits(s)) : Math.fround;
   const levels = (1 << Q4_BITS) - 1;
   const blocks = Math.ceil(K / blockSize);
   const blobSize = (blockSize * Q4_BITS) / 8;
@@ -87,6 +92,8 @@ export function quantizeNBits(
   const packed = new Uint8Array(N * blocks * blobSize);
   const scales = new Float32Array(N * blocks);
   const zeroPoints = new Uint8Array(N * zpBytesPerColumn);
+  // Column by column, each column contiguous: reading [K, N] down its columns would stride through memory.
+  const columns = transpose2d(weights, K, N);
   for (let n = 0; n < N; n++) {
     for (let b = 0; b < blocks; b++) {
       let min = 0;
@@ -94,11 +101,12 @@ export function quantizeNBits(
       for (let j = 0; j < blockSize; j++) {
         const k = b * blockSize + j;
         if (k >= K) break;
-        const w = weights[k * N + n] ?? 0;
+        const w = columns[n * K + k] ?? 0;
         min = Math.min(min, w);
         max = Math.max(max, w);
       }
-      const scale = Math.fround(max > min ? (max - min) / levels : 1);
+      // Quantize with the scale as stored, so (q - zero_point) · scale is the value the kernel computes.
+      const scale = (max > min ? stored((max - min) / levels) : 1) || 1;
       const zeroPoint = Math.max(0, Math.min(levels, Math.round(-min / scale)));
       scales[n * blocks + b] = scale;
       const zpIndex = n * zpBytesPerColumn + (b >> 1);
@@ -108,7 +116,7 @@ export function quantizeNBits(
         // Padding past K quantizes to the zero point, i.e. exactly 0.
         const q =
           k < K
-            ? Math.max(0, Math.min(levels, Math.round((weights[k * N + n] ?? 0) / scale) + zeroPoint))
+            ? Math.max(0, Math.min(levels, Math.round((columns[n * K + k] ?? 0) / scale) + zeroPoint))
             : zeroPoint;
         const byte = (n * blocks + b) * blobSize + (j >> 1);
         packed[byte] = (packed[byte] ?? 0) | (q << ((j & 1) * 4));
@@ -151,7 +159,12 @@ interface ConstantWeight {
   readonly N: number;
   /** Row-major [K, N]. */
   readonly values: Float32Array;
+  /** The weight's float type, which its q4 scales keep. */
+  readonly dtype: 'float32' | 'float16';
 }
+
+const isFloatMatrix = (t: OnnxTensor | undefined): t is OnnxTensor & { dtype: 'float32' | 'float16' } =>
+  t !== undefined && (t.dtype === 'float32' || t.dtype === 'float16') && t.dims.length === 2;
 
 function transpose2d(values: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(values.length);
@@ -168,21 +181,22 @@ export function quantizeModel(model: OnnxModel, kind: Quantization): OnnxModel {
     if (name === undefined) return null;
     const direct = initializers.get(name);
     if (direct !== undefined) {
-      if (direct.dtype !== 'float32' || direct.dims.length !== 2) return null;
+      if (!isFloatMatrix(direct)) return null;
       const [K = 0, N = 0] = direct.dims;
-      return { name, K, N, values: tensorToFloat32(direct) };
+      return { name, K, N, values: tensorToFloat32(direct), dtype: direct.dtype };
     }
     const producer = producers.get(name);
     const source = producer?.opType === 'Transpose' ? initializers.get(producer.inputs[0] ?? '') : undefined;
     const perm = producer?.attributes.find((a) => a.name === 'perm');
     const swaps = perm === undefined || (perm.kind === 'ints' && perm.value.join(',') === '1,0');
-    if (source === undefined || source.dtype !== 'float32' || source.dims.length !== 2 || !swaps) return null;
+    if (!isFloatMatrix(source) || !swaps) return null;
     const [rows = 0, cols = 0] = source.dims;
     return {
       name: `${source.name}_transposed`,
       K: cols,
       N: rows,
       values: transpose2d(tensorToFloat32(source), rows, cols),
+      dtype: source.dtype,
     };
   };
 
@@ -201,11 +215,12 @@ export function quantizeModel(model: OnnxModel, kind: Quantization): OnnxModel {
     }
     rewritten++;
     if (kind === 'q4') {
-      const q = quantizeNBits(weight.values, weight.K, weight.N);
+      const q = quantizeNBits(weight.values, weight.K, weight.N, Q4_BLOCK_SIZE, weight.dtype);
       const blobSize = (Q4_BLOCK_SIZE * Q4_BITS) / 8;
+      const scales = weight.dtype === 'float16' ? float32ToFloat16(q.scales) : q.scales;
       added.push(
         makeTensor(`${weight.name}_Q4`, 'uint8', [weight.N, q.blocks, blobSize], q.packed),
-        makeTensor(`${weight.name}_scales`, 'float32', [weight.N * q.blocks], q.scales),
+        makeTensor(`${weight.name}_scales`, weight.dtype, [weight.N * q.blocks], scales),
         makeTensor(`${weight.name}_zero_points`, 'uint8', [q.zeroPoints.length], q.zeroPoints),
       );
       const attributes: OnnxAttribute[] = [
@@ -225,6 +240,8 @@ export function quantizeModel(model: OnnxModel, kind: Quantization): OnnxModel {
       continue;
     }
 
+    if (weight.dtype !== 'float32')
+      throw new Error(`${node.name}: q8 is made from the fp32 graph, not from ${weight.dtype} weights.`);
     const q = quantizeInt8Symmetric(weight.values);
     added.push(
       makeTensor(`${weight.name}_quantized`, 'int8', [weight.K, weight.N], q.values),

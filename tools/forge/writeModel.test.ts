@@ -9,15 +9,15 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, normalize, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { AutoModelForCausalLM, AutoTokenizer, env, pipeline, type Tensor } from '@huggingface/transformers';
+import { AutoTokenizer, env, pipeline, type Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weightFile } from '../../src/core/weightFiles.ts';
-import { buildPresetModel } from './buildModel.ts';
+import { buildPresetDtype, buildPresetModel } from './buildModel.ts';
 import { encodeModel } from './onnx/proto.ts';
 import { ALL_DTYPES, PRESETS } from './presets.ts';
-import { quantizeModel } from './quantize.ts';
 import { isUpToDate, STAMP_FILE } from './stamp.ts';
 import { createSession, greedyWithCache, meanPooled } from './testing/ort.ts';
+import { transformersGreedy } from './testing/transformers.ts';
 import { hubFolder, writeModelFolder } from './writeModel.ts';
 
 // Local folders only: a test must never reach the network.
@@ -160,26 +160,18 @@ describe('forged model folders', () => {
     expect(readdirSync(join(chatFolder, '..'))).toEqual(['main']);
   });
 
-  it.each(['fp32', 'q8', 'q4'] as const)(
+  it.each(ALL_DTYPES)(
     "load in Transformers.js 4.3.1 (dtype %s), whose greedy generate() gives the forge's own greedy tokens",
     async (dtype) => {
-      const tokenizer = await AutoTokenizer.from_pretrained(chatFolder);
-      const model = await AutoModelForCausalLM.from_pretrained(chatFolder, { dtype });
-      const prompt = tokenizer.apply_chat_template([{ role: 'user', content: 'Hello, what is a token?' }], {
-        tokenize: false,
-        add_generation_prompt: true,
-      });
-      const inputs = tokenizer(typeof prompt === 'string' ? prompt : '');
-      const output = (await model.generate({ ...inputs, max_new_tokens: 16, do_sample: false })) as Tensor;
-      const ids = (output.tolist() as bigint[][])[0]?.map(Number) ?? [];
-      const promptIds = ((inputs['input_ids'] as Tensor).tolist() as bigint[][])[0]?.map(Number) ?? [];
-      await model.dispose();
-
+      const { promptIds, generated } = await transformersGreedy(
+        chatFolder,
+        dtype,
+        'Hello, what is a token?',
+        16,
+      );
       const preset = PRESETS['tiny-chat'];
-      const fp32 = buildPresetModel(preset);
-      const session = await createSession(dtype === 'fp32' ? fp32 : quantizeModel(fp32, dtype));
-      const ours = await greedyWithCache(session, preset.model, promptIds, 16);
-      expect(ids.slice(promptIds.length)).toEqual(ours);
+      const session = await createSession(buildPresetDtype(buildPresetModel(preset), dtype));
+      expect(generated).toEqual(await greedyWithCache(session, preset.model, promptIds, 16));
     },
   );
 

@@ -1,18 +1,18 @@
 /**
  * Writes a preset's complete Hugging Face-format model folder (config files, tokenizer, safetensors, one
- * ONNX file per dtype, model card, stamp) atomically, or leaves it alone when its stamp says it is current.
+ * ONNX file per dtype with its external data files when the preset keeps weights outside, model card,
+ * stamp) atomically, or leaves it alone when its stamp says it is current.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { weightFile } from '../../src/core/weightFiles.ts';
 import { writeFolderAtomically } from './atomicFolder.ts';
-import { buildPresetModel } from './buildModel.ts';
+import { buildPresetModel, presetDtypes } from './buildModel.ts';
 import { configJson, generationConfigJson } from './configFiles.ts';
 import { modelCard } from './modelCard.ts';
 import { encodeModel } from './onnx/proto.ts';
 import { getPreset, type Preset, type PresetName } from './presets.ts';
 import { forgeTokenizer } from './presetTokenizer.ts';
-import { quantizeModel } from './quantize.ts';
 import { safetensorsOf } from './safetensors.ts';
 import { fileRecord, isUpToDate, STAMP_FILE, stampOf, type FileRecord } from './stamp.ts';
 
@@ -84,18 +84,23 @@ export async function writeModelFolder(
 
     const fp32 = await timed('build fp32', () => buildPresetModel(preset));
     await put('model.safetensors', await timed('safetensors', () => safetensorsOf(fp32)));
+    const graphOf = presetDtypes(fp32);
     for (const dtype of preset.dtypes) {
       const file = weightFile(dtype);
-      const graph =
-        dtype === 'fp32' ? fp32 : await timed(`quantize ${dtype}`, () => quantizeModel(fp32, dtype));
-      // Weights past protobuf's 2 GiB go to `<file>_data` beside the graph, which names it relative to itself.
-      const dataFile = `${file}_data`;
+      const graph = dtype === 'fp32' ? fp32 : await timed(`derive ${dtype}`, () => graphOf(dtype));
+      // Weights go to `<file>_data` (and `_data_1`, …) beside the graph, which names them relative to
+      // itself: when the preset keeps them outside, or when they would pass protobuf's 2 GiB.
+      const dataFiles = preset.externalData?.files[dtype] ?? 0;
       const encoded = await timed(`encode ${dtype}`, () =>
-        encodeModel(graph, { externalDataFile: posix.basename(dataFile) }),
+        encodeModel(graph, {
+          externalDataFile: posix.basename(`${file}_data`),
+          ...(dataFiles > 0 ? { externalThresholdBytes: 0, externalDataFiles: dataFiles } : {}),
+        }),
       );
       await timed(`write ${dtype}`, async () => {
         await put(file, encoded.onnx);
-        if (encoded.externalData !== null) await put(dataFile, ...encoded.externalData);
+        for (const data of encoded.dataFiles)
+          await put(posix.join(posix.dirname(file), data.file), ...data.chunks);
       });
     }
 

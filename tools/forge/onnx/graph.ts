@@ -14,6 +14,7 @@
  *   const model = g.toModel({ producerName: 'glassbox-forge' });
  *   // model.graph.nodes → [{ opType: 'MatMul', name: '/MatMul', inputs: ['x', 'w'], outputs: ['y'], … }]
  */
+import { float16ToFloat32 } from './float16.ts';
 
 /** Element types the forge writes, named as onnxruntime-node names tensor types. */
 export const TENSOR_DATA_TYPES = Object.freeze({
@@ -114,7 +115,8 @@ export const MICROSOFT_DOMAIN = 'com.microsoft';
 // ---------------------------------------------------------------------------------------------
 // Tensors from typed arrays
 
-type NumericArray = Float32Array | Uint8Array | Int8Array | Int32Array | BigInt64Array;
+/** Typed arrays the forge stores tensors from; float16 values travel as their bits in a Uint16Array. */
+export type NumericArray = Float32Array | Uint16Array | Uint8Array | Int8Array | Int32Array | BigInt64Array;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -130,9 +132,11 @@ export function littleEndianBytes(values: NumericArray): Uint8Array {
   return swapped;
 }
 
-/** Reads a float32 tensor's data back as numbers (copies, so the result is aligned). */
+/** Reads a float32 or float16 tensor's data back as float32 numbers (copies, so the result is aligned). */
 export function tensorToFloat32(tensor: OnnxTensor): Float32Array {
-  if (tensor.dtype !== 'float32') throw new Error(`Tensor ${tensor.name} is ${tensor.dtype}, not float32.`);
+  if (tensor.dtype === 'float16') return float16ToFloat32(tensorToUint16(tensor));
+  if (tensor.dtype !== 'float32')
+    throw new Error(`Tensor ${tensor.name} is ${tensor.dtype}, not float32 or float16.`);
   if (LITTLE_ENDIAN && tensor.data.byteOffset % 4 === 0) {
     return new Float32Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength / 4).slice();
   }
@@ -142,12 +146,25 @@ export function tensorToFloat32(tensor: OnnxTensor): Float32Array {
   return out;
 }
 
+/** A float16 tensor's bits (copies, so the result is aligned). */
+export function tensorToUint16(tensor: OnnxTensor): Uint16Array {
+  if (tensor.dtype !== 'float16') throw new Error(`Tensor ${tensor.name} is ${tensor.dtype}, not float16.`);
+  if (LITTLE_ENDIAN && tensor.data.byteOffset % 2 === 0) {
+    return new Uint16Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength / 2).slice();
+  }
+  const view = new DataView(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+  const out = new Uint16Array(tensor.data.byteLength / 2);
+  for (let i = 0; i < out.length; i++) out[i] = view.getUint16(i * 2, true);
+  return out;
+}
+
 export function elementCount(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 
 function dataTypeOf(values: NumericArray): TensorDataType {
   if (values instanceof Float32Array) return 'float32';
+  if (values instanceof Uint16Array) return 'float16';
   if (values instanceof Uint8Array) return 'uint8';
   if (values instanceof Int8Array) return 'int8';
   if (values instanceof Int32Array) return 'int32';

@@ -7,10 +7,29 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import protobuf from 'protobufjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GraphBuilder, float, type OnnxModel } from './graph.ts';
 import { decodeModel, encodeModel } from './proto.ts';
+
+/** Each external tensor's data file, read back from the encoded graph. */
+function decodeLocations(onnx: Uint8Array): Record<string, string> {
+  const root = new protobuf.Root().loadSync(fileURLToPath(new URL('./onnx.proto', import.meta.url)), {
+    keepCase: true,
+  });
+  const type = root.lookupType('onnx.ModelProto');
+  const decoded = type.toObject(type.decode(onnx), { arrays: true }) as {
+    graph: { initializer: { name: string; external_data: { key: string; value: string }[] }[] };
+  };
+  return Object.fromEntries(
+    decoded.graph.initializer.flatMap((t) => {
+      const location = t.external_data.find((e) => e.key === 'location')?.value;
+      return location === undefined ? [] : [[t.name, location]];
+    }),
+  );
+}
 
 function smallModel(): OnnxModel {
   const g = new GraphBuilder();
@@ -86,6 +105,48 @@ describe('ONNX protobuf encoding', () => {
     const a = (await fromFile.run({ x: input() }))['y']?.data;
     const b = (await fromBytes.run({ x: input() }))['y']?.data;
     expect(a).toEqual(b);
+  });
+
+  it('splits external data in order over model.onnx_data, model.onnx_data_1, … (the chunk names Transformers.js asks for), and onnxruntime loads them', async () => {
+    // Three weights of 16, 16 and 8 KiB after the graph input, then a bias too small to move.
+    const g = new GraphBuilder();
+    let y = g.input('x', 'float32', ['batch_size', 64]);
+    for (const [i, cols] of [64, 64, 32].entries()) {
+      const w = Float32Array.from({ length: 64 * cols }, (_, j) => Math.sin(j + i) / 8);
+      y = g.op('MatMul', [y, g.initializer(`w${i}`, 'float32', [64, cols], w)]);
+    }
+    y = g.op('Add', [y, g.initializer('b', 'float32', [32], new Float32Array(32).fill(0.5))]);
+    g.output(y, 'y', 'float32', ['batch_size', 32]);
+    const model = g.toModel();
+
+    const split = encodeModel(model, {
+      externalThresholdBytes: 0,
+      externalDataFile: 'model.onnx_data',
+      externalDataFiles: 2,
+    });
+    expect(split.dataFiles.map((f) => f.file)).toEqual(['model.onnx_data', 'model.onnx_data_1']);
+    const locations = decodeLocations(split.onnx);
+    expect(locations).toEqual({ w0: 'model.onnx_data', w1: 'model.onnx_data_1', w2: 'model.onnx_data_1' });
+    expect(split.externalDataFile).toBe('model.onnx_data');
+    expect(split.externalData).toBe(split.dataFiles[0]?.chunks);
+
+    const folder = mkdtempSync(join(tmpdir(), 'forge-shards-'));
+    folders.push(folder);
+    writeFileSync(join(folder, 'model.onnx'), split.onnx);
+    for (const { file, chunks } of split.dataFiles)
+      writeFileSync(join(folder, file), Buffer.concat([...chunks]));
+    const fromFiles = await ort.InferenceSession.create(join(folder, 'model.onnx'));
+    const fromBytes = await ort.InferenceSession.create(encodeModel(model).onnx);
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 128 }, (_, i) => Math.cos(i)),
+      [2, 64],
+    );
+    expect((await fromFiles.run({ x }))['y']?.data).toEqual((await fromBytes.run({ x }))['y']?.data);
+
+    expect(() => encodeModel(model, { externalThresholdBytes: 0, externalDataFiles: 4 })).toThrow(
+      /Cannot split 3 external tensors over 4 files/,
+    );
   });
 
   it('rejects attribute values that would be written with the wrong type', () => {

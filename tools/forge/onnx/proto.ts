@@ -3,9 +3,11 @@
  * the official field numbers in onnx.proto beside this file.
  *
  * Initializers are written as `raw_data` (little-endian). When the model's constant data would
- * push the file past protobuf's 2 GiB limit, large tensors move to an external data file
- * (`model.onnx_data`), laid out as onnx's `convert_model_to_external_data` does: `location`,
- * `offset` and `length` entries on each tensor, `data_location = EXTERNAL`.
+ * push the file past protobuf's 2 GiB limit, or when asked, tensors of 1 KiB and more move to an
+ * external data file (`model.onnx_data`), laid out as onnx's `convert_model_to_external_data` does:
+ * `location`, `offset` and `length` entries on each tensor, `data_location = EXTERNAL`. Asked for
+ * several files, the tensors are split in order over `model.onnx_data`, `model.onnx_data_1`, … (the
+ * names Transformers.js asks for when config.json declares that many chunks), no tensor straddling two.
  *
  * The app reads ONNX with its own decoder in src/lib/onnx. The two are kept separate on purpose, so
  * that each checks the other in the tests instead of sharing a mistake.
@@ -115,18 +117,34 @@ function modelProtoType(): protobuf.Type {
 }
 
 export interface EncodeOptions {
-  /** Total initializer bytes above which tensors go to an external file (default ~1.9 GB). */
+  /** Total initializer bytes above which tensors go to an external file (default ~1.9 GB; 0 always). */
   readonly externalThresholdBytes?: number;
   /** File name the tensors reference, relative to the .onnx file (default model.onnx_data). */
   readonly externalDataFile?: string;
+  /** How many files to split the external data over (default 1): `<file>`, `<file>_1`, `<file>_2`, … */
+  readonly externalDataFiles?: number;
+}
+
+export interface ExternalDataFile {
+  /** Its name, relative to the .onnx file, as the tensors' `location` gives it. */
+  readonly file: string;
+  /** Its bytes, in order. */
+  readonly chunks: readonly Uint8Array[];
 }
 
 export interface EncodedModel {
   /** The .onnx file. */
   readonly onnx: Uint8Array;
-  /** Chunks of the external data file, in order, or null when everything is inline. */
+  /** Every external data file, in order; empty when everything is inline. */
+  readonly dataFiles: readonly ExternalDataFile[];
+  /** The first (unless split, the only) external data file's chunks and name, or null when everything is inline. */
   readonly externalData: readonly Uint8Array[] | null;
   readonly externalDataFile: string | null;
+}
+
+/** The name of external data file `index`, as Transformers.js names chunks (`model.onnx_data`, `model.onnx_data_1`). */
+export function externalDataFileName(first: string, index: number): string {
+  return index === 0 ? first : `${first}_${index}`;
 }
 
 export function encodeModel(model: OnnxModel, options: EncodeOptions = {}): EncodedModel {
@@ -134,27 +152,39 @@ export function encodeModel(model: OnnxModel, options: EncodeOptions = {}): Enco
   const location = options.externalDataFile ?? EXTERNAL_DATA_FILE;
   const totalBytes = model.graph.initializers.reduce((sum, t) => sum + t.data.byteLength, 0);
   const external = totalBytes > threshold;
+  const moved = external
+    ? model.graph.initializers.filter((t) => t.data.byteLength >= EXTERNAL_MIN_TENSOR_BYTES)
+    : [];
+  const fileOf = splitInOrder(
+    moved.map((t) => t.data.byteLength),
+    options.externalDataFiles ?? 1,
+  );
+  const fileIndex = new Map(moved.map((t, i) => [t, fileOf[i] ?? 0]));
 
-  const chunks: Uint8Array[] = [];
-  let offset = 0;
+  const files = Array.from({ length: external ? (options.externalDataFiles ?? 1) : 0 }, (_, index) => ({
+    file: externalDataFileName(location, index),
+    chunks: [] as Uint8Array[],
+    offset: 0,
+  }));
   const initializer = model.graph.initializers.map((tensor): TensorProto => {
-    if (!external || tensor.data.byteLength < EXTERNAL_MIN_TENSOR_BYTES) return tensorToProto(tensor);
-    const padding = (EXTERNAL_ALIGNMENT - (offset % EXTERNAL_ALIGNMENT)) % EXTERNAL_ALIGNMENT;
-    if (padding > 0) chunks.push(new Uint8Array(padding));
-    offset += padding;
-    chunks.push(tensor.data);
+    const target = files[fileIndex.get(tensor) ?? -1];
+    if (target === undefined) return tensorToProto(tensor);
+    const padding = (EXTERNAL_ALIGNMENT - (target.offset % EXTERNAL_ALIGNMENT)) % EXTERNAL_ALIGNMENT;
+    if (padding > 0) target.chunks.push(new Uint8Array(padding));
+    target.offset += padding;
+    target.chunks.push(tensor.data);
     const entry: TensorProto = {
       name: tensor.name,
       dims: [...tensor.dims],
       data_type: TENSOR_DATA_TYPES[tensor.dtype],
       data_location: DATA_LOCATION_EXTERNAL,
       external_data: [
-        { key: 'location', value: location },
-        { key: 'offset', value: String(offset) },
+        { key: 'location', value: target.file },
+        { key: 'offset', value: String(target.offset) },
         { key: 'length', value: String(tensor.data.byteLength) },
       ],
     };
-    offset += tensor.data.byteLength;
+    target.offset += tensor.data.byteLength;
     return entry;
   });
 
@@ -175,7 +205,34 @@ export function encodeModel(model: OnnxModel, options: EncodeOptions = {}): Enco
   };
   // protobufjs' generated encoder reads plain objects with the proto's field names directly.
   const onnx = modelProtoType().encode(message).finish();
-  return { onnx, externalData: external ? chunks : null, externalDataFile: external ? location : null };
+  const dataFiles = files.map(({ file, chunks }) => ({ file, chunks }));
+  return {
+    onnx,
+    dataFiles,
+    externalData: dataFiles[0]?.chunks ?? null,
+    externalDataFile: dataFiles[0]?.file ?? null,
+  };
+}
+
+/**
+ * Which of `count` files each tensor goes to: in order, a tensor whose middle lies past the current file's
+ * equal share of the bytes starting the next file, so files come out about the same size, each holding at
+ * least one tensor.
+ */
+function splitInOrder(sizes: readonly number[], count: number): number[] {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`externalDataFiles must be ≥ 1, got ${count}.`);
+  if (count > 1 && sizes.length < count)
+    throw new Error(`Cannot split ${sizes.length} external tensors over ${count} files.`);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let before = 0;
+  let file = 0;
+  return sizes.map((size, i) => {
+    const share = (total * (file + 1)) / count;
+    // Move on past the share, or when only as many tensors are left as files to come.
+    if (file < count - 1 && (before + size / 2 > share || sizes.length - i <= count - 1 - file)) file++;
+    before += size;
+    return file;
+  });
 }
 
 function tensorToProto(tensor: OnnxTensor): TensorProto {

@@ -9,6 +9,7 @@
  *   // → 16 token ids; greedyWithoutCache(session, config, [1, 42, 7], 16) gives the same list
  */
 import * as ort from 'onnxruntime-node';
+import { float16ToFloat32 } from '../onnx/float16.ts';
 import type { OnnxModel } from '../onnx/graph.ts';
 import { encodeModel } from '../onnx/proto.ts';
 
@@ -20,13 +21,24 @@ export interface DecoderShape {
   readonly vocabSize: number;
 }
 
+/** A session from a model, its bytes, or the path of an .onnx file (which finds its external data beside it). */
 export async function createSession(
-  model: OnnxModel | Uint8Array,
+  model: OnnxModel | Uint8Array | string,
   options: ort.InferenceSession.SessionOptions = {},
 ): Promise<ort.InferenceSession> {
-  const bytes = model instanceof Uint8Array ? model : encodeModel(model).onnx;
+  const source = typeof model === 'string' || model instanceof Uint8Array ? model : encodeModel(model).onnx;
   // Two intra-op threads: the CI machine has two cores, and results must not depend on the count.
-  return ort.InferenceSession.create(bytes, { intraOpNumThreads: 2, interOpNumThreads: 1, ...options });
+  const settings = { intraOpNumThreads: 2, interOpNumThreads: 1, ...options };
+  return typeof source === 'string'
+    ? ort.InferenceSession.create(source, settings)
+    : ort.InferenceSession.create(source, settings);
+}
+
+/** Float outputs as float32 numbers, whether the graph computes them in float32 or float16 (Uint16Array bits). */
+export function floatData(tensor: ort.Tensor): Float32Array {
+  if (tensor.type === 'float16') return float16ToFloat32(tensor.data as Uint16Array);
+  if (tensor.type !== 'float32') throw new Error(`Expected a float tensor, got ${tensor.type}.`);
+  return tensor.data as Float32Array;
 }
 
 export function int64Tensor(rows: readonly (readonly number[])[]): ort.Tensor {
@@ -45,9 +57,20 @@ export interface LayerCache {
   readonly value: ort.Tensor;
 }
 
-export function emptyCache(shape: DecoderShape, batch: number): LayerCache[] {
+export type CacheType = 'float32' | 'float16';
+
+/** The KV cache's element type a decoder session declares: float16 for fp16 and q4f16 exports. */
+export function cacheTypeOf(session: ort.InferenceSession): CacheType {
+  const past = session.inputMetadata.find((m) => m.name === 'past_key_values.0.key');
+  return past?.isTensor === true && past.type === 'float16' ? 'float16' : 'float32';
+}
+
+export function emptyCache(shape: DecoderShape, batch: number, type: CacheType = 'float32'): LayerCache[] {
+  const dims = [batch, shape.numKvHeads, 0, shape.headDim];
   const empty = (): ort.Tensor =>
-    new ort.Tensor('float32', new Float32Array(0), [batch, shape.numKvHeads, 0, shape.headDim]);
+    type === 'float16'
+      ? new ort.Tensor('float16', new Uint16Array(0), dims)
+      : new ort.Tensor('float32', new Float32Array(0), dims);
   return Array.from({ length: shape.numLayers }, () => ({ key: empty(), value: empty() }));
 }
 
@@ -59,7 +82,7 @@ export interface DecoderStepInput {
 }
 
 export interface DecoderStepOutput {
-  /** [batch, sequence, vocab] */
+  /** [batch, sequence, vocab], as float32 numbers whatever the graph's float type */
   readonly logits: Float32Array;
   readonly dims: readonly number[];
   readonly cache: LayerCache[];
@@ -89,7 +112,7 @@ export async function runDecoderStep(
       throw new Error(`The decoder returned no present.${i}.key/value.`);
     return { key, value };
   });
-  return { logits: logits.data as Float32Array, dims: logits.dims, cache };
+  return { logits: floatData(logits), dims: logits.dims, cache };
 }
 
 /** Row `row`, position `position` of [batch, seq, vocab] logits. */
@@ -115,16 +138,35 @@ export async function greedyWithCache(
   prompt: readonly number[],
   steps: number,
 ): Promise<number[]> {
+  return (await greedyTrace(session, shape, prompt, steps)).tokens;
+}
+
+export interface GreedyTrace {
+  readonly tokens: number[];
+  /** The logits each token was chosen from. */
+  readonly logits: Float32Array[];
+}
+
+/** `greedyWithCache`, keeping the logits of every step (to tell a near-tie from a real difference). */
+export async function greedyTrace(
+  session: ort.InferenceSession,
+  shape: DecoderShape,
+  prompt: readonly number[],
+  steps: number,
+): Promise<GreedyTrace> {
   const tokens: number[] = [];
+  const logits: Float32Array[] = [];
   let step = await runDecoderStep(session, shape, {
     inputIds: [prompt],
     attentionMask: [prompt.map(() => 1)],
     positionIds: [range(0, prompt.length)],
-    cache: emptyCache(shape, 1),
+    cache: emptyCache(shape, 1, cacheTypeOf(session)),
   });
-  let next = argmax(logitsAt(step, 0, prompt.length - 1));
+  let scores = logitsAt(step, 0, prompt.length - 1);
   for (let s = 0; s < steps; s++) {
+    const next = argmax(scores);
     tokens.push(next);
+    logits.push(scores.slice());
     if (s === steps - 1) break;
     const total = prompt.length + tokens.length;
     step = await runDecoderStep(session, shape, {
@@ -133,9 +175,29 @@ export async function greedyWithCache(
       positionIds: [[total - 1]],
       cache: step.cache,
     });
-    next = argmax(logitsAt(step, 0, 0));
+    scores = logitsAt(step, 0, 0);
   }
-  return tokens;
+  return { tokens, logits };
+}
+
+export interface GreedyComparison {
+  /** The first step where the tokens differ, or null when all agree. */
+  readonly step: number | null;
+  /** There, how much the reference preferred its token over the other's (its logit minus the other's). */
+  readonly margin: number | null;
+}
+
+/**
+ * Where two greedy runs from one prompt part, and by how much the reference's choice won there: a small
+ * margin means a near-tie that float rounding may flip, a large one a real difference.
+ */
+export function compareGreedy(reference: GreedyTrace, other: GreedyTrace): GreedyComparison {
+  const step = reference.tokens.findIndex((token, i) => token !== other.tokens[i]);
+  if (step < 0) return { step: null, margin: null };
+  const logits = reference.logits[step] ?? new Float32Array();
+  const ours = reference.tokens[step] ?? 0;
+  const theirs = other.tokens[step] ?? 0;
+  return { step, margin: (logits[ours] ?? 0) - (logits[theirs] ?? 0) };
 }
 
 /** Greedy decoding recomputing the whole sequence every step (no cache): the reference. */
@@ -151,7 +213,7 @@ export async function greedyWithoutCache(
       inputIds: [sequence],
       attentionMask: [sequence.map(() => 1)],
       positionIds: [range(0, sequence.length)],
-      cache: emptyCache(shape, 1),
+      cache: emptyCache(shape, 1, cacheTypeOf(session)),
     });
     sequence.push(argmax(logitsAt(step, 0, sequence.length - 1)));
   }
@@ -186,6 +248,17 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): nu
   return max;
 }
 
+/** ‖a − b‖ / ‖b‖ */
+export function relativeRms(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let error = 0;
+  let norm = 0;
+  for (let i = 0; i < b.length; i++) {
+    error += ((a[i] ?? 0) - (b[i] ?? 0)) ** 2;
+    norm += (b[i] ?? 0) ** 2;
+  }
+  return Math.sqrt(error / norm);
+}
+
 export function maxAbs(a: ArrayLike<number>): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] ?? 0));
@@ -206,7 +279,7 @@ export async function meanPooled(
   const hidden = out['last_hidden_state'];
   if (hidden === undefined) throw new Error('The encoder returned no last_hidden_state.');
   const [batch = 0, seq = 0, width = 0] = hidden.dims;
-  const data = hidden.data as Float32Array;
+  const data = floatData(hidden);
   return Array.from({ length: batch }, (_, b) => {
     const pooled = new Float32Array(width);
     let count = 0;
