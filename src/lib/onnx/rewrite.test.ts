@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPresetDtype, buildPresetModel } from '../../../tools/forge/buildModel.ts';
+import { buildPresetModel, presetDtypes } from '../../../tools/forge/buildModel.ts';
 import {
   GraphBuilder,
   MICROSOFT_DOMAIN,
@@ -20,6 +20,7 @@ import {
 } from '../../../tools/forge/onnx/graph.ts';
 import { encodeModel } from '../../../tools/forge/onnx/proto.ts';
 import { PRESETS } from '../../../tools/forge/presets.ts';
+import { float16GraphToFloat32 } from '../../../tools/forge/testing/float32.ts';
 import {
   float16Tensor,
   floatInput,
@@ -27,19 +28,20 @@ import {
   type NBitsCase,
 } from '../../../tools/forge/testing/matMulNBits.ts';
 import {
-  argmax,
+  compareGreedy,
   createSession,
   emptyCache,
-  logitsAt,
+  floatData,
+  greedyTrace,
   maxAbs,
   maxAbsDifference,
   runDecoderStep,
   type DecoderShape,
-  type LayerCache,
+  type GreedyTrace,
 } from '../../../tools/forge/testing/ort.ts';
 import { rewriteOnnx, RewriteError, type RewriteOptions, type RewriteTarget } from './rewrite.ts';
 import { summarizeOnnx } from './summary.ts';
-import { dequantize, float16, fullPrecisionName, quantizationOf, tensorValues } from './tensorData.ts';
+import { dequantize, fullPrecisionName, quantizationOf, tensorValues } from './tensorData.ts';
 import { scan } from './wire.ts';
 
 const preset = PRESETS['tiny-chat'];
@@ -58,66 +60,70 @@ const NEAR_TIE = 0.01;
 
 const range = (start: number, length: number) => Array.from({ length }, (_, i) => start + i);
 
+/** Over the prompt and every greedy step, fed the reference's tokens: the largest logit difference. */
+async function worstLogitDifference(session: ort.InferenceSession, reference: GreedyTrace) {
+  const ours = await greedyTrace(session, shape, PROMPT, STEPS, reference.tokens);
+  expect(ours.tokens).toEqual(reference.tokens);
+  return Math.max(...ours.logits.map((row, step) => maxAbsDifference(row, reference.logits[step] ?? [])));
+}
+
 /**
- * Greedy decoding with the KV cache, one logits row per step. With `forced`, the next token is
- * `forced[step]` (the reference's choice), so two sessions see the same inputs at every step.
+ * The session's greedy tokens against the reference's: fed the reference's tokens it sees the same inputs
+ * at every step, and wherever it picks another token the reference's own margin between the two must be
+ * a near tie. Free-running, the first difference is the first of these. Prints what it found.
  */
-async function decode(session: ort.InferenceSession, forced?: readonly number[]) {
-  const ids: number[] = [];
-  const logits: Float32Array[] = [];
-  let cache: LayerCache[] = emptyCache(shape, 1);
-  let input = PROMPT;
-  for (let step = 0; step < STEPS; step++) {
-    const past = PROMPT.length + step - input.length;
-    const out = await runDecoderStep(session, shape, {
-      inputIds: [input],
-      attentionMask: [range(0, past + input.length).map(() => 1)],
-      positionIds: [range(past, input.length)],
-      cache,
-    });
-    const row = logitsAt(out, 0, input.length - 1).slice();
-    logits.push(row);
-    ids.push(argmax(row));
-    cache = out.cache;
-    input = [forced?.[step] ?? argmax(row)];
-  }
-  return { ids, logits };
+async function expectSameOrNearTies(label: string, session: ort.InferenceSession, reference: GreedyTrace) {
+  const fed = await greedyTrace(session, shape, PROMPT, STEPS, reference.tokens);
+  const free = await greedyTrace(session, shape, PROMPT, STEPS);
+  const ties = fed.tokens.flatMap((token, step) => {
+    const logits = reference.logits[step] ?? new Float32Array();
+    const chosen = reference.tokens[step] ?? 0;
+    if (token === chosen) return [];
+    const margin = (logits[chosen] ?? 0) - (logits[token] ?? 0);
+    return [{ step, margin, share: margin / maxAbs(logits) }];
+  });
+  const { step: first } = compareGreedy(reference, free);
+  const error = maxAbsDifference(fed.logits[0] ?? [], reference.logits[0] ?? []);
+  console.info(
+    `${label}: the reference's greedy token at ${STEPS - ties.length} of ${STEPS} steps` +
+      `${ties.map(({ step, margin }) => `; step ${step}: margin ${margin.toFixed(4)}`).join('')}; ` +
+      `free-running, ${first === null ? 'the same 32 tokens' : `the first different token at step ${first}`}; ` +
+      `logit error at the prompt ${error.toFixed(4)} (largest |logit| ${maxAbs(reference.logits[0] ?? []).toFixed(2)}).`,
+  );
+  // The form's error is small beside the logits.
+  expect(error).toBeLessThan(0.1 * maxAbs(reference.logits[0] ?? []));
+  expect(first === null || ties[0]?.step === first).toBe(true);
+  for (const { share } of ties) expect(share).toBeLessThan(NEAR_TIE);
 }
 
-async function sessionOf(bytes: Uint8Array) {
-  return createSession(bytes);
+async function traceOf(bytes: Uint8Array): Promise<GreedyTrace> {
+  const session = await createSession(bytes);
+  const trace = await greedyTrace(session, shape, PROMPT, STEPS);
+  await session.release();
+  return trace;
 }
 
-async function rewritten(bytes: Uint8Array, options: RewriteOptions) {
-  return rewriteOnnx(bytes, options);
-}
+const graphOf = presetDtypes(buildPresetModel(preset));
 
 describe('tiny-chat q4, rewritten for the CPU', () => {
-  const q4 = encodeModel(buildPresetDtype(buildPresetModel(preset), 'q4')).onnx;
-  let original: Awaited<ReturnType<typeof decode>>;
+  const q4 = encodeModel(graphOf('q4')).onnx;
+  let original: GreedyTrace;
 
   beforeAll(async () => {
-    const session = await sessionOf(q4);
-    original = await decode(session);
-    await session.release();
+    original = await traceOf(q4);
   });
 
   it('fp32: the logits of the original q4 file within 1e-4, over the prompt and 32 greedy steps', async () => {
-    const { model, report } = await rewritten(q4, { target: 'fp32' });
+    const { model, report } = await rewriteOnnx(q4, { target: 'fp32' });
     expect(report).toMatchObject({ target: 'fp32', exact: true, matMulNBits: 15, externalData: false });
     expect(report.variants).toEqual(['4-bit, block 32, float32 scales, packed zero points']);
-    const session = await sessionOf(model);
-    const ours = await decode(session, original.ids);
+    const session = await createSession(model);
+    expect(await worstLogitDifference(session, original)).toBeLessThanOrEqual(FP32_TOLERANCE);
     await session.release();
-    const worst = Math.max(
-      ...ours.logits.map((row, step) => maxAbsDifference(row, original.logits[step] ?? [])),
-    );
-    expect(worst).toBeLessThanOrEqual(FP32_TOLERANCE);
-    expect(ours.ids).toEqual(original.ids);
   });
 
   it("fp32: each weight holds exactly the Inspector's dequantized values", async () => {
-    const { model } = await rewritten(q4, { target: 'fp32' });
+    const { model } = await rewriteOnnx(q4, { target: 'fp32' });
     const before = summarizeOnnx(q4);
     const after = summarizeOnnx(model);
     const values = (bytes: Uint8Array, summary: typeof before) => (name: string) => {
@@ -141,38 +147,16 @@ describe('tiny-chat q4, rewritten for the CPU', () => {
     expect(after.nodes.filter((node) => node.opType === 'MatMulNBits')).toEqual([]);
   });
 
-  it("int8: the original's greedy tokens over 32 steps, or a near tie where they first differ", async () => {
-    const { model, report } = await rewritten(q4, { target: 'int8' });
+  it("int8: the original's greedy tokens over 32 steps, or near ties where they differ", async () => {
+    const { model, report } = await rewriteOnnx(q4, { target: 'int8' });
     expect(report).toMatchObject({ target: 'int8', exact: false, matMulNBits: 15 });
-    const session = await sessionOf(model);
-    const ours = await decode(session);
-    const forced = await decode(session, original.ids);
+    const session = await createSession(model);
+    await expectSameOrNearTies('q4 as int8', session, original);
     await session.release();
-    // Errors of the int8 form at the prompt: small beside the logits (4-bit → int8 rounding, int8 activations).
-    const error = maxAbsDifference(forced.logits[0] ?? [], original.logits[0] ?? []);
-    expect(error).toBeLessThan(0.1 * maxAbs(original.logits[0] ?? []));
-    // Fed the original's tokens, the int8 form sees the same inputs at every step: wherever it picks
-    // another token, the original's own margin between the two must be a near tie. Free-running, the
-    // first difference is the first of these.
-    const ties = forced.ids.flatMap((id, step) => {
-      const reference = original.logits[step] ?? new Float32Array();
-      const chosen = original.ids[step] ?? 0;
-      if (id === chosen) return [];
-      const margin = (reference[chosen] ?? 0) - (reference[id] ?? 0);
-      return [{ step, margin, share: margin / maxAbs(reference) }];
-    });
-    const first = ours.ids.findIndex((id, step) => id !== original.ids[step]);
-    console.info(
-      `int8 form: the original's greedy token at ${STEPS - ties.length} of ${STEPS} steps; ` +
-        `${ties.map(({ step, margin }) => `step ${step}: margin ${margin.toFixed(4)}`).join(', ') || 'no differences'}; ` +
-        `free-running, the first different token at step ${first}; int8 error at the prompt ${error.toFixed(4)}.`,
-    );
-    expect(first === -1 || ties[0]?.step === first).toBe(true);
-    for (const { share } of ties) expect(share).toBeLessThan(NEAR_TIE);
   });
 
   it('int8: one activation quantizer per input tensor, per-column weights the Inspector reads', async () => {
-    const { model } = await rewritten(q4, { target: 'int8' });
+    const { model } = await rewriteOnnx(q4, { target: 'int8' });
     const summary = summarizeOnnx(model);
     const count = (op: string) => summary.nodes.filter((node) => node.opType === op).length;
     expect(count('MatMulInteger')).toBe(15);
@@ -201,7 +185,7 @@ describe('tiny-chat q4, rewritten for the CPU', () => {
     // An unknown ModelProto field (number 100, a string), as a newer exporter might add.
     const unknown = Uint8Array.from([0xa2, 0x06, 5, ...new TextEncoder().encode('later')]);
     const withUnknown = new Uint8Array([...q4, ...unknown]);
-    const { model } = await rewritten(withUnknown, { target: 'int8' });
+    const { model } = await rewriteOnnx(withUnknown, { target: 'int8' });
     const fields = scan(model, 0, model.length);
     const kept = fields.find((field) => field.field === 100);
     expect(kept && model.subarray(kept.start, kept.end)).toEqual(unknown);
@@ -217,6 +201,58 @@ describe('tiny-chat q4, rewritten for the CPU', () => {
     const originalNodes = nodesOf(q4).filter((_, i) => untouched[i]);
     expect(originalNodes.length).toBeGreaterThan(50);
     for (const node of originalNodes) expect(after.has(node)).toBe(true);
+  });
+});
+
+describe('tiny-chat q4f16 and fp16 (float16 exports), rewritten for the CPU', () => {
+  const q4f16 = encodeModel(graphOf('q4f16')).onnx;
+  const fp16 = encodeModel(graphOf('fp16')).onnx;
+
+  /** Inputs and outputs of a session that are floats, by element type. */
+  async function floatTypes(bytes: Uint8Array) {
+    const session = await createSession(bytes);
+    const types = [...session.inputMetadata, ...session.outputMetadata]
+      .map((value) => (value.isTensor ? value.type : 'other'))
+      .filter((type) => type.startsWith('float'));
+    await session.release();
+    return new Set(types);
+  }
+
+  it('q4f16 as fp32: the logits of its float32 twin (the same weights in float32) within 1e-4', async () => {
+    const { model, report } = await rewriteOnnx(q4f16, { target: 'fp32' });
+    expect(report).toMatchObject({ exact: true, matMulNBits: 15 });
+    expect(report.variants).toEqual(['4-bit, block 32, float16 scales, packed zero points']);
+    // The KV cache in and out (2 per layer each way) and the logits.
+    expect(report.float16Values).toBe(4 * preset.model.numLayers + 1);
+    expect(await floatTypes(q4f16)).toEqual(new Set(['float16']));
+    expect(await floatTypes(model)).toEqual(new Set(['float32']));
+    const twin = await traceOf(encodeModel(float16GraphToFloat32(graphOf('q4f16'))).onnx);
+    const session = await createSession(model);
+    expect(await worstLogitDifference(session, twin)).toBeLessThanOrEqual(FP32_TOLERANCE);
+    await session.release();
+  });
+
+  it.each(['fp32', 'int8'] as const)(
+    "q4f16 as %s: the original file's greedy tokens, or near ties where they differ",
+    async (target) => {
+      const { model } = await rewriteOnnx(q4f16, { target });
+      const session = await createSession(model);
+      await expectSameOrNearTies(`q4f16 as ${target}`, session, await traceOf(q4f16));
+      await session.release();
+    },
+  );
+
+  it("fp16 as fp32: the logits of its float32 twin within 1e-4, the original file's greedy tokens", async () => {
+    const { model, report } = await rewriteOnnx(fp16, { target: 'int8' });
+    // No 4-bit weights: the target does not matter, the float16 weights become float32 exactly.
+    expect(report).toMatchObject({ matMulNBits: 0, exact: true });
+    expect(report.float16Tensors).toBeGreaterThan(10);
+    expect(await floatTypes(model)).toEqual(new Set(['float32']));
+    const twin = await traceOf(encodeModel(float16GraphToFloat32(graphOf('fp16'))).onnx);
+    const session = await createSession(model);
+    expect(await worstLogitDifference(session, twin)).toBeLessThanOrEqual(FP32_TOLERANCE);
+    await expectSameOrNearTies('fp16 as fp32', session, await traceOf(fp16));
+    await session.release();
   });
 });
 
@@ -236,8 +272,7 @@ function edit(bytes: Uint8Array, change: (model: Edited) => void): Uint8Array {
 }
 
 describe('external data', () => {
-  const fp32 = buildPresetModel(preset);
-  const q4Model = buildPresetDtype(fp32, 'q4');
+  const q4Model = graphOf('q4');
   const inline = encodeModel(q4Model).onnx;
   let directory: string;
 
@@ -291,13 +326,13 @@ describe('external data', () => {
 
   it('reads sharded external data and writes one self-contained file', async () => {
     const { onnx, files } = sharded();
-    const { model, externalData, report } = await rewritten(onnx, { target: 'fp32', externalData: files });
+    const { model, externalData, report } = await rewriteOnnx(onnx, { target: 'fp32', externalData: files });
     expect(externalData).toBeNull();
     expect(report.bytesBefore).toBe(
       onnx.length + [...files.values()].reduce((sum, file) => sum + file.length, 0),
     );
-    const reference = await sessionOf(inline);
-    const ours = await sessionOf(model);
+    const reference = await createSession(inline);
+    const ours = await createSession(model);
     expect(maxAbsDifference(await promptLogits(ours), await promptLogits(reference))).toBeLessThanOrEqual(
       FP32_TOLERANCE,
     );
@@ -306,7 +341,7 @@ describe('external data', () => {
 
   it('puts the weights in an external data file when they would not fit inline', async () => {
     const { onnx, files } = sharded();
-    const { model, externalData, report } = await rewritten(onnx, {
+    const { model, externalData, report } = await rewriteOnnx(onnx, {
       target: 'int8',
       externalData: files,
       externalThresholdBytes: 0,
@@ -322,11 +357,8 @@ describe('external data', () => {
       expect(tensor.payload.kind === 'external' && tensor.payload.offset % 4096).toBe(0);
     writeFileSync(join(directory, 'model_rewritten.onnx'), model);
     writeFileSync(join(directory, 'model_rewritten.onnx_data'), externalData?.bytes ?? new Uint8Array());
-    const fromFiles = await ort.InferenceSession.create(join(directory, 'model_rewritten.onnx'), {
-      intraOpNumThreads: 2,
-      interOpNumThreads: 1,
-    });
-    const inlineForm = await sessionOf((await rewritten(inline, { target: 'int8' })).model);
+    const fromFiles = await createSession(join(directory, 'model_rewritten.onnx'));
+    const inlineForm = await createSession((await rewriteOnnx(inline, { target: 'int8' })).model);
     expect(Array.from(await promptLogits(fromFiles))).toEqual(Array.from(await promptLogits(inlineForm)));
     await Promise.all([fromFiles.release(), inlineForm.release()]);
   });
@@ -436,14 +468,14 @@ describe('float16 graphs run as float32', () => {
     '%s: float32 inputs and outputs, the float16 results',
     async (target) => {
       const bytes = float16Graph();
-      const { model, report } = await rewritten(bytes, { target });
+      const { model, report } = await rewriteOnnx(bytes, { target });
       // Constant, ConstantOfShape, bias, and one initializer in each If branch; scales and zero points go.
       expect(report.float16Tensors).toBe(5);
       // x, y, branch, the value_info of shifted, and each branch's output.
       expect(report.float16Values).toBe(6);
       expect(report.variants).toEqual(['4-bit, block 32, float16 scales, float16 zero points, bias']);
-      const original = await sessionOf(bytes);
-      const ours = await sessionOf(model);
+      const original = await createSession(bytes);
+      const ours = await createSession(model);
       expect(ours.inputMetadata.map((input) => [input.name, input.isTensor && input.type])).toEqual([
         ['x', 'float32'],
         ['flag', 'bool'],
@@ -459,10 +491,8 @@ describe('float16 graphs run as float32', () => {
         for (const name of ['y', 'y32', 'branch']) {
           const reference = expected[name];
           const result = actual[name]?.data as Float32Array;
-          const referenceValues =
-            reference?.type === 'float16'
-              ? Float32Array.from(reference.data as Uint16Array, float16)
-              : (reference?.data as Float32Array);
+          if (!reference) throw new Error(`no output ${name}`);
+          const referenceValues = floatData(reference);
           // The original rounds every step to float16; int8 adds its own rounding.
           const tolerance = (target === 'int8' ? 0.05 : 0.01) * Math.max(1, maxAbs(referenceValues));
           expect(maxAbsDifference(result, referenceValues)).toBeLessThanOrEqual(tolerance);
@@ -620,13 +650,13 @@ describe('refusals', () => {
     ];
     for (const spec of cases) {
       const bytes = encodeModel(matMulNBitsModel(spec)).onnx;
-      const { model } = await rewritten(bytes, { target: 'fp32' });
+      const { model } = await rewriteOnnx(bytes, { target: 'fp32' });
       const a = new ort.Tensor(
         'float32',
         Float32Array.from({ length: 3 * spec.K }, (_, i) => Math.sin(i)),
         [3, spec.K],
       );
-      const [original, ours] = await Promise.all([sessionOf(bytes), sessionOf(model)]);
+      const [original, ours] = await Promise.all([createSession(bytes), createSession(model)]);
       const expected = (await original.run({ a }))['y']?.data as Float32Array;
       const actual = (await ours.run({ a }))['y']?.data as Float32Array;
       expect(maxAbsDifference(actual, expected)).toBeLessThanOrEqual(1e-5 * Math.max(1, maxAbs(expected)));

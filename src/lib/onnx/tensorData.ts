@@ -13,8 +13,7 @@ import type { OnnxInitializer, OnnxNode, OnnxSummary, PayloadEncoding } from './
 /** Reads the bytes of one external data file; inline payloads come from the model file itself. */
 export type ExternalBytes = (location: string, offset: number, length: number) => Uint8Array;
 
-/** The number float16 `bits` stand for. */
-export function float16(bits: number): number {
+function float16(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;

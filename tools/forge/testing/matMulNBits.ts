@@ -1,13 +1,14 @@
 /**
  * One-node models around com.microsoft MatMulNBits in each of the forms exporters write: block sizes,
  * float32 or float16 scales (A and Y then float16 too), zero points packed 4-bit in uint8, in the scales'
- * type, or absent, and an optional bias. Weights and scales are random but reproducible; float16 values
- * are drawn as bit patterns, so no float32 → float16 conversion is needed.
+ * type, or absent, and an optional bias. Weights and scales are random but reproducible; float16 scales
+ * are drawn as bit patterns.
  *
  *   const model = matMulNBitsModel({ K: 80, N: 24, blockSize: 16, scales: 'float16', zeroPoints: 'float16' });
  *   // inputs: a [M, 80] float16; output y [M, 24] float16; initializers w_Q4, w_scales, w_zero_points
  */
 import * as ort from 'onnxruntime-node';
+import { float16Bits } from '../onnx/float16.ts';
 import { GraphBuilder, MICROSOFT_DOMAIN, type OnnxModel, type OnnxTensor } from '../onnx/graph.ts';
 import { createRng, type Rng } from '../random.ts';
 
@@ -22,7 +23,7 @@ export interface NBitsCase {
 }
 
 /** A float16 number as its bits: magnitude 2^-5 to 2^-1 with a random sign and mantissa. */
-function float16Bits(rng: Rng): number {
+function randomFloat16Bits(rng: Rng): number {
   return (rng.int(2) << 15) | ((10 + rng.int(5)) << 10) | rng.int(1024);
 }
 
@@ -45,7 +46,7 @@ export function matMulNBitsModel(spec: NBitsCase): OnnxModel {
       float16Tensor(
         name,
         dims,
-        Uint16Array.from({ length: count }, () => float16Bits(rng)),
+        Uint16Array.from({ length: count }, () => randomFloat16Bits(rng)),
       ),
     );
     return name;
@@ -82,7 +83,7 @@ export function matMulNBitsModel(spec: NBitsCase): OnnxModel {
         float16Tensor(
           'w_zero_points',
           [N * blocks],
-          Uint16Array.from({ length: N * blocks }, () => float16BitsOf(value())),
+          Uint16Array.from({ length: N * blocks }, () => float16Bits(value())),
         ),
       );
       zeroPoints = 'w_zero_points';
@@ -105,16 +106,7 @@ export function matMulNBitsModel(spec: NBitsCase): OnnxModel {
 /** A float input for `a`, as float32 values or float16 bits. */
 export function floatInput(dtype: 'float32' | 'float16', values: Float32Array, dims: number[]): ort.Tensor {
   if (dtype === 'float32') return new ort.Tensor('float32', values, dims);
-  return new ort.Tensor('float16', Uint16Array.from(values, float16BitsOf), dims);
-}
-
-/** The float16 bits of a number float16 holds exactly (0, ±1, halves of small integers). */
-function float16BitsOf(value: number): number {
-  if (value === 0) return 0;
-  const sign = value < 0 ? 0x8000 : 0;
-  const magnitude = Math.abs(value);
-  const exponent = Math.floor(Math.log2(magnitude));
-  return sign | ((exponent + 15) << 10) | Math.round((magnitude / 2 ** exponent - 1) * 1024);
+  return new ort.Tensor('float16', Uint16Array.from(values, float16Bits), dims);
 }
 
 /** The identity [K, K]: A·W reads back the weight W as the runtime dequantizes it. */

@@ -147,12 +147,17 @@ export interface GreedyTrace {
   readonly logits: Float32Array[];
 }
 
-/** `greedyWithCache`, keeping the logits of every step (to tell a near-tie from a real difference). */
+/**
+ * `greedyWithCache`, keeping the logits of every step (to tell a near-tie from a real difference). With
+ * `feed`, step s feeds back `feed[s]` (another run's tokens) instead of its own choice, so two sessions see
+ * the same inputs at every step; `tokens` are still its own choices.
+ */
 export async function greedyTrace(
   session: ort.InferenceSession,
   shape: DecoderShape,
   prompt: readonly number[],
   steps: number,
+  feed?: readonly number[],
 ): Promise<GreedyTrace> {
   const tokens: number[] = [];
   const logits: Float32Array[] = [];
@@ -170,7 +175,7 @@ export async function greedyTrace(
     if (s === steps - 1) break;
     const total = prompt.length + tokens.length;
     step = await runDecoderStep(session, shape, {
-      inputIds: [[next]],
+      inputIds: [[feed?.[s] ?? next]],
       attentionMask: [range(0, total).map(() => 1)],
       positionIds: [[total - 1]],
       cache: step.cache,
