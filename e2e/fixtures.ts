@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { test as base, expect, type Page } from '@playwright/test';
-import type { Backend } from '../src/core/model.ts';
+import type { Backend, Dtype } from '../src/core/model.ts';
 import {
   startLoggingMirror,
   startMirrorProcess,
@@ -90,7 +90,7 @@ export { expect };
 
 export interface AppLink {
   model?: string;
-  dtype?: 'fp32' | 'q8' | 'q4';
+  dtype?: Dtype;
   backend: Backend | 'auto';
   panel: 'chat' | 'embeddings' | 'inspector' | 'models' | 'storage';
   host?: string;
@@ -140,11 +140,7 @@ export async function openInspectorOnBenchModels(
 }
 
 /** Opens a model by its id in the Inspector without loading it, as a reader would. */
-export async function openWithoutLoading(
-  page: Page,
-  modelId: string,
-  dtype: 'fp32' | 'q8' | 'q4',
-): Promise<void> {
+export async function openWithoutLoading(page: Page, modelId: string, dtype: Dtype): Promise<void> {
   await page.getByLabel('Model id').fill(modelId);
   await page.getByLabel('Weights to open').selectOption(dtype);
   await page.getByRole('button', { name: 'Open without loading' }).click();

@@ -5,20 +5,23 @@
  *
  *   await referenceChatTokenIds('glassbox/tiny-chat', [{ role: 'user', content: 'Hi' }], 24) // → [318, 77, …]
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import type { Dtype } from '../src/core/model.ts';
 import { weightFile } from '../src/core/weightFiles.ts';
 import type { ChatMessage } from '../src/engine/protocol.ts';
+import { rewriteOnnx, type RewriteTarget } from '../src/lib/onnx/rewrite.ts';
 import { decodeModel } from '../tools/forge/onnx/proto.ts';
 import {
   argmax,
+  cacheTypeOf,
   createSession,
   emptyCache,
   greedyWithoutCache,
   logitsAt,
+  maxAbsDifference,
   meanPooled,
   runDecoderStep,
   type DecoderShape,
@@ -39,22 +42,38 @@ async function onnxBytes(id: string, dtype: Dtype): Promise<Uint8Array> {
   return new Uint8Array(await readFile(path.join(modelDir(id), weightFile(dtype))));
 }
 
+/** The graph at `graph` rewritten for the CPU, its external data files read from beside it. */
+async function rewritten(graph: string, target: RewriteTarget) {
+  const folder = path.dirname(graph);
+  const data = (await readdir(folder)).filter((name) => name.startsWith(`${path.basename(graph)}_data`));
+  const externalData = new Map(
+    await Promise.all(
+      data.map(async (name) => [name, new Uint8Array(await readFile(path.join(folder, name)))] as const),
+    ),
+  );
+  return rewriteOnnx(new Uint8Array(await readFile(graph)), { target, externalData });
+}
+
 /** A greedy reply with, at each step, how far the chosen token's logit led the next one. */
 export interface GreedyReply {
   ids: number[];
   margins: number[];
+  /** With a rewrite: at each step, the largest difference between its logits and the file's. */
+  gaps: number[];
 }
 
 /**
  * The greedy reply of `dtype`'s own file (in `dir`, a model folder), by full recomputation, ending at the
- * first end-of-sequence token as generate() does: what the app must give for that download.
+ * first end-of-sequence token as generate() does: what the app must give for that download. With
+ * `rewrite`, the graph the app rewrites it into for the CPU (src/lib/onnx/rewrite.ts, on the same bytes)
+ * reads the same tokens, and each step records how far its logits are from the file's.
  */
 export async function referenceGreedyReply(
   id: string,
   dtype: Dtype,
   messages: ChatMessage[],
   maxNewTokens: number,
-  dir = modelDir(id),
+  { dir = modelDir(id), rewrite }: { dir?: string; rewrite?: RewriteTarget } = {},
 ): Promise<GreedyReply> {
   const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as LlamaConfig;
   const shape: DecoderShape = {
@@ -63,21 +82,27 @@ export async function referenceGreedyReply(
     headDim: config.head_dim,
     vocabSize: config.vocab_size,
   };
+  const graph = path.join(dir, weightFile(dtype));
+  const options = { intraOpNumThreads: 2, interOpNumThreads: 1 };
   // From its path, so that onnxruntime-node finds external data files next to the graph.
-  const session = await ort.InferenceSession.create(path.join(dir, weightFile(dtype)), {
-    intraOpNumThreads: 2,
-    interOpNumThreads: 1,
-  });
-  const sequence = await referencePromptIds(id, messages);
-  const reply: GreedyReply = { ids: [], margins: [] };
-  while (reply.ids.length < maxNewTokens && reply.ids.at(-1) !== config.eos_token_id) {
-    const step = await runDecoderStep(session, shape, {
+  const session = await ort.InferenceSession.create(graph, options);
+  const rewrittenSession = rewrite
+    ? await ort.InferenceSession.create((await rewritten(graph, rewrite)).model, options)
+    : null;
+  const sequence = await referencePromptIds(id, messages, dir);
+  const logitsAfter = async (decoder: ort.InferenceSession) => {
+    const step = await runDecoderStep(decoder, shape, {
       inputIds: [sequence],
       attentionMask: [sequence.map(() => 1)],
       positionIds: [sequence.map((_, position) => position)],
-      cache: emptyCache(shape, 1),
+      cache: emptyCache(shape, 1, cacheTypeOf(decoder)),
     });
-    const logits = logitsAt(step, 0, sequence.length - 1);
+    return logitsAt(step, 0, sequence.length - 1);
+  };
+  const reply: GreedyReply = { ids: [], margins: [], gaps: [] };
+  while (reply.ids.length < maxNewTokens && reply.ids.at(-1) !== config.eos_token_id) {
+    const logits = await logitsAfter(session);
+    if (rewrittenSession) reply.gaps.push(maxAbsDifference(logits, await logitsAfter(rewrittenSession)));
     const best = argmax(logits);
     const runnerUp = Math.max(...Array.from(logits).filter((_, index) => index !== best));
     reply.ids.push(best);
@@ -85,6 +110,7 @@ export async function referenceGreedyReply(
     sequence.push(best);
   }
   await session.release();
+  await rewrittenSession?.release();
   return reply;
 }
 
@@ -101,8 +127,12 @@ interface LlamaConfig {
 }
 
 /** The chat template's token ids for `messages`, with the generation prompt, as the model reads them. */
-export async function referencePromptIds(id: string, messages: ChatMessage[]): Promise<number[]> {
-  const tokenizer = await AutoTokenizer.from_pretrained(modelDir(id));
+export async function referencePromptIds(
+  id: string,
+  messages: ChatMessage[],
+  dir = modelDir(id),
+): Promise<number[]> {
+  const tokenizer = await AutoTokenizer.from_pretrained(dir);
   const { input_ids } = tokenizer.apply_chat_template(messages, {
     add_generation_prompt: true,
     return_dict: true,

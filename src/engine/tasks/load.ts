@@ -6,7 +6,13 @@
  */
 import { AutoModelForCausalLM, AutoTokenizer, pipeline } from '@huggingface/transformers';
 import { DISK_HOST } from '../../core/hosts.ts';
-import { slotForTask, taskFromConfig, type BackendChoice, type ModelSpec } from '../../core/model.ts';
+import {
+  FLOAT16_DTYPES,
+  slotForTask,
+  taskFromConfig,
+  type BackendChoice,
+  type ModelSpec,
+} from '../../core/model.ts';
 import type { FileProgress, LoadProgress } from '../../core/model.ts';
 import { PROGRESS_INTERVAL_MS } from '../../core/settings.ts';
 import { weightFile } from '../../core/weightFiles.ts';
@@ -14,11 +20,13 @@ import { contentProblem } from '../../hub/contentCheck.ts';
 import { modelStore as store } from '../../hub/modelStore.ts';
 import { throttled } from '../../lib/throttle.ts';
 import type { CallContext } from '../../lib/workerRpc.ts';
+import { runsFloat16 } from '../backend.ts';
 import { EngineError, classifyError, runtimeFailure } from '../errors.ts';
 import type { ImportedFile, ImportedModel, LoadedModel } from '../protocol.ts';
-import { cpuForm, cpuTarget } from '../worker/cpuForm.ts';
+import { cpuTarget } from '../runningForm.ts';
+import { cpuForm } from '../worker/cpuForm.ts';
 import { oneWriterAtATime, prepareModel } from '../worker/files.ts';
-import { resolveBackend } from '../worker/probe.ts';
+import { probe, resolveBackend } from '../worker/probe.ts';
 import { useHost, wasmThreads, watchGpuDevice } from '../worker/runtime.ts';
 import { inLoadQueue, yieldBetweenSteps } from '../worker/scheduling.ts';
 import { slots, stopUses } from '../worker/slots.ts';
@@ -57,6 +65,11 @@ async function loadNow(
   progress: (event: LoadProgress) => void,
 ): Promise<LoadedModel> {
   const backend = await resolveBackend(choice);
+  if (FLOAT16_DTYPES.includes(spec.dtype) && !runsFloat16(backend, await probe()))
+    throw new EngineError(
+      'unsupported-model',
+      `This GPU cannot run ${spec.dtype} weights: its WebGPU adapter lacks shader-f16 (float16 math). Choose WASM, where they run as float32, or the model's q4 or fp32 weights.`,
+    );
   const started = performance.now();
   const report = throttled((files: FileProgress[]) => progress(progressOf(files)), PROGRESS_INTERVAL_MS);
   useHost(spec.host);

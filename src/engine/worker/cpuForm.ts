@@ -6,28 +6,21 @@
  * runs at), float16 into float32. The result is kept on the device next to the download, under
  * `cpu-form/v<N>/<target>/`, so the next load reads it like any stored file; the download stays small.
  *
- *   cpuTarget('q4')  // → 'int8'
- *   cpuTarget('fp32') // → null: runs as downloaded
+ *   await cpuForm(spec, cpuTarget(spec.dtype), dataPaths, signal, progress) // → the stored graph to read
  *
  * Part of the engine worker: may import transformers.js, never UI modules.
  */
 import * as v from 'valibot';
-import type { Dtype, FileProgress, ModelSpec } from '../../core/model.ts';
+import type { FileProgress, ModelSpec } from '../../core/model.ts';
 import { weightFile } from '../../core/weightFiles.ts';
 import { modelStore as store } from '../../hub/modelStore.ts';
+import { nextTask } from '../../lib/nextTask.ts';
 import { RewriteError, rewriteOnnx, type RewriteTarget } from '../../lib/onnx/rewrite.ts';
 import { EngineError } from '../errors.ts';
 import type { RunningForm } from '../protocol.ts';
 
 /** Bumped whenever the rewrite writes something else: forms an older version wrote are not read. */
 const REWRITE_VERSION = 1;
-
-/** What a dtype runs as on WASM, or null when it runs as downloaded. */
-export function cpuTarget(dtype: Dtype): RewriteTarget | null {
-  if (dtype === 'q4' || dtype === 'q4f16') return 'int8';
-  if (dtype === 'fp16') return 'fp32';
-  return null;
-}
 
 export interface CpuForm {
   running: RunningForm;
@@ -122,6 +115,8 @@ export async function cpuForm(
     ),
     externalDataName: `${fileName(original)}_data`,
     signal,
+    // Between tensors, the worker answers other calls (a cancel, a probe).
+    pause: nextTask,
     onProgress: (done, total) =>
       progress({
         file: graphPath,
@@ -137,7 +132,7 @@ export async function cpuForm(
     if (error instanceof RewriteError)
       throw new EngineError(
         'unsupported-model',
-        `The ${spec.dtype} weights of ${spec.id} cannot be rewritten to run fast on WASM: ${error.message} Load it on WebGPU, or choose its q8 or fp32 weights.`,
+        `The ${spec.dtype} weights of ${spec.id} cannot be rewritten to run on WASM: ${error.message}`,
       );
     throw error;
   });

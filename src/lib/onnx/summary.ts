@@ -8,7 +8,7 @@
  *
  * Field numbers are those of onnx.proto (ModelProto, GraphProto, NodeProto, TensorProto, ...).
  */
-import { Reader } from 'protobufjs/minimal';
+import { Reader } from 'protobufjs/minimal.js';
 
 /** TensorProto.DataType → name and bytes per element (0 for strings). */
 const DATA_TYPES: Readonly<Record<number, { name: string; bytes: number }>> = Object.freeze({

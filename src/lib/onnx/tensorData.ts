@@ -7,7 +7,7 @@
  *   const weight = quantizationOf(summary, 'model.layers.0.mlp.up_proj.weight_Q4');
  *   dequantize(weight, (name) => readTensor(summary, bytes, name)) // → Float32Array [K × N]
  */
-import { Reader } from 'protobufjs/minimal';
+import { Reader } from 'protobufjs/minimal.js';
 import type { OnnxInitializer, OnnxNode, OnnxSummary, PayloadEncoding } from './summary.ts';
 
 /** Reads the bytes of one external data file; inline payloads come from the model file itself. */

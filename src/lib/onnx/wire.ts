@@ -7,7 +7,7 @@
  *   const fields = scan(bytes, 0, bytes.length);               // → [{ field: 1, wireType: 0, start: 0, … }, …]
  *   const out = await encode([slice(bytes, fields[0]), message(7, [stringField(2, 'g')])]);
  */
-import { Reader, Writer } from 'protobufjs/minimal';
+import { Reader, Writer } from 'protobufjs/minimal.js';
 
 /** One field of a message: its tag starts at `start`, its value at `valueStart`, and it ends before `end`. */
 export interface WireField {
