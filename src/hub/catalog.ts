@@ -20,7 +20,9 @@ import { DEMO_MODELS, HUB_MODELS } from './catalogModels.ts';
  * - embeddings (and long prompts) run whole sentences through the matrices, where q8 is twice as fast
  *   as fp32: q8, then fp32;
  * - the other 8-bit formats (int8, uint8) next, then fp16 (run as fp32, half the download);
- * - 4-bit (MatMulNBits) last: ONNX Runtime Web decodes 5-9x slower with it than with q8 or fp32.
+ * - 4-bit (MatMulNBits) last: ONNX Runtime Web decoded it 5-9x slower than q8 or fp32. That report predates
+ *   the rewrite that now runs 4-bit as int8 on WASM (engine/worker/cpuForm.ts); the next report decides
+ *   whether it moves up.
  * On WebGPU the recommendation is what the model card or the official Transformers.js example loads
  * there (q4f16 for the chat models); without `shader-f16` (SwiftShader lacks it) no float16 format runs,
  * and q4 comes first.
