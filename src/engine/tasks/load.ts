@@ -25,7 +25,7 @@ import { EngineError, classifyError, runtimeFailure } from '../errors.ts';
 import type { ImportedFile, ImportedModel, LoadedModel } from '../protocol.ts';
 import { cpuTarget } from '../runningForm.ts';
 import { cpuForm } from '../worker/cpuForm.ts';
-import { oneWriterAtATime, prepareModel } from '../worker/files.ts';
+import { baseName, oneWriterAtATime, prepareModel } from '../worker/files.ts';
 import { probe, resolveBackend } from '../worker/probe.ts';
 import { useHost, wasmThreads, watchGpuDevice } from '../worker/runtime.ts';
 import { inLoadQueue, yieldBetweenSteps } from '../worker/scheduling.ts';
@@ -108,7 +108,7 @@ async function loadNow(
   const externalData = form
     ? form.data && [{ path: form.data.location, data: form.data.path }]
     : prepared.undeclaredData.length > 0 &&
-      prepared.undeclaredData.map((path) => ({ path: path.slice(path.lastIndexOf('/') + 1), data: path }));
+      prepared.undeclaredData.map((path) => ({ path: baseName(path), data: path }));
   const options = {
     dtype: spec.dtype,
     device: backend,

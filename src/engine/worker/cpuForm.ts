@@ -18,6 +18,7 @@ import { nextTask } from '../../lib/nextTask.ts';
 import { RewriteError, rewriteOnnx, type RewriteTarget } from '../../lib/onnx/rewrite.ts';
 import { EngineError } from '../errors.ts';
 import type { RunningForm } from '../protocol.ts';
+import { baseName, storedProgress } from './files.ts';
 
 /** Bumped whenever the rewrite writes something else: forms an older version wrote are not read. */
 const REWRITE_VERSION = 1;
@@ -44,17 +45,6 @@ const RecordSchema = v.object({
   data: v.nullable(v.object({ location: v.string(), path: v.string() })),
 });
 
-const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-
-const storedFile = (file: string, size: number, fromStore: boolean): FileProgress => ({
-  file,
-  loaded: size,
-  total: size,
-  done: true,
-  bytesPerSecond: 0,
-  fromStore,
-});
-
 async function writeFile(spec: ModelSpec, path: string, bytes: Uint8Array | string): Promise<void> {
   const partial = await store.partial(spec.host, spec.id, path);
   const writer = await partial.writer(false);
@@ -76,7 +66,7 @@ async function storedForm(spec: ModelSpec, folder: string): Promise<CpuForm | nu
   for (const path of paths) {
     const file = await store.file(spec.host, spec.id, path);
     if (!file) return null;
-    files.push(storedFile(path, file.size, true));
+    files.push(storedProgress(path, file.size, true));
   }
   return { running: { ...running, rewriteMs: null }, graph, data, files };
 }
@@ -106,14 +96,14 @@ export async function cpuForm(
       );
     return new Uint8Array(await file.arrayBuffer());
   };
-  const graphPath = `${folder}/${fileName(original)}`;
+  const graphPath = `${folder}/${baseName(original)}`;
   const started = performance.now();
   const rewritten = rewriteOnnx(await read(original), {
     target,
     externalData: new Map(
-      await Promise.all(dataPaths.map(async (path) => [fileName(path), await read(path)] as const)),
+      await Promise.all(dataPaths.map(async (path) => [baseName(path), await read(path)] as const)),
     ),
-    externalDataName: `${fileName(original)}_data`,
+    externalDataName: `${baseName(original)}_data`,
     signal,
     // Between tensors, the worker answers other calls (a cancel, a probe).
     pause: nextTask,
@@ -152,8 +142,8 @@ export async function cpuForm(
   // Written last: a form whose record is there is whole.
   await writeFile(spec, `${folder}/form.json`, JSON.stringify({ running, graph: graphPath, data }));
   const files = [
-    storedFile(graphPath, model.length, false),
-    ...(externalData && data ? [storedFile(data.path, externalData.bytes.length, false)] : []),
+    storedProgress(graphPath, model.length, false),
+    ...(externalData && data ? [storedProgress(data.path, externalData.bytes.length, false)] : []),
   ];
   return { running, graph: graphPath, data, files };
 }

@@ -114,7 +114,8 @@ const waiting = (file: string): FileProgress => ({
   fromStore: false,
 });
 
-const stored = (file: string, size: number, fromStore: boolean): FileProgress => ({
+/** A file's progress once it is on the device (`fromStore`: it already was). */
+export const storedProgress = (file: string, size: number, fromStore: boolean): FileProgress => ({
   file,
   loaded: size,
   total: size,
@@ -143,7 +144,7 @@ export async function prepareModel(
     onProgress(file, progress) {
       const previous = files.get(file);
       if (progress === 'stored') {
-        if (!previous?.done) files.set(file, stored(file, previous?.total ?? 0, !previous));
+        if (!previous?.done) files.set(file, storedProgress(file, previous?.total ?? 0, !previous));
       } else {
         const total = progress.total ?? context.listing.get(file)?.size ?? 0;
         const done = progress.total !== null && progress.loaded === progress.total;
@@ -173,7 +174,7 @@ export async function prepareModel(
       const missing: string[] = [];
       for (const path of paths) {
         const file = await store.file(spec.host, spec.id, path);
-        if (file) files.set(path, stored(path, file.size, true));
+        if (file) files.set(path, storedProgress(path, file.size, true));
         else if (!(await store.isAbsent(spec.host, spec.id, path))) {
           missing.push(path);
           files.set(path, waiting(path));
@@ -253,6 +254,9 @@ async function undeclaredDataFiles(context: LoadContext, planned: readonly strin
     found.push(path);
   }
 }
+
+/** The last part of a repository path: `onnx/model.onnx_data` → `model.onnx_data`. */
+export const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /** Files a model cannot load without (transformers.js asks for others, such as generation_config.json, only if present). */
 function isRequired(path: string): boolean {
