@@ -4,7 +4,7 @@
  *
  *   benchModels(mirrorUrl, ['q8']) // → the decoder's and the encoder's q8 specs
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dtype, ModelSpec } from '../src/core/model.ts';
 import { weightFile } from '../src/core/weightFiles.ts';
@@ -24,7 +24,7 @@ export const DECODER: BenchModel = {
   id: 'glassbox/smollm2-135m-shaped',
   shapedAfter: 'HuggingFaceTB/SmolLM2-135M-Instruct',
   task: 'text-generation',
-  dtypes: ['fp32', 'q8', 'q4'],
+  dtypes: ['fp32', 'fp16', 'q8', 'q4', 'q4f16'],
 };
 export const ENCODER: BenchModel = {
   id: 'glassbox/minilm-l6-shaped',
@@ -44,6 +44,9 @@ const folder = (id: string) => join(MODELS, id, 'resolve', 'main');
 
 export const modelFile = (spec: Pick<ModelSpec, 'id' | 'dtype'>) =>
   join(folder(spec.id), weightFile(spec.dtype));
+
+/** A forged model's parameter count: its fp32 file holds them at 4 bytes each, and little else. */
+export const parameterCount = (id: string) => statSync(modelFile({ id, dtype: 'fp32' })).size / 4;
 
 /** The decoder's cache shape from its config.json, as the native replay feeds it. */
 export function decoderShapeOf(config: Record<string, number>): DecoderJob['shape'] {

@@ -13,6 +13,7 @@ import type { ComputedPrompt } from '../src/app/benchmarkPage.ts';
 import { normalizeRows, pool } from '../src/engine/pooling.ts';
 import {
   argmax,
+  cacheTypeOf,
   createSession,
   emptyCache,
   int64Tensor,
@@ -77,7 +78,7 @@ async function extend(
 
 /** Milliseconds to compute a prompt's new part after its reused part is in the cache (untimed). */
 async function timePrefill(session: ort.InferenceSession, shape: DecoderShape, run: ComputedPrompt) {
-  let cache = emptyCache(shape, 1);
+  let cache = emptyCache(shape, 1, cacheTypeOf(session));
   const reused = run.prompt.slice(0, run.reused);
   if (reused.length > 0) cache = (await extend(session, shape, reused, 0, cache)).step.cache;
   const started = performance.now();
@@ -92,7 +93,7 @@ async function timeDecode(
   prompt: number[],
   tokens: number[],
 ) {
-  let { step } = await extend(session, shape, prompt, 0, emptyCache(shape, 1));
+  let { step } = await extend(session, shape, prompt, 0, emptyCache(shape, 1, cacheTypeOf(session)));
   const started = performance.now();
   for (let i = 0; i < tokens.length - 1; i++) {
     step = (await extend(session, shape, [tokens[i] ?? 0], prompt.length + i, step.cache)).step;

@@ -6,6 +6,7 @@ const awaiting = (metric: string): Measurement => ({
   metric,
   backend: 'wasm ×2',
   dtype: 'q8',
+  runningAs: null,
   unit: 'ms',
   higherIsBetter: false,
   app: [1, 2, 3],

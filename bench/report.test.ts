@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { markdownTable, median, meetsTarget, summarize } from './report.ts';
+import { markdownTable, meetsTarget, summarize } from './report.ts';
 
 describe('benchmark report', () => {
-  it('takes medians of odd and even run counts', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(() => median([])).toThrow();
-  });
-
   it('puts the app next to native with the ratio app/native', () => {
     const decode = summarize({
       metric: 'decode',
       backend: 'wasm ×2',
       dtype: 'fp32',
+      runningAs: null,
       unit: 'tok/s',
       higherIsBetter: true,
       app: [90, 95, 100],
@@ -25,6 +20,7 @@ describe('benchmark report', () => {
       metric: 'ttft turn 10',
       backend: 'wasm ×2',
       dtype: 'q8',
+      runningAs: null,
       unit: 'ms',
       higherIsBetter: false,
       app: [130, 120, 125],
@@ -37,6 +33,7 @@ describe('benchmark report', () => {
       metric: 'peak memory',
       backend: 'wasm ×2',
       dtype: 'fp32',
+      runningAs: null,
       unit: 'MB',
       higherIsBetter: false,
       app: [300],
@@ -45,11 +42,13 @@ describe('benchmark report', () => {
     expect(memory.ratio).toBeNull();
     expect(meetsTarget(memory, 0.95)).toBeNull();
 
-    expect(markdownTable([decode, memory])).toBe(
-      '| Metric | Backend | Dtype | App | Native | App/native | Runs |\n' +
+    const rewritten = summarize({ ...decode, dtype: 'q4', runningAs: 'int8', app: [80], native: [100] });
+    expect(markdownTable([decode, memory, rewritten])).toBe(
+      '| Metric | Backend | Dtype (downloaded → run as) | App | Native | App/native | Runs |\n' +
         '| --- | --- | --- | --- | --- | --- | --- |\n' +
         '| decode | wasm ×2 | fp32 | 95.0 tok/s | 100 tok/s | 0.95× | 3 |\n' +
-        '| peak memory | wasm ×2 | fp32 | 300 MB | — | — | 1 |\n',
+        '| peak memory | wasm ×2 | fp32 | 300 MB | — | — | 1 |\n' +
+        '| decode | wasm ×2 | q4 → int8 | 80.0 tok/s | 100 tok/s | 0.80× | 1 |\n',
     );
   });
 });

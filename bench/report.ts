@@ -5,13 +5,17 @@
  *   summarize({ metric: 'decode', unit: 'tok/s', higherIsBetter: true, app: [9, 10, 11], native: [10, 10, 12] })
  *   // → { app: 10, native: 10, ratio: 1, … }
  */
+import { median } from '../src/lib/median.ts';
 
 export interface Measurement {
   /** What was measured: `decode`, `prefill`, `ttft turn 10`, `embeddings (batch 16)`, … */
   metric: string;
   /** `wasm ×1`, `wasm ×2`, `webgpu` */
   backend: string;
+  /** The weights as downloaded. */
   dtype: string;
+  /** What they ran as where the app rewrote them for the CPU (`int8` for q4 on WASM), else null. */
+  runningAs: string | null;
   unit: string;
   /** Throughputs are better high, times better low; the ratio is app/native either way. */
   higherIsBetter: boolean;
@@ -29,23 +33,15 @@ export interface SummaryRow extends Omit<Measurement, 'app' | 'native'> {
   runs: number;
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('the median of no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-}
-
 export function summarize(measurement: Measurement): SummaryRow {
   const app = median(measurement.app);
   const native = measurement.native && measurement.native.length > 0 ? median(measurement.native) : null;
-  const { metric, backend, dtype, unit, higherIsBetter } = measurement;
+  const { metric, backend, dtype, runningAs, unit, higherIsBetter } = measurement;
   return {
     metric,
     backend,
     dtype,
+    runningAs,
     unit,
     higherIsBetter,
     app,
@@ -65,11 +61,11 @@ export function meetsTarget(row: SummaryRow, target: number): boolean | null {
 
 export function markdownTable(rows: readonly SummaryRow[]): string {
   const lines = [
-    '| Metric | Backend | Dtype | App | Native | App/native | Runs |',
+    '| Metric | Backend | Dtype (downloaded → run as) | App | Native | App/native | Runs |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (row) =>
-        `| ${row.metric} | ${row.backend} | ${row.dtype} | ${figure(row.app)} ${row.unit} | ${
+        `| ${row.metric} | ${row.backend} | ${row.runningAs ? `${row.dtype} → ${row.runningAs}` : row.dtype} | ${figure(row.app)} ${row.unit} | ${
           row.native === null ? '—' : `${figure(row.native)} ${row.unit}`
         } | ${row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`} | ${row.runs} |`,
     ),

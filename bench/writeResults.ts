@@ -45,6 +45,7 @@ export function summaryRows(measurements: readonly Measurement[], initialJs: num
       metric: 'initial JS (gzip)',
       backend: '—',
       dtype: '—',
+      runningAs: null,
       unit: 'KB',
       higherIsBetter: false,
       app: [initialJs / 1000],

@@ -31,17 +31,24 @@ export function row(
   unit: string,
   higherIsBetter: boolean,
   app: number[],
+  runningAs: string | null = null,
 ): Measurement {
-  return { metric, backend: setup.label, dtype, unit, higherIsBetter, app, native: null };
+  return { metric, backend: setup.label, dtype, runningAs, unit, higherIsBetter, app, native: null };
 }
 
 /** What the report calls a model's task: `chat` or `embeddings`. */
 export const taskName = (spec: ModelSpec) => (spec.task === 'text-generation' ? 'chat' : 'embeddings');
 
 /** The renderers' peak memory while `spec` ran, in MB; null where it was not read. */
-export function peakMemoryRow(setup: Setup, spec: ModelSpec, peakBytes: number | null): Measurement | null {
+export function peakMemoryRow(
+  setup: Setup,
+  spec: ModelSpec,
+  peakBytes: number | null,
+  runningAs: string | null,
+): Measurement | null {
   if (peakBytes === null) return null;
-  return row(setup, spec.dtype, `peak memory (${taskName(spec)})`, 'MB', false, [peakBytes / 1e6]);
+  const metric = `peak memory (${taskName(spec)})`;
+  return row(setup, spec.dtype, metric, 'MB', false, [peakBytes / 1e6], runningAs);
 }
 
 /** What a measurement in the bench page works with: the page, the setup and run count, and where results go. */

@@ -21,6 +21,7 @@ export const measureDecoder: Measure = async ({ page, setup, runs, corpus, colle
   const workload = decoderWorkload(configurationOf(setup, spec), runs, corpus);
   const { result, peakBytes } = await runWatchingMemory(() => callBenchPage(page, 'decoder', workload));
   const { dtype } = spec;
+  const runningAs = result.running?.dtype ?? null;
   const speed = (metric: string, measured: { tokensPerSecond: number }[]) =>
     row(
       setup,
@@ -29,20 +30,21 @@ export const measureDecoder: Measure = async ({ page, setup, runs, corpus, colle
       'tok/s',
       true,
       measured.map((r) => r.tokensPerSecond),
+      runningAs,
     );
   const decode = speed('decode', result.decode);
   const prefill = speed('prefill', result.prefill);
   const turns = Object.fromEntries(
     REPORTED_TURNS.map((turn) => {
       const ttfts = result.conversations.map((c) => c[turn - 1]?.ttftMs ?? NaN);
-      return [turnName(turn), row(setup, dtype, turnName(turn), 'ms', false, ttfts)];
+      return [turnName(turn), row(setup, dtype, turnName(turn), 'ms', false, ttfts, runningAs)];
     }),
   );
   collected.measurements.push(decode, prefill, ...Object.values(turns));
-  const memory = peakMemoryRow(setup, spec, peakBytes);
+  const memory = peakMemoryRow(setup, spec, peakBytes, runningAs);
   if (memory) collected.measurements.push(memory);
   say(
-    `${setup.label} ${spec.id} ${dtype}: ${progressLine(result, decode.app, prefill.app, Object.values(turns))}`,
+    `${setup.label} ${spec.id} ${runningAs ? `${dtype} → ${runningAs}` : dtype}: ${progressLine(result, decode.app, prefill.app, Object.values(turns))}`,
   );
   if (setup.backend !== 'wasm') return;
   const rows: NativeRows = { decode, prefill, ...turns };

@@ -19,11 +19,13 @@ export const measureEncoder: Measure = async ({ page, setup, runs, corpus, colle
   const workload = encoderWorkload(configurationOf(setup, spec), runs, corpus);
   const { result, peakBytes } = await runWatchingMemory(() => callBenchPage(page, 'encoder', workload));
   const rows: NativeRows = {};
+  const runningAs = result.running?.dtype ?? null;
   for (const batchSize of WORKLOAD.batchSizes) {
     const metric = batchName(batchSize);
-    rows[metric] = row(setup, spec.dtype, metric, 'sentences/s', true, result.rates[batchSize] ?? []);
+    const rates = result.rates[batchSize] ?? [];
+    rows[metric] = row(setup, spec.dtype, metric, 'sentences/s', true, rates, runningAs);
   }
-  const memory = peakMemoryRow(setup, spec, peakBytes);
+  const memory = peakMemoryRow(setup, spec, peakBytes, runningAs);
   if (memory) rows['peak memory'] = memory;
   collected.measurements.push(...Object.values(rows));
   const meanTokens = result.tokens.reduce((sum, ids) => sum + ids.length, 0) / result.tokens.length;

@@ -4,28 +4,55 @@
  *
  *   await measureLoads({ page, setup, runs, corpus, collected }, spec);
  */
+import type { LoadRun } from '../../src/app/benchmarkPage.ts';
 import { callBenchPage } from '../chromium/browser.ts';
 import { settle } from '../chromium/processes.ts';
-import { modelFile } from '../models.ts';
+import { modelFile, parameterCount } from '../models.ts';
 import { perRun, say } from '../progress.ts';
 import { configurationOf } from '../setups.ts';
 import { row, taskName, type Measure } from './collected.ts';
 
 export const measureLoads: Measure = async ({ page, setup, runs, collected }, spec) => {
-  const result = { network: [] as number[], storage: [] as number[] };
+  const result = { network: [] as LoadRun[], storage: [] as LoadRun[] };
   for (const from of ['network', 'storage'] as const) {
     for (let run = 0; run <= runs; run++) {
       await settle(); // a terminated engine lets go of its memory slowly
-      const ms = await callBenchPage(page, 'load', { ...configurationOf(setup, spec), from });
-      if (run > 0) result[from].push(ms); // the first is the warm-up
+      const load = await callBenchPage(page, 'load', { ...configurationOf(setup, spec), from });
+      if (run > 0) result[from].push(load); // the first is the warm-up
     }
   }
   const what = taskName(spec);
-  const network = row(setup, spec.dtype, `load from network (${what})`, 'ms', false, result.network);
-  const storage = row(setup, spec.dtype, `load from storage (${what})`, 'ms', false, result.storage);
+  const runningAs = result.network[0]?.running?.dtype ?? null;
+  const timed = (from: keyof typeof result) =>
+    row(
+      setup,
+      spec.dtype,
+      `load from ${from} (${what})`,
+      'ms',
+      false,
+      result[from].map((load) => load.loadMs),
+      runningAs,
+    );
+  const [network, storage] = [timed('network'), timed('storage')];
   collected.measurements.push(network, storage);
+  // Each load from the network rewrites anew (the store was emptied); loads from storage read the result.
+  const rewrites = result.network.flatMap((load) => load.running?.rewriteMs ?? []);
+  const perHundredMillion = 1e8 / parameterCount(spec.id);
+  const rewrite =
+    rewrites.length > 0
+      ? row(
+          setup,
+          spec.dtype,
+          `rewrite at load, once (${what}, per 100 M parameters)`,
+          'ms',
+          false,
+          rewrites.map((ms) => ms * perHundredMillion),
+          runningAs,
+        )
+      : null;
+  if (rewrite) collected.measurements.push(rewrite);
   say(
-    `${setup.label} ${spec.id} ${spec.dtype}: load ${perRun(network.app, 0)} ms from the mirror, ${perRun(storage.app, 0)} ms from storage`,
+    `${setup.label} ${spec.id} ${spec.dtype}: load ${perRun(network.app, 0)} ms from the mirror${rewrite ? ` (rewrite ${perRun(rewrite.app, 0)} ms per 100 M parameters)` : ''}, ${perRun(storage.app, 0)} ms from storage`,
   );
   const native = collected.nativeJobs.find((job) => job.setup === setup && job.job.model === modelFile(spec));
   if (native) native.rows['load'] = storage;

@@ -7,7 +7,7 @@
  */
 import type { Backend, ModelSpec } from '../core/model.ts';
 import { EngineClient, engineWorker } from '../engine/client.ts';
-import type { ChatMessage, GenerationOptions } from '../engine/protocol.ts';
+import type { ChatMessage, GenerationOptions, RunningForm } from '../engine/protocol.ts';
 import { modelStore } from '../hub/modelStore.ts';
 
 export interface Configuration {
@@ -40,11 +40,20 @@ export interface ComputedPrompt {
   reused: number;
 }
 
-export interface DecoderRuns {
+/** What the weights ran as where the engine rewrote them for the CPU (on WASM, 4-bit and float16), else null. */
+interface Ran {
+  running: RunningForm | null;
+}
+
+export interface DecoderRuns extends Ran {
   decode: { tokensPerSecond: number; prompt: number[]; tokens: number[] }[];
   prefill: (ComputedPrompt & { tokensPerSecond: number })[];
   /** Per run: every turn's time to first token and prompt. */
   conversations: (ComputedPrompt & { ttftMs: number })[][];
+}
+
+export interface LoadRun extends Ran {
+  loadMs: number;
 }
 
 export interface EncoderWorkload extends Configuration {
@@ -54,7 +63,7 @@ export interface EncoderWorkload extends Configuration {
   runs: number;
 }
 
-export interface EncoderRuns {
+export interface EncoderRuns extends Ran {
   /** Each sentence's token ids, as the model read them. */
   tokens: number[][];
   /** Sentences per second, per batch size, per timed run. */
@@ -65,9 +74,10 @@ export interface BenchmarkPage {
   capabilities(): ReturnType<EngineClient['probe']>;
   /**
    * Page-side milliseconds from starting a fresh engine to the model being ready, from the network (the
-   * store emptied first) or from the device's store.
+   * store emptied first) or from the device's store, and the form the weights ran as (with the time its
+   * rewrite took, where this load wrote it).
    */
-  load(configuration: Configuration & { from: 'network' | 'storage' }): Promise<number>;
+  load(configuration: Configuration & { from: 'network' | 'storage' }): Promise<LoadRun>;
   decoder(workload: DecoderWorkload): Promise<DecoderRuns>;
   encoder(workload: EncoderWorkload): Promise<EncoderRuns>;
 }
@@ -94,8 +104,8 @@ const GREEDY: Omit<GenerationOptions, 'maxNewTokens'> = {
 async function engineWith({ spec, backend, threads }: Configuration) {
   const engine = new EngineClient(engineWorker({ wasmThreads: threads }));
   const started = performance.now();
-  await engine.load(spec, backend, () => {}).done;
-  return { engine, loadMs: performance.now() - started };
+  const { running } = await engine.load(spec, backend, () => {}).done;
+  return { engine, loadMs: performance.now() - started, running };
 }
 
 /** The longest start of `text`, in whole words, whose prompt as a lone user message has at most `tokens` tokens. */
@@ -120,11 +130,11 @@ async function reply(engine: EngineClient, messages: ChatMessage[], maxNewTokens
 }
 
 async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
-  const { engine } = await engineWith(workload);
+  const { engine, running } = await engineWith(workload);
   try {
     const warmUp = await promptOf(engine, workload.warmUpText, workload.prefillPromptTokens);
     await reply(engine, [SYSTEM, { role: 'user', content: warmUp }], 2);
-    const runs: DecoderRuns = { decode: [], prefill: [], conversations: [] };
+    const runs: DecoderRuns = { decode: [], prefill: [], conversations: [], running };
     for (const text of workload.decodeTexts) {
       const content = await promptOf(engine, text, workload.decodePromptTokens);
       const messages: ChatMessage[] = [SYSTEM, { role: 'user', content }];
@@ -160,7 +170,7 @@ async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
 }
 
 async function encoder(workload: EncoderWorkload): Promise<EncoderRuns> {
-  const { engine } = await engineWith(workload);
+  const { engine, running } = await engineWith(workload);
   try {
     const { host, id } = workload.spec;
     const tokens: number[][] = [];
@@ -183,18 +193,18 @@ async function encoder(workload: EncoderWorkload): Promise<EncoderRuns> {
       }
       rates[batchSize] = runs;
     }
-    return { tokens, rates };
+    return { tokens, rates, running };
   } finally {
     engine.terminate();
   }
 }
 
 /** Loads the model in a fresh engine, from the network (the store emptied first) or from the store. */
-async function load(configuration: Configuration & { from: 'network' | 'storage' }) {
+async function load(configuration: Configuration & { from: 'network' | 'storage' }): Promise<LoadRun> {
   if (configuration.from === 'network') await modelStore.removeAll();
-  const { engine, loadMs } = await engineWith(configuration);
+  const { engine, loadMs, running } = await engineWith(configuration);
   engine.terminate();
-  return loadMs;
+  return { loadMs, running };
 }
 
 window.glassboxBenchmark = {
