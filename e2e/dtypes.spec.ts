@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { FLOAT16_DTYPES, type Dtype } from '../src/core/model.ts';
-import { cpuTarget } from '../src/engine/runningForm.ts';
+import { cpuTarget } from '../src/core/runningForm.ts';
 import { expect, expectBackend, openApp, test, type BackendOption } from './fixtures.ts';
 import { referenceGreedyReply } from './reference.ts';
 

@@ -353,4 +353,41 @@ test.describe('models from a mirror, on the device, and from disk', () => {
     await page.getByRole('button', { name: 'Check' }).click();
     await expect(page.getByTestId('repository-error')).toContainText('write it as org/name');
   });
+
+  test('the catalog says per device what to download, what it runs as, its memory, and the decode speed measured here', async ({
+    page,
+  }) => {
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend: 'wasm', panel: 'chat' });
+    const catalogEntry = (label: string) =>
+      page.getByTestId('catalog-entry').filter({ has: page.getByRole('heading', { name: label }) });
+    const tiny = catalogEntry('Tiny chat (forged)');
+    const smol = catalogEntry('SmolLM2 135M Instruct');
+
+    // This device (WASM: SwiftShader is a software adapter) gets SmolLM2's smallest download that runs as int8.
+    await page.getByRole('link', { name: 'Models' }).click();
+    await expect(smol.getByTestId('fit')).toContainText(
+      "Recommended here: WASM with q4f16: a 134.0 MB download, run as int8 (rewritten for the CPU at its first load, then kept on this device), taking at most 268.0 MB of the tab's memory.",
+    );
+    await expect(tiny.getByTestId('expected-speed')).toContainText('Speed here: not measured yet.');
+
+    // Replies long enough to time are remembered across reloads; the page shows their median.
+    const rates: number[] = [];
+    await page.getByRole('link', { name: 'Chat' }).click();
+    for (const text of ['Hello there, how do tokenizers work?', 'And what is a weight?']) {
+      await replyTo(page, text, 32);
+      const stats = await page.getByTestId('reply-stats').last().textContent();
+      expect(stats).toMatch(/\b32 tokens\b/);
+      rates.push(Number(/([\d.]+) tok\/s/.exec(stats ?? '')?.[1]));
+    }
+    await page.reload();
+    await page.getByRole('link', { name: 'Models' }).click();
+    const median = ((rates[0] ?? 0) + (rates[1] ?? 0)) / 2;
+    await expect(tiny.getByTestId('expected-speed')).toHaveText(
+      new RegExp(
+        `^Speed here: (${(median - 0.06).toFixed(1)}|${median.toFixed(1)}|${(median + 0.06).toFixed(1)}) tok/s, measured on this device \\(median of 2 replies, WASM ×\\d+, fp32\\)\\.$`,
+      ),
+    );
+    // SmolLM2 runs as int8 and has no measurement of its own: fp32's speed is no estimate for it.
+    await expect(smol.getByTestId('expected-speed')).toContainText('Speed here: not measured yet.');
+  });
 });

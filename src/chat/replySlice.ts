@@ -8,6 +8,7 @@ import type { TokenStep } from '../engine/protocol.ts';
 import { messageOf } from '../lib/errors.ts';
 import type { Running } from '../lib/workerRpc.ts';
 import { engine } from '../session/engine.ts';
+import { recordDecodeSpeed } from '../session/measuredSpeeds.ts';
 import { selectLoaded } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { requestMessages, selectGenerating } from './selectors.ts';
@@ -83,7 +84,8 @@ export const createReplySlice: StateCreator<ChatState, [], [], ReplySlice> = (se
         streamingTokens: state.streamingTokens + count,
       })),
     );
-    const author = selectLoaded('chat')(useAppStore.getState())?.spec.id ?? null;
+    const loaded = selectLoaded('chat')(useAppStore.getState());
+    const author = loaded?.spec.id ?? null;
     const request = engine.generate(
       requestMessages(get().systemPrompt, turns),
       get().settings,
@@ -94,6 +96,7 @@ export const createReplySlice: StateCreator<ChatState, [], [], ReplySlice> = (se
     stopAsked = false;
     try {
       const reply = await request.done;
+      if (loaded) recordDecodeSpeed(loaded.spec.id, reply.stats, loaded.threads);
       if (reply.stopped && !stopAsked && stillOpen())
         set({
           notice:

@@ -15,8 +15,8 @@ import {
   CATALOG,
   DEFAULT_CHAT_MODEL_ID,
   DEFAULT_EMBEDDING_MODEL_ID,
-  WASM_WEIGHT_BUDGET,
   appDtypeFor,
+  chooseDtype,
   findModel,
 } from './catalog.ts';
 import type { CatalogModel } from './catalogEntry.ts';
@@ -175,25 +175,29 @@ describe('sizes and recommendations', () => {
     expect(model('Xenova/all-MiniLM-L6-v2').sizes.fp32).toBe(90_400_000);
   });
 
-  it('recommends on WASM the fastest measured format for the task whose files fit the memory budget', () => {
-    const order: Record<CatalogModel['task'], readonly Dtype[]> = {
-      'text-generation': ['fp32', 'q8', 'q4'],
-      'feature-extraction': ['q8', 'fp32', 'q4'],
-    };
+  it('recommends on WASM what the rule chooses: the smallest integer download whose weights fit as they run', () => {
     for (const entry of hubModels) {
-      const sizes = order[entry.task].map((dtype) => entry.sizes[dtype]);
-      if (sizes.some((size) => size === null)) continue; // the rule needs every listed size
-      const expected = order[entry.task].find((dtype) => {
-        const size = entry.sizes[dtype];
-        return size !== undefined && size !== null && size <= WASM_WEIGHT_BUDGET;
-      });
-      expect(entry.recommended.wasm, entry.id).toBe(expected ?? null);
+      if (Object.values(entry.sizes).some((size) => size === null)) continue; // the rule needs every size
+      expect(entry.recommended.wasm, entry.id).toBe(chooseDtype('wasm', entry.sizes));
     }
+  });
+
+  it('chooses on WASM by size among the formats that run as int8, within the budget as they run', () => {
+    // q4f16 is the smallest; it runs as int8 in at most twice its download.
+    expect(chooseDtype('wasm', { fp32: 654e6, q4: 200e6, q4f16: 134e6 })).toBe('q4f16');
+    // Twice 1.07 GB is over the 2 GB budget: q8 (1.24 GB, run as downloaded) instead.
+    expect(chooseDtype('wasm', { fp32: 4.94e9, q8: 1.24e9, q4: 1.66e9, q4f16: 1.07e9 })).toBe('q8');
+    // Unknown sizes come after known ones, q8 first among them; fp32 only when no integer format fits.
+    expect(chooseDtype('wasm', { fp32: null, q4: null, q8: null })).toBe('q8');
+    expect(chooseDtype('wasm', { q4: null, q8: 3e9 })).toBe('q4');
+    expect(chooseDtype('wasm', { fp32: 600e6, q4: 1.5e9 })).toBe('fp32');
+    expect(chooseDtype('wasm', { fp16: 900e6, bnb4: 300e6 })).toBe('fp16');
+    expect(chooseDtype('wasm', { fp32: 6e9 })).toBeNull();
   });
 
   it('picks the recommended dtype where it runs, else the next in the backend’s order, or none', () => {
     expect(appDtypeFor(model('onnx-community/Llama-3.2-1B-Instruct'), 'wasm')).toBe('q8');
-    expect(appDtypeFor(model('HuggingFaceTB/SmolLM2-135M-Instruct'), 'wasm')).toBe('fp32');
+    expect(appDtypeFor(model('HuggingFaceTB/SmolLM2-135M-Instruct'), 'wasm')).toBe('q4f16');
     expect(appDtypeFor(model('Xenova/all-MiniLM-L6-v2'), 'wasm')).toBe('q8');
     expect(appDtypeFor(model('HuggingFaceTB/SmolLM2-1.7B-Instruct'), 'webgpu')).toBe('q4f16');
     // Without shader-f16 no float16 format runs on WebGPU: q4 instead, and nothing for a q4f16-only model.

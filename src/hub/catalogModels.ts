@@ -144,16 +144,15 @@ export const HUB_MODELS: readonly CatalogModel[] = Object.freeze([
     label: 'SmolLM2 135M Instruct',
     task: 'text-generation',
     description:
-      'Hugging Face’s smallest SmolLM2 chat model, trained on 2 trillion tokens; fully open. Small enough ' +
-      'for fp32 on WASM, the fastest format there in this project’s measurements. This repository ' +
-      'publishes no q8 file. Unverified: the context length comes from LM Studio’s card for the model, ' +
+      'Hugging Face’s smallest SmolLM2 chat model, trained on 2 trillion tokens; fully open. On WASM its ' +
+      'q4f16 file, the smallest, runs as int8. This repository publishes no q8 file. Unverified: the context length comes from LM Studio’s card for the model, ' +
       'not from its config.json.',
     forged: false,
     parameters: 135_000_000,
     contextLength: 8192,
     sizes: { fp32: hub('654 MB'), fp16: hub('327 MB'), q4: hub('200 MB'), q4f16: hub('134 MB') },
     sizesAt: 'a5cf62c',
-    recommended: { wasm: 'fp32', webgpu: 'q4f16' },
+    recommended: { wasm: 'q4f16', webgpu: 'q4f16' },
     license: 'apache-2.0',
     openness: smollm2Openness('https://huggingface.co/HuggingFaceTB/SmolLM2-135M'),
     embedding: null,
@@ -181,7 +180,7 @@ export const HUB_MODELS: readonly CatalogModel[] = Object.freeze([
     contextLength: 8192,
     sizes: { fp32: hub('1.64 GB'), fp16: hub('819 MB'), q4: hub('417 MB'), q4f16: hub('299 MB') },
     sizesAt: '6d8b2a3',
-    recommended: { wasm: 'fp32', webgpu: 'q4f16' },
+    recommended: { wasm: 'q4f16', webgpu: 'q4f16' },
     license: 'apache-2.0',
     openness: smollm2Openness('https://huggingface.co/HuggingFaceTB/SmolLM2-360M-Instruct'),
     embedding: null,
@@ -201,8 +200,8 @@ export const HUB_MODELS: readonly CatalogModel[] = Object.freeze([
     label: 'SmolLM2 1.7B Instruct',
     task: 'text-generation',
     description:
-      'The largest SmolLM2 chat model, trained on 11 trillion tokens; fully open. Its fp32 weights (6.85 GB) ' +
-      'do not fit in WASM memory, so WASM gets q8. Unverified: the context length comes from LM Studio’s card ' +
+      'The largest SmolLM2 chat model, trained on 11 trillion tokens; fully open. Its fp32 weights (6.85 GB), ' +
+      'and its 4-bit ones once run as int8, do not fit in WASM memory, so WASM gets q8. Unverified: the context length comes from LM Studio’s card ' +
       'for the model, not from its config.json.',
     forged: false,
     parameters: 1_700_000_000,
@@ -249,7 +248,7 @@ export const HUB_MODELS: readonly CatalogModel[] = Object.freeze([
       q4f16: hub('483 MB'),
     },
     sizesAt: '516c8d0',
-    recommended: { wasm: 'fp32', webgpu: 'q4f16' },
+    recommended: { wasm: 'q4f16', webgpu: 'q4f16' },
     license: 'apache-2.0',
     openness: {
       architecture: {
@@ -288,7 +287,7 @@ export const HUB_MODELS: readonly CatalogModel[] = Object.freeze([
       'Meta’s Llama 3.2 1B chat model, converted to ONNX by the onnx-community. Open weights under a custom ' +
       'license with use restrictions (an acceptable-use policy, a separate license above 700 million monthly ' +
       'users, “Built with Llama” attribution). Training code and data are not published. Its fp32 weights ' +
-      '(4.94 GB) do not fit in WASM memory, so WASM gets q8.',
+      '(4.94 GB), and its 4-bit ones once run as int8, do not fit in WASM memory, so WASM gets q8.',
     forged: false,
     parameters: 1_230_000_000,
     contextLength: 131_072,
@@ -339,15 +338,15 @@ export const HUB_MODELS: readonly CatalogModel[] = Object.freeze([
     description:
       'Alibaba’s Qwen3 0.6B, with thinking and non-thinking modes, converted to ONNX by the onnx-community. ' +
       'Open weights under Apache 2.0; the 36-trillion-token pretraining data is described but not released. ' +
-      'Unverified: which weight files the repository holds beyond q4f16 (the one its card and the official ' +
-      'WebGPU example load) and all file sizes; whether any training code is published. The engine cannot ' +
-      'load q4f16 yet.',
+      'On WASM its q4f16 weights run as int8. Unverified: which weight files the repository holds beyond ' +
+      'q4f16 (the one its card and the official WebGPU example load) and all file sizes; whether any ' +
+      'training code is published.',
     forged: false,
     parameters: 600_000_000,
     contextLength: 32_768,
     sizes: { q4f16: null },
     sizesAt: null,
-    recommended: { wasm: null, webgpu: 'q4f16' },
+    recommended: { wasm: 'q4f16', webgpu: 'q4f16' },
     license: 'apache-2.0',
     openness: {
       architecture: {

@@ -4,11 +4,20 @@ import type { Dtype } from '../core/model.ts';
 import { OPENNESS_LEVELS } from '../core/openness.ts';
 import type { CatalogModel } from '../hub/catalogEntry.ts';
 import { formatBytes, formatCount } from '../lib/format.ts';
+import type { MeasuredSpeed } from '../session/measuredSpeeds.ts';
 import { useAppStore } from '../session/store.ts';
 import { OpennessTable } from '../ui/OpennessTable.tsx';
 import { FitNotes } from './FitNotes.tsx';
 
-export function CatalogEntry({ model, freeStorage }: { model: CatalogModel; freeStorage: number | null }) {
+export function CatalogEntry({
+  model,
+  freeStorage,
+  speeds,
+}: {
+  model: CatalogModel;
+  freeStorage: number | null;
+  speeds: readonly MeasuredSpeed[];
+}) {
   const loadModel = useAppStore((state) => state.loadModel);
   const [dtype, setDtype] = useState<Dtype | ''>(model.dtypes[0] ?? '');
   return (
@@ -47,6 +56,8 @@ export function CatalogEntry({ model, freeStorage }: { model: CatalogModel; free
         </p>
       </details>
       <FitNotes
+        modelId={model.id}
+        speeds={speeds}
         sizes={model.sizes}
         recommended={model.recommended}
         task={model.task}

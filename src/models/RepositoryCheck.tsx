@@ -4,13 +4,20 @@ import type { RepositoryReport } from '../engine/protocol.ts';
 import { messageOf } from '../lib/errors.ts';
 import { formatBytes } from '../lib/format.ts';
 import { engine } from '../session/engine.ts';
+import type { MeasuredSpeed } from '../session/measuredSpeeds.ts';
 import { hostFor } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { ModelIdInput, modelIdProblem } from '../ui/ModelIdInput.tsx';
 import { FitNotes } from './FitNotes.tsx';
 
-export function RepositoryCheck({ freeStorage }: { freeStorage: number | null }) {
+export function RepositoryCheck({
+  freeStorage,
+  speeds,
+}: {
+  freeStorage: number | null;
+  speeds: readonly MeasuredSpeed[];
+}) {
   const loadModel = useAppStore((state) => state.loadModel);
   const [modelId, setModelId] = useState('');
   const [report, setReport] = useState<RepositoryReport | null>(null);
@@ -58,6 +65,8 @@ export function RepositoryCheck({ freeStorage }: { freeStorage: number | null })
               : `This version of Transformers.js has no ${report.modelType} implementation: it will not load.`}
           </p>
           <FitNotes
+            modelId={report.modelId}
+            speeds={speeds}
             freeStorage={freeStorage}
             sizes={Object.fromEntries(report.dtypes.map((entry) => [entry.dtype, entry.bytes]))}
             task={report.task}

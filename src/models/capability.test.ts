@@ -24,12 +24,14 @@ const gpu: BackendCapabilities = {
 };
 
 describe('assessFit', () => {
-  it('recommends WASM and the fastest WASM format that fits its memory budget on a CPU-only device', () => {
+  it('recommends WASM and the smallest integer format that fits its memory budget as it runs on a CPU-only device', () => {
     expect(
       assessFit({ sizes: { fp32: 654e6, q4: 200e6 }, capabilities: cpuOnly, freeStorage: 10e9 }),
     ).toEqual({
       backend: 'wasm',
-      dtype: 'fp32',
+      dtype: 'q4',
+      runsAs: 'int8',
+      weights: { bytes: 400e6, exact: false },
       warnings: [],
     });
     const big = assessFit({
@@ -82,5 +84,10 @@ describe('assessFit', () => {
     });
     expect(fit.dtype).toBeNull();
     expect(fit.warnings).toHaveLength(2);
+    const tooLarge = assessFit({ sizes: { fp32: 6e9, q4: 1.5e9 }, capabilities: cpuOnly, freeStorage: null });
+    expect(tooLarge.dtype).toBeNull();
+    expect(tooLarge.warnings).toEqual([
+      "Even its smallest weights (q4, up to 3.00 GB as they run on WASM) will likely not fit in WASM's 4 GB memory with their activations: it needs a device with WebGPU.",
+    ]);
   });
 });

@@ -14,6 +14,7 @@ import {
   type ModelSpec,
 } from '../../core/model.ts';
 import type { FileProgress, LoadProgress } from '../../core/model.ts';
+import { cpuTarget } from '../../core/runningForm.ts';
 import { PROGRESS_INTERVAL_MS } from '../../core/settings.ts';
 import { weightFile } from '../../core/weightFiles.ts';
 import { contentProblem } from '../../hub/contentCheck.ts';
@@ -23,7 +24,6 @@ import type { CallContext } from '../../lib/workerRpc.ts';
 import { runsFloat16 } from '../backend.ts';
 import { EngineError, classifyError, runtimeFailure } from '../errors.ts';
 import type { ImportedFile, ImportedModel, LoadedModel } from '../protocol.ts';
-import { cpuTarget } from '../runningForm.ts';
 import { cpuForm } from '../worker/cpuForm.ts';
 import { baseName, oneWriterAtATime, prepareModel } from '../worker/files.ts';
 import { probe, resolveBackend } from '../worker/probe.ts';
