@@ -40,10 +40,11 @@ export function benchModels(host: string, dtypes: readonly Dtype[] | null): Mode
   );
 }
 
-const folder = (id: string) => join(MODELS, id, 'resolve', 'main');
+/** A forged model's folder in bench/models. */
+export const modelFolder = (id: string) => join(MODELS, id, 'resolve', 'main');
 
 export const modelFile = (spec: Pick<ModelSpec, 'id' | 'dtype'>) =>
-  join(folder(spec.id), weightFile(spec.dtype));
+  join(modelFolder(spec.id), weightFile(spec.dtype));
 
 /** The decoder's cache shape from its config.json, as the native replay feeds it. */
 export function decoderShapeOf(config: Record<string, number>): DecoderJob['shape'] {
@@ -58,7 +59,7 @@ export function decoderShapeOf(config: Record<string, number>): DecoderJob['shap
 
 export function decoderShape(): DecoderJob['shape'] {
   return decoderShapeOf(
-    JSON.parse(readFileSync(join(folder(DECODER.id), 'config.json'), 'utf8')) as Record<string, number>,
+    JSON.parse(readFileSync(join(modelFolder(DECODER.id), 'config.json'), 'utf8')) as Record<string, number>,
   );
 }
 
