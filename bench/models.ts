@@ -40,10 +40,11 @@ export function benchModels(host: string, dtypes: readonly Dtype[] | null): Mode
   );
 }
 
-const folder = (id: string) => join(MODELS, id, 'resolve', 'main');
+/** A forged model's folder in bench/models. */
+export const modelFolder = (id: string) => join(MODELS, id, 'resolve', 'main');
 
 export const modelFile = (spec: Pick<ModelSpec, 'id' | 'dtype'>) =>
-  join(folder(spec.id), weightFile(spec.dtype));
+  join(modelFolder(spec.id), weightFile(spec.dtype));
 
 /** A forged model's parameter count: its fp32 file holds them at 4 bytes each, and little else. */
 export const parameterCount = (id: string) => statSync(modelFile({ id, dtype: 'fp32' })).size / 4;
@@ -61,7 +62,7 @@ export function decoderShapeOf(config: Record<string, number>): DecoderJob['shap
 
 export function decoderShape(): DecoderJob['shape'] {
   return decoderShapeOf(
-    JSON.parse(readFileSync(join(folder(DECODER.id), 'config.json'), 'utf8')) as Record<string, number>,
+    JSON.parse(readFileSync(join(modelFolder(DECODER.id), 'config.json'), 'utf8')) as Record<string, number>,
   );
 }
 

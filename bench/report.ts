@@ -1,6 +1,8 @@
 /**
  * The benchmark's report: every figure as the median of its runs, next to native onnxruntime-node's
- * on the same model files and threads, with the ratio app/native, as a markdown table and JSON.
+ * on the same model files and threads, with the ratio app/native, and where measured next to the CPU peer's
+ * (wllama: llama.cpp in WebAssembly, in the same Chromium, on a GGUF of the same weights), as a markdown
+ * table and JSON.
  *
  *   summarize({ metric: 'decode', unit: 'tok/s', higherIsBetter: true, app: [9, 10, 11], native: [10, 10, 12] })
  *   // → { app: 10, native: 10, ratio: 1, … }
@@ -23,13 +25,22 @@ export interface Measurement {
   app: number[];
   /** The native baseline's runs, or null where there is none (browser-only figures). */
   native: number[] | null;
+  /** The CPU peer's runs on the same prompts and threads, at its nearest type (`q4_0` beside q4). */
+  peer?: PeerFigures;
 }
 
-export interface SummaryRow extends Omit<Measurement, 'app' | 'native'> {
+export interface PeerFigures {
+  dtype: string;
+  values: number[];
+}
+
+export interface SummaryRow extends Omit<Measurement, 'app' | 'native' | 'peer'> {
   app: number;
   native: number | null;
   /** app / native (null without a baseline). */
   ratio: number | null;
+  /** The CPU peer's median and app / peer, where it was measured. */
+  peer: { dtype: string; value: number; ratio: number } | null;
   runs: number;
 }
 
@@ -37,6 +48,8 @@ export function summarize(measurement: Measurement): SummaryRow {
   const app = median(measurement.app);
   const native = measurement.native && measurement.native.length > 0 ? median(measurement.native) : null;
   const { metric, backend, dtype, runningAs, unit, higherIsBetter } = measurement;
+  const peer =
+    measurement.peer && measurement.peer.values.length > 0 ? median(measurement.peer.values) : null;
   return {
     metric,
     backend,
@@ -47,6 +60,7 @@ export function summarize(measurement: Measurement): SummaryRow {
     app,
     native,
     ratio: native ? app / native : null,
+    peer: peer && measurement.peer ? { dtype: measurement.peer.dtype, value: peer, ratio: app / peer } : null,
     runs: measurement.app.length,
   };
 }
@@ -61,13 +75,17 @@ export function meetsTarget(row: SummaryRow, target: number): boolean | null {
 
 export function markdownTable(rows: readonly SummaryRow[]): string {
   const lines = [
-    '| Metric | Backend | Dtype (downloaded → run as) | App | Native | App/native | Runs |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| Metric | Backend | Dtype (downloaded → run as) | App | Native | App/native | wllama | App/wllama | Runs |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (row) =>
         `| ${row.metric} | ${row.backend} | ${row.runningAs ? `${row.dtype} → ${row.runningAs}` : row.dtype} | ${figure(row.app)} ${row.unit} | ${
           row.native === null ? '—' : `${figure(row.native)} ${row.unit}`
-        } | ${row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`} | ${row.runs} |`,
+        } | ${row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`} | ${
+          row.peer === null
+            ? '— | —'
+            : `${figure(row.peer.value)} ${row.unit} (${row.peer.dtype}) | ${row.peer.ratio.toFixed(2)}×`
+        } | ${row.runs} |`,
     ),
   ];
   return `${lines.join('\n')}\n`;

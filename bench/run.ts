@@ -3,9 +3,11 @@
  *
  * Forges the benchmark models unless present, builds the app and serves it with COOP/COEP, serves the
  * models from the mirror (the network), and drives the app's own engine from `/?bench`
- * (src/app/benchmarkPage.ts) per backend, thread count and dtype. Then replays the very token ids the app
- * read and wrote in onnxruntime-node (bench/native.ts) with the same files and threads, and writes the
- * report: bench/results/latest.md and latest.json.
+ * (src/app/benchmarkPage.ts) per backend, thread count and dtype. The CPU peer, wllama (llama.cpp in
+ * WebAssembly, bench/wllama), answers the app's chat prompts in the same Chromium with the same threads, on
+ * GGUF files the forge writes from the same weights (f32, q8_0, q4_0 beside fp32, q8, q4). Then replays the
+ * very token ids the app read and wrote in onnxruntime-node (bench/native.ts) with the same files and
+ * threads, and writes the report: bench/results/latest.md and latest.json.
  *
  *   npm run bench                     the whole benchmark (about 14 minutes on 2 cores)
  *   npm run bench -- --runs 5         more timed runs per figure (3 by default, after one warm-up)
@@ -21,6 +23,7 @@ import { measureDecoder } from './measure/decoder.ts';
 import { measureEncoder } from './measure/encoder.ts';
 import { measureLoads } from './measure/loads.ts';
 import { measureLongTasks } from './measure/longTasks.ts';
+import { measurePeer } from './measure/wllama.ts';
 import { benchModels, DECODER, recommendedOnWasm } from './models.ts';
 import { runNativeBaseline } from './nativeBaseline.ts';
 import { parseOptions, USAGE, type Options } from './options.ts';
@@ -56,6 +59,7 @@ async function measureInBrowser(
         await measure({ page, setup, runs, corpus, collected }, model);
       }
     }
+    collected.peer = await measurePeer({ browser, mirrorUrl: servers.mirrorUrl, collected });
     // Loads last: deleting and rewriting hundreds of MB leaves the browser busy for seconds afterwards,
     // which the timed runs after them showed.
     page = await browser.freshPage();
@@ -86,10 +90,16 @@ async function main(): Promise<void> {
   }
   forgeModels();
   const initialJs = buildApp();
-  const collected: Collected = { measurements: [], nativeJobs: [] };
+  const collected: Collected = { measurements: [], nativeJobs: [], peer: null };
   const capabilities = await measureInBrowser(options, collected);
   runNativeBaseline(collected.nativeJobs);
-  writeResults({ runs: options.runs, capabilities, initialJs, measurements: collected.measurements });
+  writeResults({
+    runs: options.runs,
+    capabilities,
+    initialJs,
+    measurements: collected.measurements,
+    peer: collected.peer,
+  });
 }
 
 // Only when run (`tsx bench/run.ts`), never when imported.

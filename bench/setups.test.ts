@@ -28,14 +28,14 @@ describe('bench setups', () => {
     expect(labels(setupsFor({ wasmThreads: 2, webgpu: gpu(false) }, 3))).toEqual([]);
   });
 
-  it('has a partial setup measure chat at fp32, q8 and q4 only, a full one every model', () => {
+  it('has a partial setup measure chat at fp32, q8 and q4f16 only, a full one every model', () => {
     const models = benchModels('http://mirror', null);
     const [one, all] = setupsFor({ wasmThreads: 2, webgpu: null }, null);
     const names = (specs: { id: string; dtype: string }[]) => specs.map((s) => `${s.id} ${s.dtype}`);
     expect(names(modelsFor(one!, models))).toEqual([
       'glassbox/smollm2-135m-shaped fp32',
       'glassbox/smollm2-135m-shaped q8',
-      'glassbox/smollm2-135m-shaped q4',
+      'glassbox/smollm2-135m-shaped q4f16',
     ]);
     expect(names(modelsFor(all!, models))).toEqual([
       'glassbox/smollm2-135m-shaped fp32',

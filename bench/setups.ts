@@ -1,7 +1,7 @@
 /**
  * Which backends and thread counts the run measures, and which models each of them measures.
  *
- *   setupsFor({ wasmThreads: 2, webgpu: null, … }, null) // → wasm ×1 (chat at fp32, q8, q4), wasm ×2 (all)
+ *   setupsFor({ wasmThreads: 2, webgpu: null, … }, null) // → wasm ×1 (chat at fp32, q8, q4f16), wasm ×2 (all)
  */
 import type { Configuration } from '../src/app/benchmarkPage.ts';
 import type { Backend, Dtype, ModelSpec } from '../src/core/model.ts';
@@ -12,16 +12,17 @@ export interface Setup {
   threads: number;
   /** As the report names it: `wasm ×1`, `wasm ×2`, `webgpu`. */
   label: string;
-  /** Whether it measures everything, or (WASM on one thread) chat at fp32, q8 and q4 only. */
+  /** Whether it measures everything, or (WASM on one thread) chat at fp32, q8 and q4f16 only. */
   full: boolean;
 }
 
-const PARTIAL_SETUP_DTYPES: readonly Dtype[] = ['fp32', 'q8', 'q4'];
+const PARTIAL_SETUP_DTYPES: readonly Dtype[] = ['fp32', 'q8', 'q4f16'];
 
 /**
  * WASM on all threads and a real GPU measure everything. WASM on one thread measures chat at fp32, q8 and
- * q4 (run as int8): what the thread count changes is decode speed; its float16 and embedding rows would
- * lengthen a run that must end within about 20 minutes on two cores.
+ * q4f16 (run as int8, the catalog's WASM choice for SmolLM2-135M): what the thread count changes is
+ * decode speed, and the other rows would lengthen a run that should end within about 25 minutes on two
+ * cores.
  * With `threads` (a partial run), only WASM with that many threads.
  */
 export function setupsFor(

@@ -1,7 +1,8 @@
 /**
  * The report's targets, each met or missed: in-tab speed against native at the dtypes the app recommends on
- * WASM, loads from the device against native session creation, time to first token late in a
- * conversation, main-thread long tasks and the initial JS size.
+ * WASM, 4-bit decode against the other dtypes and the CPU peer's 4-bit decode, loads from the device
+ * against native session creation, time to first token late in a conversation, main-thread long tasks and
+ * the initial JS size.
  *
  *   targetLines(rows, 180_000) // → ['- In-tab decode (q8) and embeddings (fp32) ≥ 0.95× native …: met.', …]
  */
@@ -35,6 +36,7 @@ export function targetLines(
         : `missed by ${misses.map((r) => `${r.metric} ${r.backend} (${r.ratio?.toFixed(2)}×)`).join(', ')}`
     }.`,
   ];
+  lines.push(...q4DecodeLines(rows));
   const loads = rows.filter((r) => r.metric.startsWith('load from storage'));
   const slowLoads = loads.filter((r) => meetsTarget(r, 1 / 1.5) === false);
   if (loads.some((r) => r.ratio !== null))
@@ -64,4 +66,27 @@ export function targetLines(
     `- Initial JS ≤ 250 KB gzip: ${(initialJs / 1000).toFixed(0)} KB (${initialJs <= 250_000 ? 'met' : 'missed'}).`,
   );
   return lines;
+}
+
+/**
+ * Per WASM setup and 4-bit dtype (q4, q4f16) with a decode row: its decode ≥ 0.95× the best dtype's decode
+ * in the same run (4-bit weights move the fewest bytes, so they should decode no slower) and ≥ the CPU
+ * peer's 4-bit decode.
+ */
+export function q4DecodeLines(rows: readonly SummaryRow[]): string[] {
+  return rows
+    .filter((r) => r.metric === 'decode' && ['q4', 'q4f16'].includes(r.dtype) && r.backend.startsWith('wasm'))
+    .map((q4) => {
+      const best = rows
+        .filter((r) => r.metric === 'decode' && r.backend === q4.backend)
+        .reduce((a, b) => (b.app > a.app ? b : a));
+      const againstBest = q4.app / best.app;
+      const peer = q4.peer;
+      const met = againstBest >= 0.95 && (peer === null || peer.ratio >= 1);
+      return `- ${q4.dtype} decode ≥ 0.95× the best dtype's decode in the same run and ≥ wllama's 4-bit decode (${q4.backend}): ${q4.app.toFixed(1)} tok/s, ${againstBest.toFixed(2)}× ${best.dtype}'s ${best.app.toFixed(1)}, ${
+        peer === null
+          ? 'wllama not measured'
+          : `${peer.ratio.toFixed(2)}× wllama ${peer.dtype}'s ${peer.value.toFixed(1)}`
+      } (${met ? 'met' : 'missed'}).`;
+    });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendCapabilities } from '../src/engine/protocol.ts';
-import { reportMarkdown, summaryRows, type Machine } from './writeResults.ts';
+import { peerNote, reportMarkdown, summaryRows, type Machine } from './writeResults.ts';
 
 const machine = (webgpu: BackendCapabilities['webgpu']): Machine => ({
   cpu: 'AMD EPYC',
@@ -44,6 +44,7 @@ describe('bench results', () => {
         minutes: 13.94,
         rows: summaryRows([], 181_500),
         initialJs: 181_500,
+        peer: null,
       }).split('\n');
     expect(report(swiftshader).slice(0, 3)).toEqual([
       '# Glassbox benchmark',
@@ -52,5 +53,24 @@ describe('bench results', () => {
     ]);
     expect(report(null)[2]).toContain('· WebGPU: none ·');
     expect(report(null)).toContain('## Targets');
+  });
+
+  it('says under the table what the wllama columns are, when the peer ran', () => {
+    const report = (peer: string | null) =>
+      reportMarkdown({
+        date: new Date('2026-11-23T17:01:26Z'),
+        machine: machine(null),
+        runs: 3,
+        minutes: 13.94,
+        rows: summaryRows([], 181_500),
+        initialJs: 181_500,
+        peer,
+      });
+    const peer = '@wllama/wllama 3.8.1 (llama.cpp b11364-46ca246)';
+    expect(report(peer)).toContain(`\n${peerNote(peer)}\n\n## Targets`);
+    expect(peerNote(peer)).toMatch(
+      /^wllama: @wllama\/wllama 3\.8\.1 \(llama\.cpp b11364-46ca246\) in the same Chromium/,
+    );
+    expect(report(null)).not.toContain('wllama:');
   });
 });

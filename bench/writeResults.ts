@@ -61,9 +61,15 @@ export interface Report {
   minutes: number;
   rows: readonly SummaryRow[];
   initialJs: number;
+  /** The CPU peer's name and version, where it ran. */
+  peer: string | null;
 }
 
-export function reportMarkdown({ date, machine, runs, minutes, rows, initialJs }: Report): string {
+/** What the wllama columns are, under the table. */
+export const peerNote = (peer: string) =>
+  `wllama: ${peer} in the same Chromium, with the same threads and the app's prompts, greedy, as many new tokens as the app wrote, on GGUF files the forge writes from the same weights: f32, q8_0, q4_0 beside fp32, q8, q4 (q4_0: ggml's blocks of 32 with a scale; the app's q4: blocks of 32 with a scale and a zero point). Its figures are llama.cpp's own timings; tokens that are not UTF-8 on their own are banned, as wllama cannot return them.`;
+
+export function reportMarkdown({ date, machine, runs, minutes, rows, initialJs, peer }: Report): string {
   const { webgpu } = machine.capabilities;
   const gpu = webgpu
     ? `${webgpu.vendor} ${webgpu.architecture}${webgpu.isFallback ? ' (software: not measured)' : ''}`
@@ -74,6 +80,7 @@ export function reportMarkdown({ date, machine, runs, minutes, rows, initialJs }
     `${date.toISOString().slice(0, 10)} · ${machine.cpu} (${machine.cores} cores, ${machine.memoryGb} GB) · ${machine.browser} · WebGPU: ${gpu} · median of ${runs} runs after a warm-up · ${minutes.toFixed(1)} minutes`,
     '',
     markdownTable(rows),
+    ...(peer === null ? [] : [peerNote(peer), '']),
     '## Targets',
     '',
     ...targetLines(rows, initialJs),
@@ -86,22 +93,24 @@ export function writeResults({
   capabilities,
   initialJs,
   measurements,
+  peer,
 }: {
   runs: number;
   capabilities: BackendCapabilities;
   initialJs: number;
   measurements: Measurement[];
+  peer: string | null;
 }): void {
   const rows = summaryRows(measurements, initialJs);
   const machine = machineInfo(capabilities);
   const minutes = minutesSinceStart();
   const date = new Date();
-  const markdown = reportMarkdown({ date, machine, runs, minutes, rows, initialJs });
+  const markdown = reportMarkdown({ date, machine, runs, minutes, rows, initialJs, peer });
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
     join(RESULTS, 'latest.json'),
-    `${JSON.stringify({ date: date.toISOString(), runs, machine, workload: WORKLOAD, rows, raw: measurements }, null, 2)}\n`,
+    `${JSON.stringify({ date: date.toISOString(), runs, machine, peer, workload: WORKLOAD, rows, raw: measurements }, null, 2)}\n`,
   );
   process.stdout.write(`\n${markdown}`);
   say(`written to bench/results/latest.md and latest.json in ${minutes.toFixed(1)} minutes`);

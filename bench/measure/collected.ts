@@ -22,6 +22,8 @@ export interface NativeJob {
 export interface Collected {
   measurements: Measurement[];
   nativeJobs: NativeJob[];
+  /** The CPU peer as the report names it (measure/wllama.ts), once measured. */
+  peer: string | null;
 }
 
 export function row(

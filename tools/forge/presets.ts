@@ -18,6 +18,7 @@
 import type { Dtype } from '../../src/core/model.ts';
 import { DEFAULT_DECODER_INIT, type DecoderConfig } from './decoder.ts';
 import { DEFAULT_ENCODER_INIT, type EncoderConfig } from './encoder.ts';
+import type { GgufType } from './gguf.ts';
 
 /**
  * Dtypes the forge writes. Each is a weight format of src/core/weightFiles.ts, which names its file
@@ -63,6 +64,8 @@ export interface DecoderPreset extends PresetCommon {
   readonly tokenizer: { readonly kind: 'byte-level-bpe'; readonly vocabSize: number };
   /** Special token ids, as the chat tokenizer lays them out (<|endoftext|>, <|im_start|>, <|im_end|>). */
   readonly tokens: { readonly bos: number; readonly eos: number; readonly pad: number };
+  /** GGUF files written beside the ONNX ones (gguf.ts), for llama.cpp to run the same model. */
+  readonly gguf?: readonly GgufType[];
 }
 
 export interface EncoderPreset extends PresetCommon {
@@ -171,6 +174,8 @@ export const PRESETS = Object.freeze({
     },
     tokenizer: { kind: 'byte-level-bpe', vocabSize: 49152 },
     tokens: CHAT_TOKENS,
+    // The benchmark's CPU peer, wllama, runs these.
+    gguf: ['f32', 'q8_0', 'q4_0'],
   },
   'minilm-l6-shaped': {
     kind: 'encoder',

@@ -12,11 +12,19 @@ import { tensorToFloat32, type OnnxModel } from './onnx/graph.ts';
 
 const BUFFERS = /(^|\.)(cos_cache|sin_cache|inv_freq)$/;
 
-export function safetensorsOf(model: OnnxModel): Uint8Array {
+export interface Parameter {
+  readonly name: string;
+  /** As torch stores it: Linear weights [out, in]. */
+  readonly shape: number[];
+  readonly values: Float32Array;
+}
+
+/** The fp32 parameters of a graph in Hugging Face names and torch layouts, sorted by name. */
+export function parametersOf(model: OnnxModel): Parameter[] {
   const matmulWeights = new Set(
     model.graph.nodes.filter((node) => node.opType === 'MatMul').map((node) => node.inputs[1] ?? ''),
   );
-  const tensors = model.graph.initializers
+  return model.graph.initializers
     .filter(
       (tensor) => tensor.dtype === 'float32' && !tensor.name.startsWith('/') && !BUFFERS.test(tensor.name),
     )
@@ -31,7 +39,14 @@ export function safetensorsOf(model: OnnxModel): Uint8Array {
       return { name: tensor.name, shape: [cols, rows], values: transposed };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
+}
 
+export function safetensorsOf(model: OnnxModel): Uint8Array {
+  return encodeSafetensors(parametersOf(model));
+}
+
+/** `parametersOf`'s parameters as the file's bytes. */
+export function encodeSafetensors(tensors: readonly Parameter[]): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
   for (const tensor of tensors) {

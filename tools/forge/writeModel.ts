@@ -1,7 +1,7 @@
 /**
  * Writes a preset's complete Hugging Face-format model folder (config files, tokenizer, safetensors, one
- * ONNX file per dtype with its external data files when the preset keeps weights outside, model card,
- * stamp) atomically, or leaves it alone when its stamp says it is current.
+ * ONNX file per dtype with its external data files when the preset keeps weights outside, the GGUF files
+ * it asks for, model card, stamp) atomically, or leaves it alone when its stamp says it is current.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
@@ -9,11 +9,12 @@ import { weightFile } from '../../src/core/weightFiles.ts';
 import { writeFolderAtomically } from './atomicFolder.ts';
 import { buildPresetModel, presetDtypes } from './buildModel.ts';
 import { configJson, generationConfigJson } from './configFiles.ts';
+import { decoderGguf, ggufFile } from './gguf.ts';
 import { modelCard } from './modelCard.ts';
 import { encodeModel } from './onnx/proto.ts';
 import { getPreset, type Preset, type PresetName } from './presets.ts';
 import { forgeTokenizer } from './presetTokenizer.ts';
-import { safetensorsOf } from './safetensors.ts';
+import { encodeSafetensors, parametersOf } from './safetensors.ts';
 import { fileRecord, isUpToDate, STAMP_FILE, stampOf, type FileRecord } from './stamp.ts';
 
 export interface WriteOptions {
@@ -83,7 +84,6 @@ export async function writeModelFolder(
     await put('README.md', new TextEncoder().encode(modelCard(preset)));
 
     const fp32 = await timed('build fp32', () => buildPresetModel(preset));
-    await put('model.safetensors', await timed('safetensors', () => safetensorsOf(fp32)));
     const graphOf = presetDtypes(fp32);
     for (const dtype of preset.dtypes) {
       const file = weightFile(dtype);
@@ -103,6 +103,18 @@ export async function writeModelFolder(
           await put(posix.join(posix.dirname(file), data.file), ...data.chunks);
       });
     }
+
+    // The parameters in torch layouts, once for the safetensors and the GGUF files.
+    const parameters = parametersOf(fp32);
+    await put('model.safetensors', await timed('safetensors', () => encodeSafetensors(parameters)));
+    if (preset.kind === 'decoder')
+      for (const type of preset.gguf ?? [])
+        await put(
+          ggufFile(type),
+          ...(await timed(`gguf ${type}`, () =>
+            decoderGguf(preset, parameters, tokenizer.tokenizerJson, type),
+          )),
+        );
 
     // The stamp goes in last: a folder with a stamp is a complete folder.
     await writeFile(join(staging, STAMP_FILE), jsonBytes(stampOf(preset, files)));
