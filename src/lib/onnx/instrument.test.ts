@@ -25,7 +25,7 @@ import {
 } from '../../../tools/forge/testing/ort.ts';
 import { instrumentDecoder, InstrumentError, type DecoderLayout } from './instrument.ts';
 import { buildLensHead, LENS } from './lensHead.ts';
-import { RewriteError } from './rewrite.ts';
+import { RewriteError, rewriteOnnx } from './rewrite.ts';
 
 const preset = PRESETS['tiny-chat'];
 const config = preset.model;
@@ -179,6 +179,19 @@ it('reads, teacher-forced on prompt and reply, the greedy token at every positio
   const k = top.dims[2] ?? 0;
   const predicted = reply.map((_, i) => Number((top.data as BigInt64Array)[(PROMPT.length - 1 + i) * k]));
   expect(predicted).toEqual(reply);
+});
+
+it("reads q4 rewritten as int8 for the CPU at the rewrite's own weights (its head stays MatMulInteger)", async () => {
+  const { model: rewritten } = await rewriteOnnx(encodeModel(graphOf('q4')).onnx, { target: 'int8' });
+  const { model, layout } = await instrumentDecoder(rewritten);
+  const out = await runAll(await createSession(model), PROMPT, 'q4');
+  const original = await runAll(await createSession(rewritten), PROMPT, 'q4');
+  expect(floatData(output(out, 'logits'))).toEqual(floatData(output(original, 'logits')));
+  await expectLensMatches(
+    (await buildLensHead(rewritten)).model,
+    output(out, layout.layers.at(-1)?.residual ?? ''),
+    output(original, 'logits'),
+  );
 });
 
 describe('a decoder with external data', () => {
