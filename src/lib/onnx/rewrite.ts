@@ -32,6 +32,7 @@ import {
 import {
   encode,
   encodedSize,
+  floatField,
   message,
   scan,
   slice,
@@ -112,19 +113,40 @@ export function rewriteNeeds(summary: OnnxSummary): { matMulNBits: number; float
 }
 
 // ---------------------------------------------------------------------------------------------
-// onnx.proto field numbers and codes
+// onnx.proto field numbers and codes (exported for the other graph editors: instrument.ts, lensHead.ts)
 
-const FLOAT = 1;
+export const FLOAT = 1;
 const INT8 = 3;
-const FLOAT16 = 10;
+export const FLOAT16 = 10;
+const ATTRIBUTE_FLOAT = 1;
 const ATTRIBUTE_INT = 2;
 const DATA_LOCATION_EXTERNAL = 1;
 
-const MODEL_GRAPH = 7;
-const GRAPH = { node: 1, initializer: 5, input: 11, output: 12, valueInfo: 13, sparseInitializer: 15 };
-const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 };
-const ATTRIBUTE = { name: 1, i: 3, t: 5, g: 6, tensors: 10, graphs: 11, type: 20, sparse: 22, sparses: 23 };
-const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9, externalData: 13, dataLocation: 14 };
+export const MODEL = { irVersion: 1, producerName: 2, graph: 7, opsetImport: 8 };
+const MODEL_GRAPH = MODEL.graph;
+export const GRAPH = {
+  node: 1,
+  name: 2,
+  initializer: 5,
+  input: 11,
+  output: 12,
+  valueInfo: 13,
+  sparseInitializer: 15,
+};
+export const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 };
+const ATTRIBUTE = {
+  name: 1,
+  f: 2,
+  i: 3,
+  t: 5,
+  g: 6,
+  tensors: 10,
+  graphs: 11,
+  type: 20,
+  sparse: 22,
+  sparses: 23,
+};
+export const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9, externalData: 13, dataLocation: 14 };
 /** TensorProto fields that hold or locate its values (typed fields, raw_data, external data). */
 const TENSOR_DATA_FIELDS = new Set([4, 5, 7, 9, 10, 11, 13, 14]);
 const VALUE_INFO_TYPE = 2;
@@ -182,16 +204,18 @@ function isMessage(field: WireField): boolean {
   return field.wireType === 2;
 }
 
-interface NewNode {
+export interface NewNode {
   readonly opType: string;
   readonly domain?: string;
   readonly name: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly ints?: Readonly<Record<string, number>>;
+  readonly floats?: Readonly<Record<string, number>>;
 }
 
-function nodeMessage(node: NewNode): Piece {
+/** A NodeProto as a graph's `node` field. */
+export function nodeMessage(node: NewNode): Piece {
   return message(GRAPH.node, [
     ...node.inputs.map((input) => stringField(NODE.input, input)),
     ...node.outputs.map((output) => stringField(NODE.output, output)),
@@ -203,6 +227,13 @@ function nodeMessage(node: NewNode): Piece {
         stringField(ATTRIBUTE.name, name),
         varintField(ATTRIBUTE.i, value),
         varintField(ATTRIBUTE.type, ATTRIBUTE_INT),
+      ]),
+    ),
+    ...Object.entries(node.floats ?? {}).map(([name, value]) =>
+      message(NODE.attribute, [
+        stringField(ATTRIBUTE.name, name),
+        floatField(ATTRIBUTE.f, value),
+        varintField(ATTRIBUTE.type, ATTRIBUTE_FLOAT),
       ]),
     ),
   ]);
@@ -276,9 +307,7 @@ class Plan {
     if (!float16 && payload.kind !== 'external' && !movesOut) return null;
     if (float16 && payload.kind !== 'none' && (payload.kind === 'external' || payload.encoding === 'fixed'))
       expectLength(tensor, payload.length, tensor.elements * 2);
-    const header = scan(bytes, field.valueStart, field.end)
-      .filter((part) => !TENSOR_DATA_FIELDS.has(part.field) && !(float16 && part.field === TENSOR.dataType))
-      .map((part) => slice(bytes, part));
+    const header = tensorHeader(bytes, field, float16);
     let data: Payload;
     if (float16) {
       this.counts.float16Tensors++;
@@ -453,7 +482,15 @@ class Plan {
   }
 }
 
-function valueName(bytes: Uint8Array, field: WireField): string {
+/** A TensorProto's fields other than its values (name, dims, type unless `dropType`), as they are. */
+export function tensorHeader(bytes: Uint8Array, field: WireField, dropType = false): Uint8Array[] {
+  return scan(bytes, field.valueStart, field.end)
+    .filter((part) => !TENSOR_DATA_FIELDS.has(part.field) && !(dropType && part.field === TENSOR.dataType))
+    .map((part) => slice(bytes, part));
+}
+
+/** The name of a ValueInfoProto (a graph's input, output or value_info). */
+export function valueName(bytes: Uint8Array, field: WireField): string {
   const name = scan(bytes, field.valueStart, field.end).find((part) => part.field === 1);
   return name ? stringOf(bytes, name) : '';
 }
@@ -776,8 +813,26 @@ function standardOpset(summary: OnnxSummary): number {
   return summary.opsets.find((opset) => opset.domain === '' || opset.domain === 'ai.onnx')?.version ?? 0;
 }
 
+/** Reads tensor bytes from the external data files given with a model, refusing a missing or short file. */
+export function externalReader(files: ReadonlyMap<string, Uint8Array>): ExternalBytes {
+  return (location, offset, length) => {
+    const file = files.get(location);
+    if (!file)
+      throw new RewriteError(
+        'missing-data',
+        `The model's weights are in ${location}, which was not given with it. Download the model again with its external data files.`,
+      );
+    if (offset + length > file.length)
+      throw new RewriteError(
+        'malformed',
+        `The model reads bytes ${offset}–${offset + length} of ${location}, which holds only ${file.length}: the file is cut short. Download the model again.`,
+      );
+    return file.subarray(offset, offset + length);
+  };
+}
+
 /** The model's fields, its graph rewritten. */
-function modelPieces(bytes: Uint8Array, graph: Piece[]): Piece[] {
+export function modelPieces(bytes: Uint8Array, graph: Piece[]): Piece[] {
   return scan(bytes, 0, bytes.length).map((field) =>
     field.field === MODEL_GRAPH ? message(MODEL_GRAPH, graph) : slice(bytes, field),
   );
@@ -794,20 +849,7 @@ export async function rewriteOnnx(bytes: Uint8Array, options: RewriteOptions): P
     });
   }
   const files = options.externalData ?? new Map<string, Uint8Array>();
-  const external: ExternalBytes = (location, offset, length) => {
-    const file = files.get(location);
-    if (!file)
-      throw new RewriteError(
-        'missing-data',
-        `The model's weights are in ${location}, which was not given with it. Download the model again with its external data files.`,
-      );
-    if (offset + length > file.length)
-      throw new RewriteError(
-        'malformed',
-        `The model reads bytes ${offset}–${offset + length} of ${location}, which holds only ${file.length}: the file is cut short. Download the model again.`,
-      );
-    return file.subarray(offset, offset + length);
-  };
+  const external = externalReader(files);
 
   const fields = scan(bytes, 0, bytes.length);
   const graph = fields.find((field) => field.field === MODEL_GRAPH);

@@ -86,6 +86,7 @@ export function message(field: number, pieces: readonly Piece[]): MessagePiece {
 
 const WIRE_VARINT = 0;
 const WIRE_DELIMITED = 2;
+const WIRE_FIXED32 = 5;
 
 function encoded(write: (writer: InstanceType<typeof Writer>) => void): Uint8Array {
   const writer = Writer.create();
@@ -95,6 +96,10 @@ function encoded(write: (writer: InstanceType<typeof Writer>) => void): Uint8Arr
 
 export function varintField(field: number, value: number): Uint8Array {
   return encoded((writer) => writer.uint32((field << 3) | WIRE_VARINT).int64(value));
+}
+
+export function floatField(field: number, value: number): Uint8Array {
+  return encoded((writer) => writer.uint32((field << 3) | WIRE_FIXED32).float(value));
 }
 
 export function stringField(field: number, value: string): Uint8Array {
