@@ -73,10 +73,11 @@ function identityGraph(): Promise<Uint8Array> {
 let runtimeStart: Promise<void> | null = null;
 
 /**
- * Starts ONNX Runtime once per worker: fetching, compiling and instantiating its 27 MB of WebAssembly and
- * starting its threads took 1 to 2 s on two cores, as long as reading a 250 MB model. A load starts it first
- * and reads its files meanwhile; the runtime only starts through a session, so it builds one of a one-node
- * graph and lets it go.
+ * Starts ONNX Runtime once per worker: fetching and compiling its 27 MB of WebAssembly, instantiating it,
+ * its static set-up and its threads took 0.9 to 2.8 s on two busy cores (about 0.7 s of it blocks the
+ * worker; the compile, longest before the browser has cached its code, does not). A load starts it first
+ * and checks and reads its files meanwhile; the runtime only starts through a session, so it builds one of
+ * a one-node graph and lets it go.
  *
  * No model session may be created before this settles: ONNX Runtime refuses a second start while one is
  * under way (a WebGPU session's would be one), and one session creation at a time is all its build allows
