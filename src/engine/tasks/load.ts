@@ -27,7 +27,7 @@ import type { ImportedFile, ImportedModel, LoadedModel } from '../protocol.ts';
 import { cpuForm } from '../worker/cpuForm.ts';
 import { baseName, oneWriterAtATime, prepareModel } from '../worker/files.ts';
 import { probe, resolveBackend } from '../worker/probe.ts';
-import { useHost, wasmThreads, watchGpuDevice } from '../worker/runtime.ts';
+import { startRuntime, useHost, wasmThreads, watchGpuDevice } from '../worker/runtime.ts';
 import { inLoadQueue, yieldBetweenSteps } from '../worker/scheduling.ts';
 import { slots, stopUses } from '../worker/slots.ts';
 import { chatTemplateProblem } from './prompt.ts';
@@ -64,6 +64,8 @@ async function loadNow(
   signal: AbortSignal,
   progress: (event: LoadProgress) => void,
 ): Promise<LoadedModel> {
+  // The runtime starts while the files are checked and read (a worker's first load), not after.
+  const runtime = startRuntime();
   const backend = await resolveBackend(choice);
   if (FLOAT16_DTYPES.includes(spec.dtype) && !runsFloat16(backend, await probe()))
     throw new EngineError(
@@ -91,6 +93,7 @@ async function loadNow(
   const files = [...prepared.files, ...(form?.files ?? [])];
   report(files, true);
   if (form) prepared.substitute(weightFile(spec.dtype), form.graph);
+  prepared.graphsAfter(runtime);
   const describe = (config: unknown): LoadedModel => ({
     spec,
     slot: slotForTask(spec.task),

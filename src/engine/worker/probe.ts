@@ -64,9 +64,11 @@ export function probe(): Promise<BackendCapabilities> {
 
 /**
  * The backend for `choice`: `auto` follows `autoBackend` (WASM over a software adapter); an explicit
- * `webgpu` runs on any adapter, software included, and fails without one.
+ * `webgpu` runs on any adapter, software included, and fails without one; an explicit `wasm` asks the
+ * device nothing (a fresh worker's probe asks for a GPU adapter, which a WASM load does not need).
  */
 export async function resolveBackend(choice: BackendChoice): Promise<Backend> {
+  if (choice === 'wasm') return 'wasm';
   const capabilities = await probe();
   if (choice === 'auto') return autoBackend(capabilities).backend;
   if (choice === 'webgpu' && !capabilities.webgpu) {

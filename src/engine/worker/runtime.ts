@@ -1,6 +1,7 @@
 /**
  * Transformers.js and ONNX Runtime as the engine worker sets them up, before any model is read: WASM files
- * from our own build (never a CDN), the thread count, and model files from the device's store.
+ * from our own build (never a CDN), the thread count, and model files from the device's store; and the
+ * runtime's start (`startRuntime`), which a load begins before it reads any file.
  *
  * Part of the engine worker: may import transformers.js, never UI modules.
  */
@@ -8,8 +9,11 @@ import { env } from '@huggingface/transformers';
 // Served from our own build: transformers.js would otherwise fetch them from a CDN.
 import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+// The build Transformers.js imports itself: one ONNX Runtime in the worker, started once.
+import { InferenceSession } from 'onnxruntime-web/webgpu';
 import { trimHost } from '../../core/hosts.ts';
 import { MAX_WASM_THREADS } from '../../core/settings.ts';
+import { encode, message, stringField, varintField } from '../../lib/onnx/wire.ts';
 import { storeFetch } from './files.ts';
 
 const absolute = (url: string) => new URL(url, self.location.href).href;
@@ -44,6 +48,51 @@ env.remotePathTemplate = '{model}/resolve/{revision}/';
  */
 export function useHost(host: string): void {
   env.remoteHost = `${trimHost(host)}/`;
+}
+
+/** `y = Identity(x)` on one float: the smallest graph ONNX Runtime builds a session of. */
+function identityGraph(): Promise<Uint8Array> {
+  const oneFloat = (name: string, field: number) =>
+    message(field, [
+      stringField(1, name),
+      // type.tensor_type: elem_type float, shape [1]
+      message(2, [message(1, [varintField(1, 1), message(2, [message(1, [varintField(1, 1)])])])]),
+    ]);
+  return encode([
+    varintField(1, 8), // ir_version
+    message(8, [varintField(2, 17)]), // opset_import: the default domain at 17
+    message(7, [
+      message(1, [stringField(1, 'x'), stringField(2, 'y'), stringField(4, 'Identity')]),
+      stringField(2, 'start'),
+      oneFloat('x', 11),
+      oneFloat('y', 12),
+    ]),
+  ]);
+}
+
+let runtimeStart: Promise<void> | null = null;
+
+/**
+ * Starts ONNX Runtime once per worker: fetching and compiling its 27 MB of WebAssembly, instantiating it,
+ * its static set-up and its threads took 0.9 to 2.8 s on two busy cores (about 0.7 s of it blocks the
+ * worker; the compile, longest before the browser has cached its code, does not). A load starts it first
+ * and checks and reads its files meanwhile; the runtime only starts through a session, so it builds one of
+ * a one-node graph and lets it go.
+ *
+ * No model session may be created before this settles: ONNX Runtime refuses a second start while one is
+ * under way (a WebGPU session's would be one), and one session creation at a time is all its build allows
+ * (Transformers.js chains its own for that reason). A failed start fails every later one in this worker,
+ * as ONNX Runtime's own does.
+ */
+export function startRuntime(): Promise<void> {
+  if (!runtimeStart) {
+    runtimeStart = identityGraph()
+      .then((graph) => InferenceSession.create(graph, { executionProviders: ['wasm'] }))
+      .then((session) => session.release());
+    // Reported by the load that waits for it, not as an unhandled rejection of the worker.
+    runtimeStart.catch(() => {});
+  }
+  return runtimeStart;
 }
 
 interface LosableDevice {
