@@ -66,10 +66,10 @@ describe('bench results', () => {
         initialJs: 181_500,
         peer,
       });
-    const peer = '@wllama/wllama 3.8.1 (llama.cpp b11364-46ca246)';
+    const peer = '@wllama/wllama 2.4.0 (llama.cpp b8948-42401c7)';
     expect(report(peer)).toContain(`\n${peerNote(peer)}\n\n## Targets`);
     expect(peerNote(peer)).toMatch(
-      /^wllama: @wllama\/wllama 3\.8\.1 \(llama\.cpp b11364-46ca246\) in the same Chromium/,
+      /^wllama: @wllama\/wllama 2\.4\.0 \(llama\.cpp b8948-42401c7\) in the same Chromium/,
     );
     expect(report(null)).not.toContain('wllama:');
   });

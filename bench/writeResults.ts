@@ -67,7 +67,7 @@ export interface Report {
 
 /** What the wllama columns are, under the table. */
 export const peerNote = (peer: string) =>
-  `wllama: ${peer} in the same Chromium, with the same threads and the app's prompts, greedy, as many new tokens as the app wrote, on GGUF files the forge writes from the same weights: f32, q8_0, q4_0 beside fp32, q8, q4 (q4_0: ggml's blocks of 32 with a scale; the app's q4: blocks of 32 with a scale and a zero point). Its figures are llama.cpp's own timings; tokens that are not UTF-8 on their own are banned, as wllama cannot return them.`;
+  `wllama: ${peer} in the same Chromium, with the same threads, on GGUF files the forge writes from the same weights: f32, q8_0, q4_0 beside fp32, q8, q4 (q4_0: ggml's blocks of 32 with a scale; the app's q4: blocks of 32 with a scale and a zero point). It reads the app's prompts and replies as token ids (each token the app wrote fed back, the next one picked greedily) and is timed as the app is.`;
 
 export function reportMarkdown({ date, machine, runs, minutes, rows, initialJs, peer }: Report): string {
   const { webgpu } = machine.capabilities;

@@ -11,14 +11,13 @@ import { join } from 'node:path';
 import type { Dtype } from '../../src/core/model.ts';
 import { ggufFile, type GgufType } from '../../tools/forge/gguf.ts';
 import type { BenchBrowser } from '../chromium/browser.ts';
-import { DECODER, modelFolder } from '../models.ts';
+import { DECODER } from '../models.ts';
 import type { DecoderJob } from '../native.ts';
 import { ROOT } from '../paths.ts';
 import { perRun, say } from '../progress.ts';
 import type { Setup } from '../setups.ts';
 import { runPeer, type PeerRuns, type PeerWorkload } from '../wllama/page.ts';
 import { startWllamaServer } from '../wllama/server.ts';
-import { peerVocabulary } from '../wllama/tokens.ts';
 import type { Collected } from './collected.ts';
 
 /**
@@ -58,8 +57,6 @@ export async function measurePeer({
   });
   if (jobs.length === 0) return null;
   const measured = new Map<string, PeerRuns>();
-  const folder = modelFolder(DECODER.id);
-  const vocabulary = peerVocabulary(JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')));
   const server = await startWllamaServer();
   let llamaCpp = '?';
   const runOnce = async (setup: Setup, job: DecoderJob, type: GgufType): Promise<PeerRuns> => {
@@ -67,17 +64,9 @@ export async function measurePeer({
       base: server.url,
       url: `${mirrorUrl}/${DECODER.id}/resolve/main/${ggufFile(type)}`,
       threads: setup.threads,
-      warmUp: vocabulary.text(job.prefill[0]?.prompt ?? []),
-      decode: job.decode.map(({ prompt, tokens }) => ({
-        prompt: vocabulary.text(prompt),
-        promptTokens: prompt.length,
-        newTokens: tokens.length,
-      })),
-      prefill: job.prefill.map(({ prompt }) => ({
-        prompt: vocabulary.text(prompt),
-        promptTokens: prompt.length,
-      })),
-      banned: vocabulary.notUtf8,
+      warmUp: job.prefill[0]?.prompt ?? [],
+      decode: job.decode,
+      prefill: job.prefill,
     };
     const page = await browser.newPage();
     await page.goto(server.url);
@@ -85,11 +74,7 @@ export async function measurePeer({
     await page.close();
     llamaCpp = result.llamaCpp;
     say(
-      `wllama ${setup.label} ${type}: decode ${perRun(result.decode, 1, ', ')} tok/s, prefill ${perRun(result.prefill, 0, ', ')} tok/s${
-        result.promptMismatches.length > 0
-          ? ` (prompts read as other token counts than the app's: ${result.promptMismatches.join(', ')})`
-          : ''
-      }`,
+      `wllama ${setup.label} ${type}: decode ${perRun(result.decode, 1, ', ')} tok/s, prefill ${perRun(result.prefill, 0, ', ')} tok/s`,
     );
     return result;
   };

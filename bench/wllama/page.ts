@@ -1,8 +1,13 @@
 /**
  * The CPU peer in its page: wllama (llama.cpp in WebAssembly) loads a GGUF from the mirror with the WASM
- * setup's thread count, on the CPU (no WebGPU), and answers the app's prompts greedily, as many new tokens
- * as the app wrote; the figures are llama.cpp's own timings (llama-server's: decode over the tokens after
- * the first, prefill over the prompt tokens it computed, a cached prefix not counted, as the app counts).
+ * setup's thread count and runs the app's very token ids through llama.cpp's decode and greedy sampler, timed
+ * as the app times its chat (src/engine/tasks/generate.ts): prefill is the prompt's new part (the app's reused
+ * prefix goes into the cache untimed first) up to the first token; decode is the tokens after the first, each
+ * one the app wrote fed back and the next one sampled.
+ *
+ * wllama 2.x, not 3.x: 3.x (a llama-server loop polled for results) took 3× as long per token on the
+ * SmolLM2-135M-shaped q4_0 here, in its default build (64-bit memory) and its compat build alike, and takes
+ * prompts as text only; 2.x has the low-level calls used here, on ids.
  *
  *   const runs = await page.evaluate(runPeer, workload); // page: the wllama server's blank page
  */
@@ -13,42 +18,33 @@ export interface PeerWorkload {
   /** The GGUF file on the mirror. */
   url: string;
   threads: number;
-  /** Answered with two tokens before the timed runs. */
-  warmUp: string;
-  decode: { prompt: string; promptTokens: number; newTokens: number }[];
-  prefill: { prompt: string; promptTokens: number }[];
-  /** Token ids llama.cpp may not pick (tokens/peerVocabulary's notUtf8). */
-  banned: number[];
+  /** A prompt answered with two tokens before the timed runs. */
+  warmUp: number[];
+  /** Per run: the prompt and the tokens the app generated from it. */
+  decode: { prompt: number[]; tokens: number[] }[];
+  /** Per run: the prompt and how many of its first tokens the app had in its cache. */
+  prefill: { prompt: number[]; reused: number }[];
 }
 
 export interface PeerRuns {
   decode: number[];
   prefill: number[];
-  /** Prompts llama.cpp read as another number of tokens than the app: `read/app`. */
-  promptMismatches: string[];
   /** llama.cpp's build, as wllama reports it. */
   llamaCpp: string;
 }
 
-/** The parts of wllama 3.8.1's API used here (its own types pull in its sources). */
-interface Timings {
-  prompt_n: number;
-  prompt_per_second: number;
-  predicted_n: number;
-  predicted_per_second: number;
-}
-interface Completion {
-  usage: { prompt_tokens: number };
-  timings: Timings;
-}
+/** The parts of wllama 2.4.0's API used here (its own types pull in its sources). */
 interface WllamaModule {
   Wllama: {
     new (
-      paths: { default: string },
+      paths: Record<'single-thread/wllama.wasm' | 'multi-thread/wllama.wasm', string>,
       config: { suppressNativeLog: boolean },
     ): {
-      loadModel(blobs: Blob[], params: Record<string, unknown>): Promise<void>;
-      createCompletion(options: Record<string, unknown>): Promise<Completion>;
+      loadModel(blobs: Blob[], config: Record<string, unknown>): Promise<void>;
+      samplingInit(config: { temp: number; top_k: number }): Promise<void>;
+      kvClear(): Promise<void>;
+      decode(tokens: number[], options: Record<string, never>): Promise<unknown>;
+      samplingSample(): Promise<{ token: number }>;
       exit(): Promise<void>;
     };
     getLibllamaVersion(): string;
@@ -59,49 +55,52 @@ interface WllamaModule {
 export async function runPeer(workload: PeerWorkload): Promise<PeerRuns> {
   const { Wllama } = (await import(`${workload.base}/wllama/index.js`)) as WllamaModule;
   const wllama = new Wllama(
-    { default: `${workload.base}/wllama/wasm/wllama.wasm` },
+    {
+      'single-thread/wllama.wasm': `${workload.base}/wllama/single-thread/wllama.wasm`,
+      'multi-thread/wllama.wasm': `${workload.base}/wllama/multi-thread/wllama.wasm`,
+    },
     { suppressNativeLog: true },
   );
   const blob = await (await fetch(workload.url)).blob();
-  // One sequence (n_parallel 1) as the app runs one; n_gpu_layers 0: the CPU, never WebGPU.
-  await wllama.loadModel([blob], {
-    n_threads: workload.threads,
-    n_gpu_layers: 0,
-    n_ctx: 2048,
-    n_parallel: 1,
-  });
-  const greedy = {
-    temperature: 0,
-    top_k: 1,
-    ignore_eos: true,
-    logit_bias: workload.banned.map((id) => [id, false]),
-  };
-  const runs: PeerRuns = {
-    decode: [],
-    prefill: [],
-    promptMismatches: [],
-    llamaCpp: Wllama.getLibllamaVersion(),
-  };
+  // One thread loads the single-thread build; n_batch covers the longest prompt in one llama_decode call.
+  await wllama.loadModel([blob], { n_threads: workload.threads, n_ctx: 2048, n_batch: 2048 });
+  // Greedy, as the app's chat: the sampler's pick is not fed back (the app's next token is), but costs the same.
+  await wllama.samplingInit({ temp: 0, top_k: 1 });
+  // One loop (no named helpers: the page gets this function's source only): the warm-up, then the runs.
+  const answers = [
+    { prompt: workload.warmUp, reused: 0, tokens: workload.warmUp.slice(0, 2), figure: null },
+    ...workload.decode.map(({ prompt, tokens }) => ({
+      prompt,
+      reused: 0,
+      tokens,
+      figure: 'decode' as const,
+    })),
+    ...workload.prefill.map(({ prompt, reused }) => ({
+      prompt,
+      reused,
+      tokens: [],
+      figure: 'prefill' as const,
+    })),
+  ];
+  const runs: PeerRuns = { decode: [], prefill: [], llamaCpp: Wllama.getLibllamaVersion() };
   try {
-    await wllama.createCompletion({ ...greedy, prompt: workload.warmUp, max_tokens: 2 });
-    for (const run of workload.decode) {
-      const reply = await wllama.createCompletion({
-        ...greedy,
-        prompt: run.prompt,
-        max_tokens: run.newTokens,
-      });
-      runs.decode.push(reply.timings.predicted_per_second);
-      if (reply.usage.prompt_tokens !== run.promptTokens)
-        runs.promptMismatches.push(`${reply.usage.prompt_tokens}/${run.promptTokens}`);
+    for (const { prompt, reused, tokens, figure } of answers) {
+      await wllama.kvClear();
+      if (reused > 0) await wllama.decode(prompt.slice(0, reused), {});
+      const started = performance.now();
+      await wllama.decode(prompt.slice(reused), {});
+      await wllama.samplingSample();
+      const firstToken = performance.now();
+      for (const token of tokens.slice(0, -1)) {
+        await wllama.decode([token], {});
+        await wllama.samplingSample();
+      }
+      if (figure === 'decode')
+        runs.decode.push(((tokens.length - 1) * 1000) / (performance.now() - firstToken));
+      if (figure === 'prefill') runs.prefill.push(((prompt.length - reused) * 1000) / (firstToken - started));
     }
-    for (const run of workload.prefill) {
-      const reply = await wllama.createCompletion({ ...greedy, prompt: run.prompt, max_tokens: 1 });
-      runs.prefill.push(reply.timings.prompt_per_second);
-      if (reply.usage.prompt_tokens !== run.promptTokens)
-        runs.promptMismatches.push(`${reply.usage.prompt_tokens}/${run.promptTokens}`);
-    }
+    return runs;
   } finally {
     await wllama.exit();
   }
-  return runs;
 }
