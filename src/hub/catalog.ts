@@ -18,8 +18,9 @@ import { DEMO_MODELS, HUB_MODELS } from './catalogModels.ts';
  * Within the budget, the order comes from the benchmark (`npm run bench`, bench/results/latest.md: the
  * SmolLM2-135M- and MiniLM-L6-shaped forged models in the tab on WASM):
  * - every 8-bit and 4-bit format runs as int8 matrix products there (4-bit rewritten at its first load,
- *   engine/worker/cpuForm.ts), the fastest form for chat and embeddings alike (q4 as int8 decoded faster
- *   than the fp32 and q8 files); of these, the smallest download: a classroom downloads it thirty times.
+ *   engine/worker/cpuForm.ts): decode within 0.84-0.96× of fp32 and the q8 file, prefill and embeddings
+ *   1.6-2× fp32's, at half fp32's memory or less; of these, the smallest download, as a classroom
+ *   downloads it thirty times.
  *   Formats of unknown size come after those of known size, q8 first;
  * - then fp32 (exact, larger and slower), fp16 (run as fp32) and bnb4 (run as downloaded).
  * On WebGPU the recommendation is what the model card or the official Transformers.js example loads
