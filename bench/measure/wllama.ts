@@ -1,8 +1,8 @@
 /**
  * The CPU peer: wllama (llama.cpp in WebAssembly, bench/wllama) in the same Chromium, on the GGUF files the
  * forge writes from the same weights, with each WASM setup's threads and the very prompts the app read
- * (decode and prefill), at the type nearest each dtype the app measured there (fp32 → f32, q8 → q8_0,
- * q4 → q4_0). Its figures go beside the app's decode and prefill rows.
+ * (decode and prefill), at the type nearest each dtype the app measured there (`PEER_TYPES`). Its figures
+ * go beside the app's decode and prefill rows.
  *
  *   await measurePeer({ browser, mirrorUrl, runs, collected });
  */
@@ -49,8 +49,9 @@ export async function measurePeer({
   mirrorUrl: string;
   collected: Collected;
 }): Promise<string | null> {
-  // Only where the app measured everything (all threads): at wllama's speed here, its prefill alone takes
-  // minutes per type. Each type runs once per setup, on the prompts of the first app job it stands beside.
+  // Only where the app measured everything (all threads): each type takes about a minute, and the run
+  // should stay near 25 minutes. Each type runs once per setup, on the prompts of the first app job it
+  // stands beside.
   const jobs = collected.nativeJobs.flatMap(({ setup, job, rows }) => {
     const type = rows['decode'] ? PEER_TYPES[rows['decode'].dtype as Dtype] : undefined;
     return setup.full && job.kind === 'decoder' && type ? [{ setup, job, rows, type }] : [];

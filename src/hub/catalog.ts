@@ -65,11 +65,12 @@ export function chooseDtype(
   const fits = (dtype: Dtype) =>
     sizes[dtype] == null || weightsInTab(dtype, backend, sizeOf(dtype)).bytes <= WASM_WEIGHT_BUDGET;
   const integer = WASM_INTEGER_FORMATS.filter((dtype) => available.includes(dtype) && fits(dtype));
-  // A stable sort: formats of equal or unknown size keep WASM_INTEGER_FORMATS' order.
-  const smallest = [...integer].sort((a, b) =>
-    sizeOf(a) === sizeOf(b) ? 0 : sizeOf(a) < sizeOf(b) ? -1 : 1,
+  // Of equal or unknown sizes, the first in WASM_INTEGER_FORMATS' order.
+  const smallest = integer.reduce<Dtype | null>(
+    (best, dtype) => (best === null || sizeOf(dtype) < sizeOf(best) ? dtype : best),
+    null,
   );
-  return smallest[0] ?? WASM_FLOAT_FORMATS.find((dtype) => available.includes(dtype) && fits(dtype)) ?? null;
+  return smallest ?? WASM_FLOAT_FORMATS.find((dtype) => available.includes(dtype) && fits(dtype)) ?? null;
 }
 
 /** The dtype to load of a catalog model on `backend` (`float16` as for chooseDtype). */
