@@ -44,6 +44,27 @@ const ROOT = 'models';
 const MANIFEST = 'manifest.json';
 const FILES = 'files';
 
+/** Tries at reading a manifest that other tabs keep replacing before it is read as it stands. */
+const MANIFEST_READS = 5;
+
+/**
+ * A model folder's manifest, or null where it has none (or not a valid one). Another tab may rename a new
+ * manifest over it between `getFile()` and the read (every load touches it): the File then refuses to be
+ * read (NotReadableError), and the new one is read instead. Two tabs loading one model met this.
+ */
+async function readManifest(folder: FileSystemDirectoryHandle): Promise<ModelManifest | null> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const file = await (await folder.getFileHandle(MANIFEST)).getFile();
+      return checkedManifest(JSON.parse(await file.text()));
+    } catch (error) {
+      if (isNotFound(error) || error instanceof SyntaxError) return null;
+      const replaced = error instanceof DOMException && error.name === 'NotReadableError';
+      if (!replaced || attempt === MANIFEST_READS) throw error;
+    }
+  }
+}
+
 function isNotFound(error: unknown): boolean {
   return (
     error instanceof DOMException && (error.name === 'NotFoundError' || error.name === 'TypeMismatchError')
@@ -91,14 +112,7 @@ export class OpfsModelStore implements ModelStore {
 
   async manifest(host: string, id: string): Promise<ModelManifest | null> {
     const folder = await this.modelDirectory(host, id, false);
-    if (!folder) return null;
-    try {
-      const file = await (await folder.getFileHandle(MANIFEST)).getFile();
-      return checkedManifest(JSON.parse(await file.text()));
-    } catch (error) {
-      if (isNotFound(error) || error instanceof SyntaxError) return null;
-      throw error;
-    }
+    return folder && readManifest(folder);
   }
 
   private async writeManifest(host: string, id: string, manifest: ModelManifest): Promise<void> {
@@ -202,13 +216,8 @@ export class OpfsModelStore implements ModelStore {
           continue;
         }
         // depth 2: <host>/<org>/<name>
-        try {
-          const file = await (await (handle as FileSystemDirectoryHandle).getFileHandle(MANIFEST)).getFile();
-          const manifest = checkedManifest(JSON.parse(await file.text()));
-          if (manifest) models.push(storedModel(manifest));
-        } catch (error) {
-          if (!isNotFound(error) && !(error instanceof SyntaxError)) throw error;
-        }
+        const manifest = await readManifest(handle as FileSystemDirectoryHandle);
+        if (manifest) models.push(storedModel(manifest));
       }
     };
     await walk(await this.root(), 0);
