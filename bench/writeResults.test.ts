@@ -14,6 +14,7 @@ const machine = (webgpu: BackendCapabilities['webgpu']): Machine => ({
     webgpuUnavailableReason: null,
     crossOriginIsolated: true,
     wasmThreads: 2,
+    runtimeBuild: 'jspi',
     hardwareConcurrency: 2,
     deviceMemoryGb: null,
   },
@@ -49,7 +50,7 @@ describe('bench results', () => {
     expect(report(swiftshader).slice(0, 3)).toEqual([
       '# Glassbox benchmark',
       '',
-      '2026-11-23 · AMD EPYC (2 cores, 25 GB) · Chromium 156 · WebGPU: google swiftshader (software: not measured) · median of 3 runs after a warm-up · 13.9 minutes',
+      '2026-11-23 · AMD EPYC (2 cores, 25 GB) · Chromium 156 · ONNX Runtime build: jspi · WebGPU: google swiftshader (software: not measured) · median of 3 runs after a warm-up · 13.9 minutes',
     ]);
     expect(report(null)[2]).toContain('· WebGPU: none ·');
     expect(report(null)).toContain('## Targets');

@@ -70,14 +70,14 @@ export const peerNote = (peer: string) =>
   `wllama: ${peer} in the same Chromium, with the same threads, on GGUF files the forge writes from the same weights: f32, q8_0, q4_0 beside fp32, q8, q4 (q4_0: ggml's blocks of 32 with a scale; the app's q4: blocks of 32 with a scale and a zero point). It reads the app's prompts and replies as token ids (each token the app wrote fed back, the next one picked greedily) and is timed as the app is.`;
 
 export function reportMarkdown({ date, machine, runs, minutes, rows, initialJs, peer }: Report): string {
-  const { webgpu } = machine.capabilities;
+  const { webgpu, runtimeBuild } = machine.capabilities;
   const gpu = webgpu
     ? `${webgpu.vendor} ${webgpu.architecture}${webgpu.isFallback ? ' (software: not measured)' : ''}`
     : 'none';
   return [
     `# Glassbox benchmark`,
     '',
-    `${date.toISOString().slice(0, 10)} · ${machine.cpu} (${machine.cores} cores, ${machine.memoryGb} GB) · ${machine.browser} · WebGPU: ${gpu} · median of ${runs} runs after a warm-up · ${minutes.toFixed(1)} minutes`,
+    `${date.toISOString().slice(0, 10)} · ${machine.cpu} (${machine.cores} cores, ${machine.memoryGb} GB) · ${machine.browser} · ONNX Runtime build: ${runtimeBuild} · WebGPU: ${gpu} · median of ${runs} runs after a warm-up · ${minutes.toFixed(1)} minutes`,
     '',
     markdownTable(rows),
     ...(peer === null ? [] : [peerNote(peer), '']),

@@ -365,6 +365,8 @@ test.describe('models from a mirror, on the device, and from disk', () => {
 
     // This device (WASM: SwiftShader is a software adapter) gets SmolLM2's smallest download that runs as int8.
     await page.getByRole('link', { name: 'Models' }).click();
+    // Chromium has JSPI: the runtime that loads models faster.
+    await expect(page.getByTestId('device-runtime')).toContainText('ONNX Runtime’s JSPI build');
     await expect(smol.getByTestId('fit')).toContainText(
       "Recommended here: WASM with q4f16: a 134.0 MB download, run as int8 (rewritten for the CPU at its first load, then kept on this device), taking at most 268.0 MB of the tab's memory.",
     );

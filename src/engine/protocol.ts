@@ -15,6 +15,7 @@ import type {
   ModelTask,
   Pooling,
 } from '../core/model.ts';
+import type { RuntimeBuild } from '../core/runtimeBuild.ts';
 import type { Method } from '../lib/workerRpc.ts';
 
 export interface WebGpuAdapterInfo {
@@ -36,6 +37,8 @@ export interface BackendCapabilities {
   crossOriginIsolated: boolean;
   /** WASM threads this worker will use: more than 1 only when cross-origin isolated. */
   wasmThreads: number;
+  /** The ONNX Runtime WebAssembly build this browser runs (core/runtimeBuild.ts). */
+  runtimeBuild: RuntimeBuild;
   hardwareConcurrency: number;
   /** `navigator.deviceMemory` (GB, rounded down by the browser), when the browser tells. */
   deviceMemoryGb: number | null;

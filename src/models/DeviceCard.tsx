@@ -1,4 +1,4 @@
-/** What this device offers a model: WebGPU and its limits, WASM threads, memory. */
+/** What this device offers a model: WebGPU and its limits, WASM threads, ONNX Runtime's build, memory. */
 import { formatBytes, plural } from '../lib/format.ts';
 import { useAppStore } from '../session/store.ts';
 import { Term } from '../ui/Term.tsx';
@@ -24,6 +24,12 @@ export function DeviceCard() {
         <Term id="threads">{plural(capabilities.wasmThreads, 'thread')}</Term> of{' '}
         {capabilities.hardwareConcurrency} cores
         {capabilities.crossOriginIsolated ? '' : ' (not cross-origin isolated: 1 thread)'}
+      </dd>
+      <dt>Runtime</dt>
+      <dd data-testid="device-runtime">
+        {capabilities.runtimeBuild === 'jspi'
+          ? 'ONNX Runtime’s JSPI build: this browser lets WebAssembly wait for the GPU itself, so models load faster'
+          : 'ONNX Runtime’s Asyncify build: this browser lacks JSPI (WebAssembly waiting for the GPU), so building a model takes about twice as long as in Chromium'}
       </dd>
       <dt>Memory</dt>
       <dd>

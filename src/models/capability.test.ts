@@ -7,6 +7,7 @@ const cpuOnly: BackendCapabilities = {
   webgpuUnavailableReason: 'no adapter',
   crossOriginIsolated: true,
   wasmThreads: 4,
+  runtimeBuild: 'jspi',
   hardwareConcurrency: 8,
   deviceMemoryGb: 8,
 };

@@ -18,6 +18,7 @@ import {
   purposeOf,
   type LedgerEntry,
 } from '../core/ledger.ts';
+import { isOtherBuildsFile, runtimeBuildFor } from '../core/runtimeBuild.ts';
 import { ISOLATION_HEADERS, contentSecurityPolicy, originOf } from './policy.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
@@ -178,7 +179,13 @@ addPlugins([
     },
   },
 ]);
-precache(self.__WB_MANIFEST);
+// ONNX Runtime's WebAssembly comes in two builds (core/runtimeBuild.ts): only the one this browser runs.
+const runtimeBuild = runtimeBuildFor(WebAssembly);
+precache(
+  self.__WB_MANIFEST.filter(
+    (entry) => !isOtherBuildsFile(typeof entry === 'string' ? entry : entry.url, runtimeBuild),
+  ),
+);
 cleanupOutdatedCaches();
 
 self.addEventListener('message', (event: ExtendableMessageEvent) => {

@@ -9,7 +9,7 @@ import { rawMessage } from '../../lib/errors.ts';
 import { autoBackend } from '../backend.ts';
 import { EngineError } from '../errors.ts';
 import type { BackendCapabilities, WebGpuAdapterInfo } from '../protocol.ts';
-import { wasmThreads } from './runtime.ts';
+import { runtimeBuild, wasmThreads } from './runtime.ts';
 
 // Minimal WebGPU typings: lib.dom does not carry them and the probe needs four fields.
 interface GpuAdapterLike {
@@ -56,6 +56,7 @@ export function probe(): Promise<BackendCapabilities> {
     webgpuUnavailableReason: reason,
     crossOriginIsolated: self.crossOriginIsolated,
     wasmThreads,
+    runtimeBuild,
     hardwareConcurrency: navigator.hardwareConcurrency || 1,
     deviceMemoryGb: (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? null,
   }));

@@ -7,11 +7,14 @@
  */
 import { env } from '@huggingface/transformers';
 // Served from our own build: transformers.js would otherwise fetch them from a CDN.
-import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-// The build Transformers.js imports itself: one ONNX Runtime in the worker, started once.
+import asyncifyFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import jspiFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.mjs?url';
+import jspiWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url';
+// The JavaScript Transformers.js imports itself: one ONNX Runtime in the worker, started once.
 import { InferenceSession } from 'onnxruntime-web/webgpu';
 import { trimHost } from '../../core/hosts.ts';
+import { runtimeBuildFor, type RuntimeBuild } from '../../core/runtimeBuild.ts';
 import { MAX_WASM_THREADS } from '../../core/settings.ts';
 import { encode, message, stringField, varintField } from '../../lib/onnx/wire.ts';
 import { storeFetch } from './files.ts';
@@ -26,9 +29,21 @@ export const wasmThreads = self.crossOriginIsolated
   ? Math.max(1, Math.min(pinnedThreads || navigator.hardwareConcurrency || 1, MAX_WASM_THREADS))
   : 1;
 
+/**
+ * The WebAssembly this worker runs (core/runtimeBuild.ts): JSPI's where the browser has it. The JavaScript
+ * of `onnxruntime-web/webgpu` drives either; it differs from the JSPI bundle's only in checking for JSPI.
+ */
+export const runtimeBuild: RuntimeBuild = runtimeBuildFor(WebAssembly);
+
+const RUNTIME_FILES: Record<RuntimeBuild, { mjs: string; wasm: string }> = {
+  jspi: { mjs: jspiFactoryUrl, wasm: jspiWasmUrl },
+  asyncify: { mjs: asyncifyFactoryUrl, wasm: asyncifyWasmUrl },
+};
+
 const onnxEnv = env.backends.onnx;
 if (onnxEnv.wasm) {
-  onnxEnv.wasm.wasmPaths = { mjs: absolute(ortFactoryUrl), wasm: absolute(ortWasmUrl) };
+  const files = RUNTIME_FILES[runtimeBuild];
+  onnxEnv.wasm.wasmPaths = { mjs: absolute(files.mjs), wasm: absolute(files.wasm) };
   onnxEnv.wasm.numThreads = wasmThreads;
 }
 env.allowLocalModels = false;
@@ -73,9 +88,9 @@ function identityGraph(): Promise<Uint8Array> {
 let runtimeStart: Promise<void> | null = null;
 
 /**
- * Starts ONNX Runtime once per worker: fetching and compiling its 27 MB of WebAssembly, instantiating it,
- * its static set-up and its threads took 0.9 to 2.8 s on two busy cores (about 0.7 s of it blocks the
- * worker; the compile, longest before the browser has cached its code, does not). A load starts it first
+ * Starts ONNX Runtime once per worker: fetching and compiling its WebAssembly (17 MB in the JSPI build),
+ * instantiating it, its static set-up and its threads took about 0.4 s on two cores (0.9 to 2.8 s with the
+ * Asyncify build; the compile is longest before the browser has cached its code). A load starts it first
  * and checks and reads its files meanwhile; the runtime only starts through a session, so it builds one of
  * a one-node graph and lets it go.
  *
