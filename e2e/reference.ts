@@ -12,6 +12,8 @@ import * as ort from 'onnxruntime-node';
 import type { Dtype } from '../src/core/model.ts';
 import { weightFile } from '../src/core/weightFiles.ts';
 import type { ChatMessage } from '../src/engine/protocol.ts';
+import { instrumentDecoder } from '../src/lib/onnx/instrument.ts';
+import { buildLensHead, LENS } from '../src/lib/onnx/lensHead.ts';
 import { rewriteOnnx, type RewriteTarget } from '../src/lib/onnx/rewrite.ts';
 import { decodeModel } from '../tools/forge/onnx/proto.ts';
 import {
@@ -19,7 +21,9 @@ import {
   cacheTypeOf,
   createSession,
   emptyCache,
+  floatData,
   greedyWithoutCache,
+  int64Tensor,
   logitsAt,
   maxAbsDifference,
   meanPooled,
@@ -306,4 +310,73 @@ export async function referenceInitializerRange(
 export async function referenceTokenIds(id: string, text: string): Promise<number[]> {
   const tokenizer = await AutoTokenizer.from_pretrained(modelDir(id));
   return (tokenizer.encode(text) as number[]).map(Number);
+}
+
+/** What Look inside must show for `ids` (prompt and reply) through the fp32 model, computed in Node. */
+export interface InsideReference {
+  layers: number;
+  /** [layer][position]: the lens's likeliest token and its probability. */
+  top: { id: number; prob: number }[][];
+  /** [position]: the last layer's likeliest token. */
+  predicted: number[];
+  /** [layer][position]: each layer's probability of `predicted`. */
+  predictedProbs: number[][];
+  /** [layer][position]: the residual stream's L2 norm. */
+  norms: number[][];
+  /** [layer]: attention probabilities [heads × query × key]. */
+  attention: Float32Array[];
+  heads: number;
+}
+
+/** The instrumented fp32 decoder and its lens head (src/lib/onnx) run teacher-forced in onnxruntime-node. */
+export async function referenceInside(id: string, ids: number[]): Promise<InsideReference> {
+  const bytes = await onnxBytes(id, 'fp32');
+  const { model, layout } = await instrumentDecoder(bytes);
+  const { model: head, topK } = await buildLensHead(bytes);
+  const { shape } = await decoderOf(id);
+  const decoder = await createSession(model);
+  const lens = await createSession(head);
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: int64Tensor([ids]),
+    attention_mask: int64Tensor([ids.map(() => 1)]),
+    position_ids: int64Tensor([ids.map((_, position) => position)]),
+  };
+  emptyCache(shape, 1).forEach((layer, index) => {
+    feeds[`past_key_values.${index}.key`] = layer.key;
+    feeds[`past_key_values.${index}.value`] = layer.value;
+  });
+  const outputs = await decoder.run(feeds);
+  const positions = ids.length;
+  const seen = await Promise.all(
+    layout.layers.map((layer) => lens.run({ [LENS.hidden]: outputs[layer.residual] as ort.Tensor })),
+  );
+  const lastSeen = seen.at(-1);
+  const lastTop = lastSeen?.[LENS.topIndices]?.data as BigInt64Array;
+  const predicted = Array.from({ length: positions }, (_, position) => Number(lastTop[position * topK]));
+  const attention = layout.layers.map((layer) => floatData(outputs[layer.attention ?? ''] as ort.Tensor));
+  return {
+    layers: layout.layers.length,
+    top: seen.map((out) => {
+      const indices = out[LENS.topIndices]?.data as BigInt64Array;
+      const values = floatData(out[LENS.topValues] as ort.Tensor);
+      return Array.from({ length: positions }, (_, position) => ({
+        id: Number(indices[position * topK]),
+        prob: values[position * topK] ?? 0,
+      }));
+    }),
+    predicted,
+    predictedProbs: seen.map((out) => {
+      const probs = floatData(out[LENS.probs] as ort.Tensor);
+      const vocabulary = probs.length / positions;
+      return predicted.map((token, position) => probs[position * vocabulary + token] ?? 0);
+    }),
+    norms: layout.layers.map((layer) => {
+      const values = floatData(outputs[layer.residual] as ort.Tensor);
+      return Array.from({ length: positions }, (_, position) =>
+        Math.hypot(...values.subarray(position * layout.hiddenSize, (position + 1) * layout.hiddenSize)),
+      );
+    }),
+    attention,
+    heads: (outputs[layout.layers[0]?.attention ?? ''] as ort.Tensor | undefined)?.dims[1] ?? 0,
+  };
 }

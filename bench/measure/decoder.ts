@@ -11,14 +11,17 @@ import { runWatchingMemory } from '../chromium/processes.ts';
 import { decoderShape, modelFile } from '../models.ts';
 import type { DecoderJob } from '../native.ts';
 import { perRun, say } from '../progress.ts';
+import type { Measurement } from '../report.ts';
 import { configurationOf } from '../setups.ts';
+import type { Setup } from '../setups.ts';
 import { decoderWorkload, REPORTED_TURNS, WORKLOAD } from '../workloads.ts';
 import { peakMemoryRow, row, type Measure, type NativeRows } from './collected.ts';
 
 const turnName = (turn: number) => `ttft turn ${turn}`;
 
 export const measureDecoder: Measure = async ({ page, setup, runs, corpus, collected }, spec) => {
-  const workload = decoderWorkload(configurationOf(setup, spec), runs, corpus);
+  // Look inside is timed where every figure is: the full setups.
+  const workload = decoderWorkload(configurationOf(setup, spec), runs, corpus, setup.full);
   const { result, peakBytes } = await runWatchingMemory(() => callBenchPage(page, 'decoder', workload));
   const { dtype } = spec;
   const runningAs = result.running?.dtype ?? null;
@@ -40,7 +43,12 @@ export const measureDecoder: Measure = async ({ page, setup, runs, corpus, colle
       return [turnName(turn), row(setup, dtype, turnName(turn), 'ms', false, ttfts, runningAs)];
     }),
   );
-  collected.measurements.push(decode, prefill, ...Object.values(turns));
+  collected.measurements.push(
+    decode,
+    prefill,
+    ...Object.values(turns),
+    ...insideRows(setup, dtype, result, runningAs),
+  );
   const memory = peakMemoryRow(setup, spec, peakBytes, runningAs);
   if (memory) collected.measurements.push(memory);
   say(
@@ -51,6 +59,52 @@ export const measureDecoder: Measure = async ({ page, setup, runs, corpus, colle
   if (memory) rows['peak memory'] = memory;
   collected.nativeJobs.push({ setup, job: nativeJob(spec, setup.threads, runs, result), rows });
 };
+
+/** Look inside: one pass against a prefill of the same tokens, its sessions' build, decode while they are held. */
+function insideRows(
+  setup: Setup,
+  dtype: string,
+  result: DecoderRuns,
+  runningAs: string | null,
+): Measurement[] {
+  if (result.inside.length === 0) return [];
+  const tokens = Math.round(result.inside.reduce((sum, run) => sum + run.tokens, 0) / result.inside.length);
+  const built = result.inside.flatMap((run) => run.buildMs ?? []);
+  const rows = [
+    row(
+      setup,
+      dtype,
+      `look inside a reply (${tokens} tokens), relative to a prefill of the same tokens`,
+      '×',
+      false,
+      result.inside.map((run) => run.lookMs / run.prefillMs),
+      runningAs,
+    ),
+    row(
+      setup,
+      dtype,
+      "decode with Look inside's sessions held (view closed)",
+      'tok/s',
+      true,
+      result.decodeAfterInside,
+      runningAs,
+    ),
+  ];
+  if (built.length > 0)
+    rows.push(
+      row(setup, dtype, 'look inside: building its sessions, once per model', 'ms', false, built, runningAs),
+    );
+  say(
+    `${setup.label} look inside ${tokens} tokens: ${perRun(
+      result.inside.map((run) => run.lookMs),
+      0,
+    )} ms against a prefill of ${perRun(
+      result.inside.map((run) => run.prefillMs),
+      0,
+    )} ms; decode with its sessions held ${perRun(result.decodeAfterInside, 1)} tok/s`,
+  );
+  return rows;
+}
 
 function progressLine(
   result: DecoderRuns,

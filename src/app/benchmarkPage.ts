@@ -33,6 +33,11 @@ export interface DecoderWorkload extends Configuration {
   /** One scripted conversation per run: the user's messages, turn by turn. */
   conversations: string[][];
   replyTokens: number;
+  /**
+   * Whether to look inside each decode run's reply (chat/LookInside.tsx), time a normal prefill of the same
+   * tokens beside it, and decode again while the instrumented sessions are held.
+   */
+  lookInside: boolean;
 }
 
 /** A prompt as the engine computed it: its ids, of which the first `reused` came from the KV cache. */
@@ -46,8 +51,20 @@ interface Ran {
   running: RunningForm | null;
 }
 
+/** Look inside one decode run's prompt and reply, beside a prefill of the same tokens. */
+export interface InsideRun {
+  tokens: number;
+  /** The look, less the instrumented sessions' build (the first look's). */
+  lookMs: number;
+  buildMs: number | null;
+  prefillMs: number;
+}
+
 export interface DecoderRuns extends Ran {
   decode: { tokensPerSecond: number; prompt: number[]; tokens: number[] }[];
+  inside: InsideRun[];
+  /** Decode speed per run while Look inside's sessions are held (the view closed). */
+  decodeAfterInside: number[];
   prefill: (ComputedPrompt & { tokensPerSecond: number })[];
   /** Per run: every turn's time to first token and prompt. */
   conversations: (ComputedPrompt & { ttftMs: number })[][];
@@ -129,6 +146,29 @@ async function promptOf(engine: EngineClient, text: string, tokens: number): Pro
   return words.slice(0, low).join(' ');
 }
 
+/**
+ * Looks inside a reply (`tokens` after `messages`), then times a normal prefill of the same tokens: the
+ * reply given as a branch's prefix, so that the model computes prompt and reply at once, and writes one token.
+ */
+async function lookAndPrefill(
+  engine: EngineClient,
+  messages: ChatMessage[],
+  tokens: number[],
+): Promise<InsideRun> {
+  const started = performance.now();
+  const view = await engine.lookInside({ messages, reply: tokens, maxNewTokens: tokens.length }).done;
+  const lookMs = performance.now() - started - (view.timing.buildMs ?? 0);
+  const prefill = await engine.generate(messages, { ...GREEDY, maxNewTokens: tokens.length + 1 }, () => {}, {
+    prefix: tokens,
+  }).done;
+  return {
+    tokens: view.tokens.length,
+    lookMs,
+    buildMs: view.timing.buildMs,
+    prefillMs: prefill.stats.timeToFirstTokenMs,
+  };
+}
+
 async function reply(engine: EngineClient, messages: ChatMessage[], maxNewTokens: number) {
   const view = await engine.renderPrompt(messages, maxNewTokens);
   const generated = await engine.generate(messages, { ...GREEDY, maxNewTokens }, () => {}).done;
@@ -140,7 +180,15 @@ async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
   try {
     const warmUp = await promptOf(engine, workload.warmUpText, workload.prefillPromptTokens);
     await reply(engine, [SYSTEM, { role: 'user', content: warmUp }], 2);
-    const runs: DecoderRuns = { decode: [], prefill: [], conversations: [], running };
+    const runs: DecoderRuns = {
+      decode: [],
+      inside: [],
+      decodeAfterInside: [],
+      prefill: [],
+      conversations: [],
+      running,
+    };
+    const decoded: { messages: ChatMessage[]; tokens: number[] }[] = [];
     for (const text of workload.decodeTexts) {
       const content = await promptOf(engine, text, workload.decodePromptTokens);
       const messages: ChatMessage[] = [SYSTEM, { role: 'user', content }];
@@ -150,6 +198,17 @@ async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
         prompt,
         tokens: generated.tokenIds,
       });
+      decoded.push({ messages, tokens: generated.tokenIds });
+    }
+    if (workload.lookInside) {
+      // A reply to another prompt first: no prefill below may reuse the KV cache of the run it repeats.
+      await reply(engine, [SYSTEM, { role: 'user', content: warmUp }], 2);
+      for (const { messages, tokens } of decoded)
+        runs.inside.push(await lookAndPrefill(engine, messages, tokens));
+      for (const { messages } of decoded) {
+        const { generated } = await reply(engine, messages, workload.decodeTokens);
+        runs.decodeAfterInside.push(generated.stats.decodeTokensPerSecond);
+      }
     }
     for (const text of workload.prefillTexts) {
       const content = await promptOf(engine, text, workload.prefillPromptTokens);

@@ -10,6 +10,7 @@ import { SidePanel, SidePanelToggle, useSidePanel } from '../ui/SidePanel.tsx';
 import { Term, TermHelp } from '../ui/Term.tsx';
 import { useSessionText } from '../ui/useSessionText.ts';
 import { Conversations, exportOpenConversation } from './Conversations.tsx';
+import { LookInsideDialog, openLookInside } from './LookInside.tsx';
 import { PromptView } from './PromptView.tsx';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
 import { selectGenerating } from './selectors.ts';
@@ -238,6 +239,16 @@ const AssistantTurn = memo(function AssistantTurn({
         {isLast && (
           <button type="button" disabled={busy} onClick={() => void useChatStore.getState().regenerate()}>
             Regenerate
+          </button>
+        )}
+        {(turn.tokenIds?.length ?? 0) > 0 && (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => openLookInside(index)}
+            title="Run the prompt and this reply through the model again, showing its layers at work"
+          >
+            Look inside
           </button>
         )}
       </div>
@@ -486,6 +497,7 @@ export function ChatPanel() {
         <ProbabilitySettings />
         <PromptView draft={draft} />
       </SidePanel>
+      <LookInsideDialog />
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { cssRgb, type ColourScheme } from '../lib/colour.ts';
 import { ColourScale } from '../ui/ColourScale.tsx';
 import { Term } from '../ui/Term.tsx';
 import { useDarkScheme } from '../ui/theme.ts';
+import { openLookInside } from './LookInside.tsx';
 import { selectGenerating } from './selectors.ts';
 import { useChatStore } from './store.ts';
 import { ENTROPY_SCALE_BITS, surenessOf, tokenColours } from './tokenColours.ts';
@@ -99,6 +100,9 @@ function Candidates({ turn, index, position }: { turn: ChatTurn; index: number; 
           The picked token was not among the ten likeliest: sampling drew an unlikely one.
         </p>
       )}
+      <button type="button" disabled={busy} onClick={() => openLookInside(index, position)}>
+        Why this token?
+      </button>
     </figure>
   );
 }

@@ -210,6 +210,28 @@ const ENTRIES = {
     why: 'Chat → What the model sees shows its result.',
   },
 
+  // Inside a reply (Chat → Look inside).
+  attention: {
+    term: 'Attention',
+    aliases: ['attention head', 'heads', 'query', 'key'],
+    definition:
+      'How a layer lets each token gather information from the tokens before it. Each head scores every earlier token, turns the scores into shares that add up to 1, and takes that mix of their vectors.',
+    why: 'Look inside shows these shares as a map: the darker a square, the more a token looked at another.',
+  },
+  residualStream: {
+    term: 'Residual stream',
+    aliases: ['hidden state', 'activations'],
+    definition:
+      'The vector each token carries from layer to layer. Every layer adds what it found to it instead of replacing it, so it holds the model’s running guess about the token.',
+  },
+  logitLens: {
+    term: 'Logit lens',
+    aliases: ['lens', 'early exit'],
+    definition:
+      'A way to read a layer’s residual stream: apply the model’s last steps (final norm and output head) to it early, as if the model stopped there, and see which token it would predict.',
+    why: 'It shows the answer forming layer by layer: early layers often guess something else.',
+  },
+
   // Writing a reply (Chat).
   logit: {
     term: 'Logit',

@@ -21,6 +21,8 @@ import type {
   GenerationOptions,
   ImportedFile,
   ImportedModel,
+  InsideRequest,
+  InsideView,
   LoadedModel,
   PromptView,
   RepositoryReport,
@@ -112,6 +114,11 @@ export class EngineClient {
   /** A sentence's token vectors before pooling. */
   embedTokens(sentence: string): Promise<TokenVectors> {
     return this.worker.call('embedTokens', { sentence }).done;
+  }
+
+  /** The layers of the chat model at work on a reply: logit lens, attention and activations. */
+  lookInside(request: InsideRequest): Running<InsideView> {
+    return this.worker.call('lookInside', request);
   }
 
   /** Ends the worker for good (the benchmark measures each configuration in a fresh one). */

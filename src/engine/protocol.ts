@@ -145,6 +145,55 @@ export interface GenerationStats {
 }
 
 /** A token with the text it decodes to on its own (special tokens included). */
+/** A reply to look inside: the messages it answered (as generate got them) and its token ids. */
+export interface InsideRequest {
+  messages: ChatMessage[];
+  reply: number[];
+  maxNewTokens: number;
+}
+
+/** One layer's residual stream in numbers: the spread of its values and its largest dimensions. */
+export interface LayerActivations {
+  min: number;
+  max: number;
+  /** A histogram of every value of the layer (all positions), in equal bins from min to max. */
+  counts: number[];
+  /** The dimensions largest in magnitude, largest first: the value and the position it peaks at. */
+  largest: { dim: number; value: number; position: number }[];
+}
+
+/**
+ * Inside a reply: for every layer (0 first) and every position of prompt + reply, what the residual stream
+ * would predict (the logit lens), how large it is, and where each head attends. Arrays are row-major.
+ */
+export interface InsideView {
+  modelId: string;
+  backend: Backend;
+  tokens: TokenText[];
+  /** The position of the reply's first token. */
+  replyStart: number;
+  layers: number;
+  topK: number;
+  /** [layer × position × topK]: the lens's likeliest next tokens and their probabilities. */
+  lensIds: Int32Array;
+  lensProbs: Float32Array;
+  /** [position]: the model's prediction after each position (its last layer's first choice). */
+  predicted: Int32Array;
+  /** [layer × position]: each layer's probability of that prediction. */
+  predictedProbs: Float32Array;
+  /** The text of every token id above. */
+  texts: Record<number, string>;
+  /** [layer × position]: the residual stream's size (L2 norm) after each layer. */
+  norms: Float32Array;
+  activations: LayerActivations[];
+  /** Per layer [heads × query × key] attention probabilities; null where the graph does not compute them. */
+  attention: { heads: number; maps: Float32Array[] } | null;
+  /** Why attention is not shown, when it is not. */
+  attentionMissing: string | null;
+  /** The instrumented sessions' build (null when an earlier look built them), and the pass itself. */
+  timing: { buildMs: number | null; passMs: number };
+}
+
 export interface TokenText {
   id: number;
   text: string;
@@ -252,4 +301,6 @@ export type EngineApi = {
   check: Method<{ host: string; modelId: string }, RepositoryReport>;
   /** Copies a model folder from disk into the store under `modelId`; then it loads like any model. */
   importFolder: Method<{ modelId: string; files: ImportedFile[] }, ImportedModel>;
+  /** One teacher-forced pass of an instrumented copy of the chat model over a prompt and its reply. */
+  lookInside: Method<InsideRequest, InsideView>;
 };

@@ -13,6 +13,7 @@ import { checkRepository } from './tasks/check.ts';
 import { embed, embedTokens } from './tasks/embed.ts';
 import { generate, render } from './tasks/generate.ts';
 import { importFolder, load } from './tasks/load.ts';
+import { lookInside } from './tasks/lookInside.ts';
 import { tokenize } from './tasks/tokenize.ts';
 import { probe } from './worker/probe.ts';
 
@@ -27,6 +28,7 @@ serve<EngineApi>(
     render,
     check: checkRepository,
     importFolder,
+    lookInside,
   },
   (error) => classifyError(error).toData(),
 );

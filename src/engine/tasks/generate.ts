@@ -26,7 +26,7 @@ function contextLengthOf(config: Record<string, unknown>): number {
 }
 
 /** The messages that fit the context (oldest turns dropped first, system prompt kept) and their token ids. */
-function fitPrompt(slot: ChatSlot, messages: ChatMessage[], maxNewTokens: number) {
+export function fitPrompt(slot: ChatSlot, messages: ChatMessage[], maxNewTokens: number) {
   const contextLength = contextLengthOf(slot.loaded.config);
   const reserve = Math.min(maxNewTokens, Math.floor(contextLength / 2));
   let ids: number[] = [];

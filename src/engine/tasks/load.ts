@@ -30,6 +30,7 @@ import { probe, resolveBackend } from '../worker/probe.ts';
 import { startRuntime, useHost, wasmThreads, watchGpuDevice } from '../worker/runtime.ts';
 import { inLoadQueue, yieldBetweenSteps } from '../worker/scheduling.ts';
 import { slots, stopUses } from '../worker/slots.ts';
+import { letGoOfInstrumented } from './lookInside.ts';
 import { chatTemplateProblem } from './prompt.ts';
 
 const progressOf = (files: FileProgress[]): LoadProgress => ({
@@ -144,10 +145,19 @@ async function loadNow(
       }
       const previous = slots.chat;
       const loaded = describe(model.config);
-      slots.chat = { loaded, tokenizer, model: yieldBetweenSteps(model), turnCache: null };
+      const graph = {
+        path: form?.graph ?? weightFile(spec.dtype),
+        data: form
+          ? form.data
+            ? [form.data]
+            : []
+          : prepared.graphData.map((path) => ({ location: baseName(path), path })),
+      };
+      slots.chat = { loaded, tokenizer, model: yieldBetweenSteps(model), turnCache: null, graph };
       // A reply still streaming on the previous model stops (it is answered as stopped) before it goes.
       await stopUses('chat');
       await letGo(previous?.turnCache?.cache, previous?.model);
+      await letGoOfInstrumented();
       return loaded;
     }
     const [extractor] = await untilCancelled(

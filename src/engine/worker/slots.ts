@@ -20,6 +20,11 @@ export interface ChatSlot {
   model: PreTrainedModel;
   /** The KV cache of the last reply, reused by the next turn where the prompt still matches. */
   turnCache: TurnCache | null;
+  /**
+   * The stored graph the runtime built the model from (the download, or its CPU form) and its external
+   * data files, by the name the graph gives them: what Look inside instruments.
+   */
+  graph: { path: string; data: { location: string; path: string }[] };
 }
 
 export interface EmbeddingSlot {

@@ -13,7 +13,8 @@ import type { OnnxInitializer, OnnxNode, OnnxSummary, PayloadEncoding } from './
 /** Reads the bytes of one external data file; inline payloads come from the model file itself. */
 export type ExternalBytes = (location: string, offset: number, length: number) => Uint8Array;
 
-function float16(bits: number): number {
+/** The number an IEEE 754 half-precision bit pattern stands for. */
+export function float16Value(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;
@@ -55,14 +56,14 @@ export function tensorValues(
   const count = tensor.elements;
   if (tensor.payload.kind === 'inline' && tensor.payload.encoding !== 'fixed') {
     const numbers = varints(bytes, tensor.payload.encoding);
-    return Float32Array.from(numbers, (value) => (tensor.dtype === 'float16' ? float16(value) : value));
+    return Float32Array.from(numbers, (value) => (tensor.dtype === 'float16' ? float16Value(value) : value));
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(count);
   const read: Record<string, (index: number) => number> = {
     float32: (i) => view.getFloat32(i * 4, true),
     float64: (i) => view.getFloat64(i * 8, true),
-    float16: (i) => float16(view.getUint16(i * 2, true)),
+    float16: (i) => float16Value(view.getUint16(i * 2, true)),
     bfloat16: (i) => new Float32Array(new Uint32Array([view.getUint16(i * 2, true) << 16]).buffer)[0] ?? 0,
     int8: (i) => view.getInt8(i),
     uint8: (i) => view.getUint8(i),

@@ -1,0 +1,122 @@
+import type { Locator } from '@playwright/test';
+import { expect, expectBackend, openApp, test } from './fixtures.ts';
+import { referenceInside, referencePromptIds } from './reference.ts';
+
+const MODEL = 'glassbox/tiny-chat';
+const MESSAGES = [{ role: 'user' as const, content: 'Hello there, how do tokenizers work?' }];
+/** Absolute, on probabilities, as the acceptance asks of fp32. */
+const TOLERANCE = 1e-4;
+
+interface Cell {
+  layer: number;
+  position: number;
+  tokenId: number;
+  probability: number;
+  predictedProbability: number;
+}
+
+function cellsOf(grid: Locator): Promise<Cell[]> {
+  return grid.locator('button[data-layer]').evaluateAll((buttons) =>
+    buttons.map((button) => ({
+      layer: Number(button.getAttribute('data-layer')),
+      position: Number(button.getAttribute('data-position')),
+      tokenId: Number(button.getAttribute('data-token-id')),
+      probability: Number(button.getAttribute('data-probability')),
+      predictedProbability: Number(button.getAttribute('data-predicted-probability')),
+    })),
+  );
+}
+
+test.describe('look inside a reply', () => {
+  test('the logit lens, attention and activations of a greedy reply equal onnxruntime-node on the instrumented graph; "Why this token?" opens the lens where the token was predicted', async ({
+    page,
+    backend,
+  }) => {
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
+    await expectBackend(page, backend);
+    await page.getByLabel('Token probabilities').check();
+    await page.getByLabel('Max new tokens').fill('10');
+    await page.getByRole('textbox', { name: 'Message' }).fill(MESSAGES[0]?.content ?? '');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const reply = page.getByTestId('assistant-message');
+    await expect(reply).toHaveAttribute('data-token-ids', /\d/);
+    const replyIds = ((await reply.getAttribute('data-token-ids')) ?? '').split(',').map(Number);
+    const ids = [...(await referencePromptIds(MODEL, MESSAGES)), ...replyIds];
+    const expected = await referenceInside(MODEL, ids);
+
+    await reply.getByRole('button', { name: 'Look inside' }).click();
+    const view = page.getByRole('dialog', { name: 'Inside the reply' });
+    await expect(view.getByTestId('inside-summary')).toContainText(
+      `${MODEL} on ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}: 2 layers, ${ids.length} positions`,
+    );
+
+    // The lens: every cell's top token and probabilities, as Node computes them.
+    const cells = await cellsOf(view.getByTestId('lens-grid'));
+    expect(cells).toHaveLength(expected.layers * ids.length);
+    for (const cell of cells) {
+      const top = expected.top[cell.layer]?.[cell.position];
+      expect(cell.tokenId, `layer ${cell.layer}, position ${cell.position}`).toBe(top?.id);
+      expect(Math.abs(cell.probability - (top?.prob ?? NaN))).toBeLessThan(TOLERANCE);
+      const predicted = expected.predictedProbs[cell.layer]?.[cell.position] ?? NaN;
+      expect(Math.abs(cell.predictedProbability - predicted)).toBeLessThan(TOLERANCE);
+    }
+    // At the last layer, each position's top token is the greedy reply's next token.
+    const replyStart = ids.length - replyIds.length;
+    const lastLayer = cells.filter((cell) => cell.layer === expected.layers - 1);
+    for (let position = replyStart - 1; position < ids.length - 1; position++)
+      expect(lastLayer[position]?.tokenId).toBe(ids[position + 1]);
+
+    // A cell lists its ten likeliest tokens.
+    await view.locator(`button[data-layer="0"][data-position="${replyStart}"]`).click();
+    await expect(view.getByTestId('lens-top').getByRole('listitem')).toHaveCount(10);
+
+    // Attention: where a token looks, per layer and head, as in Node.
+    await view.getByRole('button', { name: 'Attention' }).click();
+    await view.getByRole('combobox', { name: 'Layer' }).selectOption('1');
+    await view.getByRole('combobox', { name: 'Head' }).selectOption('1');
+    const query = ids.length - 2;
+    await view.locator(`.attention-tokens button[data-position="${query}"]`).click();
+    const row = view.getByTestId('attention-row');
+    await expect(row).toHaveAttribute('data-query', String(query));
+    const shown = await row.locator('[data-key]').evaluateAll((spans) =>
+      spans.map((span) => ({
+        key: Number(span.getAttribute('data-key')),
+        weight: Number(span.getAttribute('data-weight')),
+      })),
+    );
+    expect(shown.length).toBeGreaterThan(0);
+    const map = expected.attention[1] ?? new Float32Array();
+    for (const { key, weight } of shown)
+      expect(Math.abs(weight - (map[(1 * ids.length + query) * ids.length + key] ?? NaN))).toBeLessThan(
+        TOLERANCE,
+      );
+
+    // Activations: the residual stream's norm per position.
+    await view.getByRole('button', { name: 'Activations' }).click();
+    const norms = await view
+      .getByTestId('norm')
+      .evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('data-value'))));
+    const expectedNorms = expected.norms[expected.layers - 1] ?? [];
+    expect(norms).toHaveLength(ids.length);
+    norms.forEach((norm, position) =>
+      expect(Math.abs(norm - (expectedNorms[position] ?? NaN))).toBeLessThan(
+        1e-3 * (expectedNorms[position] ?? 1),
+      ),
+    );
+    await expect(view.getByTestId('largest-dimensions').getByRole('listitem')).toHaveCount(5);
+    await view.getByRole('button', { name: 'Close' }).click();
+    await expect(view).toBeHidden();
+
+    // "Why this token?" on the reply's 3rd token: the lens opens at the position that predicted it.
+    await reply.getByTestId('reply-token').nth(2).click();
+    await reply.getByRole('button', { name: 'Why this token?' }).click();
+    await expect(view).toBeVisible();
+    const picked = view.locator('button[data-layer][aria-pressed="true"]');
+    await expect(picked).toHaveAttribute('data-position', String(replyStart + 1));
+    await expect(picked).toHaveAttribute('data-layer', String(expected.layers - 1));
+    await expect(picked).toHaveAttribute('data-token-id', String(replyIds[2]));
+    await expect(view.getByTestId('lens-top').getByRole('listitem').first()).toContainText(
+      `(id ${replyIds[2]})`,
+    );
+  });
+});

@@ -1,0 +1,412 @@
+/**
+ * "Look inside" a reply: one teacher-forced pass of an instrumented copy of the chat model over the prompt
+ * and the reply (engine/tasks/lookInside.ts), shown three ways: the logit lens (what each layer would
+ * predict at each position, had the model stopped there), attention (where each head of a layer looks),
+ * and activations (how large the residual stream grows, and which dimensions stand out).
+ *
+ * Opened from a reply ("Look inside") or from a token's candidates ("Why this token?", at the position
+ * that predicted it). Nothing runs while it is closed.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { create } from 'zustand';
+import type { InsideView } from '../engine/protocol.ts';
+import { cssRgb, type ColourScheme } from '../lib/colour.ts';
+import { messageOf } from '../lib/errors.ts';
+import { engine } from '../session/engine.ts';
+import { ColourScale } from '../ui/ColourScale.tsx';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { Term } from '../ui/Term.tsx';
+import { useDarkScheme } from '../ui/theme.ts';
+import { useCanvas } from '../ui/useCanvas.ts';
+import { requestMessages } from './selectors.ts';
+import { useChatStore } from './store.ts';
+import { tokenColours } from './tokenColours.ts';
+import type { ChatTurn } from './types.ts';
+import './inside.css';
+
+interface Target {
+  /** The reply's index among the turns. */
+  index: number;
+  /** The reply token to explain (0 = its first), or null for the reply as a whole. */
+  token: number | null;
+}
+
+type Tab = 'lens' | 'attention' | 'activations';
+
+const useInside = create<{ target: Target | null; tab: Tab }>(() => ({ target: null, tab: 'lens' }));
+
+/**
+ * Opens the view on the reply at `index`; `token` picks the position that predicted that reply token, in
+ * the lens (a whole reply opens where the view was left).
+ */
+export function openLookInside(index: number, token: number | null = null): void {
+  useInside.setState((state) => ({ target: { index, token }, tab: token === null ? state.tab : 'lens' }));
+}
+
+const percent = (prob: number) =>
+  prob >= 0.001 || prob === 0 ? `${(prob * 100).toFixed(1)}%` : prob.toExponential(1);
+
+/** Whitespace made visible, so a space or a newline can be told apart. */
+const visible = (text: string) => text.replace(/ /g, '␣').replace(/\n/g, '↵').replace(/\t/g, '⇥') || '∅';
+
+type Look = { turn: ChatTurn; view: InsideView } | { turn: ChatTurn; error: string } | null;
+
+export function LookInsideDialog() {
+  const target = useInside((state) => state.target);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [look, setLook] = useState<Look>(null);
+  const tab = useInside((state) => state.tab);
+  const turn = useChatStore((state) => (target ? state.turns[target.index] : undefined));
+
+  useEffect(() => {
+    if (!target || !turn) return dialog.current?.close();
+    if (!dialog.current?.open) dialog.current?.showModal();
+    if (look && look.turn === turn) return;
+    const { systemPrompt, turns, settings } = useChatStore.getState();
+    const request = engine.lookInside({
+      messages: requestMessages(systemPrompt, turns.slice(0, target.index)),
+      reply: turn.tokenIds ?? [],
+      maxNewTokens: settings.maxNewTokens,
+    });
+    request.done.then(
+      (view) => setLook({ turn, view }),
+      (error: unknown) => setLook({ turn, error: messageOf(error) }),
+    );
+    return () => request.cancel();
+    // The look belongs to its turn: a new target on the same turn keeps it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [target, turn]);
+
+  const close = () => useInside.setState({ target: null });
+  const view = look && 'view' in look && look.turn === turn ? look.view : null;
+  const error = look && 'error' in look && look.turn === turn ? look.error : null;
+  const focus =
+    view && target?.token !== null && target?.token !== undefined
+      ? Math.max(0, view.replyStart + target.token - 1)
+      : null;
+  return (
+    <dialog ref={dialog} className="look-inside" aria-labelledby="look-inside-title" onClose={close}>
+      <h2 id="look-inside-title">Inside the reply</h2>
+      {!view && !error && (
+        <p role="status" className="muted">
+          Running the prompt and the reply through an instrumented copy of the model…
+        </p>
+      )}
+      {error && <ErrorMessage message={error} />}
+      {view && (
+        <>
+          <p className="muted" data-testid="inside-summary">
+            {view.modelId} on {view.backend === 'webgpu' ? 'WebGPU' : 'WASM'}: {view.layers} layers,{' '}
+            {view.tokens.length} positions ({view.replyStart} of the prompt,{' '}
+            {view.tokens.length - view.replyStart} of the reply). One pass took{' '}
+            {Math.round(view.timing.passMs)} ms
+            {view.timing.buildMs !== null &&
+              `, after ${Math.round(view.timing.buildMs)} ms building the instrumented copy (kept while the model stays loaded)`}
+            .
+          </p>
+          <div className="toolbar" role="group" aria-label="What to show">
+            {(
+              [
+                ['lens', 'Logit lens'],
+                ['attention', 'Attention'],
+                ['activations', 'Activations'],
+              ] as const
+            ).map(([key, label]) => (
+              <button
+                key={key}
+                type="button"
+                aria-pressed={tab === key}
+                onClick={() => useInside.setState({ tab: key })}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+          {tab === 'lens' && <LensGrid key={focus} view={view} focus={focus} />}
+          {tab === 'attention' && <AttentionView view={view} />}
+          {tab === 'activations' && <ActivationsView view={view} />}
+        </>
+      )}
+      <div className="toolbar">
+        <button type="button" onClick={() => dialog.current?.close()}>
+          Close
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+const useScheme = (): ColourScheme => (useDarkScheme() ? 'dark' : 'light');
+
+/** The lens: layers × positions, each cell the layer's likeliest next token, coloured by its sureness of the final one. */
+function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
+  const scheme = useScheme();
+  const positions = view.tokens.length;
+  const last = view.layers - 1;
+  const [cell, setCell] = useState<{ layer: number; position: number } | null>(
+    focus === null ? null : { layer: last, position: focus },
+  );
+  const focused = useRef<HTMLButtonElement>(null);
+  useEffect(() => focused.current?.scrollIntoView({ block: 'nearest', inline: 'center' }), []);
+  const layers = Array.from({ length: view.layers }, (_, layer) => last - layer);
+  const topAt = (layer: number, position: number, rank = 0) =>
+    (layer * positions + position) * view.topK + rank;
+  return (
+    <section aria-label="Logit lens">
+      <p>
+        Each cell is the token a layer would predict next, had the model stopped there: the{' '}
+        <Term id="logitLens">logit lens</Term> applies its final norm and output head to the layer&apos;s{' '}
+        <Term id="residualStream">residual stream</Term>. The colour is how likely that layer finds the token
+        the model finally predicts. Click a cell for its ten likeliest tokens.
+      </p>
+      <ColourScale
+        min={0}
+        max={1}
+        caption="Probability of the final prediction at this layer"
+        meanings={['unlikely', '', 'likely']}
+        colourAt={(sureness) => tokenColours(sureness, scheme).background}
+        colourNames={['red', 'yellow', 'green']}
+      />
+      <div className="lens-scroll">
+        <table className="lens-grid" data-testid="lens-grid">
+          <thead>
+            <tr>
+              <th scope="col">Layer</th>
+              {view.tokens.map((token, position) => (
+                <th
+                  key={position}
+                  scope="col"
+                  className={position >= view.replyStart ? 'reply' : undefined}
+                  title={`Position ${position}: ${token.text} (id ${token.id})`}
+                >
+                  {visible(token.text)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {layers.map((layer) => (
+              <tr key={layer}>
+                <th scope="row">{layer === last ? `${layer} (last)` : layer}</th>
+                {view.tokens.map((_, position) => {
+                  const id = view.lensIds[topAt(layer, position)] ?? 0;
+                  const sureness = view.predictedProbs[layer * positions + position] ?? 0;
+                  const { background, text } = tokenColours(sureness, scheme);
+                  const picked = cell?.layer === layer && cell.position === position;
+                  return (
+                    <td key={position}>
+                      <button
+                        type="button"
+                        ref={picked && focus !== null ? focused : undefined}
+                        aria-pressed={picked}
+                        data-layer={layer}
+                        data-position={position}
+                        data-token-id={id}
+                        data-probability={view.lensProbs[topAt(layer, position)]}
+                        data-predicted-probability={sureness}
+                        style={{ background: cssRgb(background), color: cssRgb(text) }}
+                        onClick={() => setCell(picked ? null : { layer, position })}
+                      >
+                        {visible(view.texts[id] ?? '')}
+                      </button>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {cell && (
+        <figure className="lens-cell" data-testid="lens-top">
+          <figcaption>
+            Layer {cell.layer}, after <code>{visible(view.tokens[cell.position]?.text ?? '')}</code> (position{' '}
+            {cell.position}): the final prediction{' '}
+            <code>{visible(view.texts[view.predicted[cell.position] ?? 0] ?? '')}</code> has probability{' '}
+            {percent(view.predictedProbs[cell.layer * positions + cell.position] ?? 0)} here.
+          </figcaption>
+          <ol>
+            {Array.from({ length: view.topK }, (_, rank) => {
+              const id = view.lensIds[topAt(cell.layer, cell.position, rank)] ?? 0;
+              const prob = view.lensProbs[topAt(cell.layer, cell.position, rank)] ?? 0;
+              return (
+                <li key={rank} data-token-id={id} data-probability={prob}>
+                  <code>{visible(view.texts[id] ?? '')}</code> (id {id}) {percent(prob)}
+                </li>
+              );
+            })}
+          </ol>
+        </figure>
+      )}
+    </section>
+  );
+}
+
+/** The attention map's side: the view's width, up to 480 px. */
+const attentionSide = (width: number) => Math.min(width, 480);
+
+/** Where a layer's heads look: a query × key heatmap, and for one query token its strongest keys. */
+function AttentionView({ view }: { view: InsideView }) {
+  const [layer, setLayer] = useState(view.layers - 1);
+  const [head, setHead] = useState(0);
+  const positions = view.tokens.length;
+  const [query, setQuery] = useState(positions - 1);
+  const map = view.attention?.maps[layer];
+  const weights = map?.subarray(
+    (head * positions + query) * positions,
+    (head * positions + query + 1) * positions,
+  );
+  const { canvas } = useCanvas(attentionSide, (context, width, height, _rem, colours) => {
+    if (!map) return;
+    const size = Math.min(width, height) / positions;
+    for (let row = 0; row < positions; row++)
+      for (let column = 0; column <= row; column++) {
+        const weight = map[(head * positions + row) * positions + column] ?? 0;
+        context.fillStyle = `rgba(37, 99, 235, ${Math.sqrt(weight)})`;
+        context.fillRect(column * size, row * size, Math.ceil(size), Math.ceil(size));
+      }
+    context.strokeStyle = colours.fg;
+    context.strokeRect(0, query * size, positions * size, size);
+  });
+  if (!view.attention)
+    return (
+      <p className="warning" role="status" data-testid="attention-missing">
+        {view.attentionMissing}
+      </p>
+    );
+  const strongest = weights
+    ? Array.from(weights, (weight, key) => ({ key, weight }))
+        .sort((a, b) => b.weight - a.weight)
+        .slice(0, 5)
+    : [];
+  return (
+    <section aria-label="Attention">
+      <div className="toolbar">
+        <label className="inline-field">
+          Layer
+          <select value={layer} onChange={(event) => setLayer(Number(event.target.value))}>
+            {Array.from({ length: view.layers }, (_, index) => (
+              <option key={index} value={index}>
+                {index}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          Head
+          <select value={head} onChange={(event) => setHead(Number(event.target.value))}>
+            {Array.from({ length: view.attention.heads }, (_, index) => (
+              <option key={index} value={index}>
+                {index}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p>
+        Row: the token that looks (query); column: the token looked at (key). Darker is more{' '}
+        <Term id="attention">attention</Term>; a token sees only those before it. Point at a token to see
+        where it looks.
+      </p>
+      <div className="attention-map">
+        <canvas
+          ref={canvas}
+          role="img"
+          aria-label={`Attention of layer ${layer}, head ${head}, over ${positions} tokens`}
+          onMouseMove={(event) => {
+            const box = event.currentTarget.getBoundingClientRect();
+            const row = Math.floor(((event.clientY - box.top) / box.height) * positions);
+            if (row >= 0 && row < positions) setQuery(row);
+          }}
+        />
+      </div>
+      <p className="attention-tokens" aria-label="Tokens: pick one to see where it looks">
+        {view.tokens.map((token, position) => (
+          <button
+            key={position}
+            type="button"
+            aria-pressed={position === query}
+            data-position={position}
+            onMouseEnter={() => setQuery(position)}
+            onFocus={() => setQuery(position)}
+            onClick={() => setQuery(position)}
+          >
+            {visible(token.text)}
+          </button>
+        ))}
+      </p>
+      <p data-testid="attention-row" data-query={query}>
+        <code>{visible(view.tokens[query]?.text ?? '')}</code> (position {query}) looks most at:{' '}
+        {strongest.map(({ key, weight }, rank) => (
+          <span key={key} data-key={key} data-weight={weight}>
+            {rank > 0 && ', '}
+            <code>{visible(view.tokens[key]?.text ?? '')}</code> ({key}) {percent(weight)}
+          </span>
+        ))}
+      </p>
+    </section>
+  );
+}
+
+/** How large the residual stream is after each layer, a histogram of one layer's values, its largest dimensions. */
+function ActivationsView({ view }: { view: InsideView }) {
+  const [layer, setLayer] = useState(view.layers - 1);
+  const positions = view.tokens.length;
+  const norms = view.norms.subarray(layer * positions, (layer + 1) * positions);
+  const largestNorm = Math.max(...norms, 1e-9);
+  const activations = view.activations[layer];
+  const tallest = Math.max(...(activations?.counts ?? [1]));
+  return (
+    <section aria-label="Activations">
+      <label className="inline-field">
+        Layer
+        <select value={layer} onChange={(event) => setLayer(Number(event.target.value))}>
+          {Array.from({ length: view.layers }, (_, index) => (
+            <option key={index} value={index}>
+              {index}
+            </option>
+          ))}
+        </select>
+      </label>
+      <h3>
+        Size of the <Term id="residualStream">residual stream</Term> per position
+      </h3>
+      <ol className="norm-bars" aria-label={`Norm of layer ${layer}'s output at each position`}>
+        {Array.from(norms, (norm, position) => (
+          <li
+            key={position}
+            data-testid="norm"
+            data-position={position}
+            data-value={norm}
+            title={`${view.tokens[position]?.text ?? ''}: ${norm.toFixed(2)}`}
+          >
+            <span style={{ height: `${(norm / largestNorm) * 100}%` }} />
+            <code>{visible(view.tokens[position]?.text ?? '')}</code>
+          </li>
+        ))}
+      </ol>
+      {activations && (
+        <>
+          <h3>
+            Values of layer {layer} (all positions), from {activations.min.toFixed(2)} to{' '}
+            {activations.max.toFixed(2)}
+          </h3>
+          <ol className="histogram" aria-label={`Histogram of layer ${layer}'s values`}>
+            {activations.counts.map((count, bin) => (
+              <li key={bin} data-count={count} style={{ height: `${(count / tallest) * 100}%` }} />
+            ))}
+          </ol>
+          <h3>Largest dimensions</h3>
+          <ul data-testid="largest-dimensions">
+            {activations.largest.map(({ dim, value, position }) => (
+              <li key={dim} data-dim={dim} data-value={value}>
+                dimension {dim}: {value.toFixed(2)} at{' '}
+                <code>{visible(view.tokens[position]?.text ?? '')}</code> (position {position})
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
