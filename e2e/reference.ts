@@ -80,12 +80,7 @@ export async function referenceGreedyReply(
   { dir = modelDir(id), rewrite }: { dir?: string; rewrite?: RewriteTarget } = {},
 ): Promise<GreedyReply> {
   const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as LlamaConfig;
-  const shape: DecoderShape = {
-    numLayers: config.num_hidden_layers,
-    numKvHeads: config.num_key_value_heads,
-    headDim: config.head_dim,
-    vocabSize: config.vocab_size,
-  };
+  const shape = shapeOf(config);
   const graph = path.join(dir, weightFile(dtype));
   const options = { intraOpNumThreads: 2, interOpNumThreads: 1 };
   // From its path, so that onnxruntime-node finds external data files next to the graph.
@@ -171,15 +166,16 @@ export async function referencePromptAfterWrittenReply(
   ];
 }
 
+const shapeOf = (config: LlamaConfig): DecoderShape => ({
+  numLayers: config.num_hidden_layers,
+  numKvHeads: config.num_key_value_heads,
+  headDim: config.head_dim,
+  vocabSize: config.vocab_size,
+});
+
 async function decoderOf(id: string) {
   const config = await readJson<LlamaConfig>(id, 'config.json');
-  const shape: DecoderShape = {
-    numLayers: config.num_hidden_layers,
-    numKvHeads: config.num_key_value_heads,
-    headDim: config.head_dim,
-    vocabSize: config.vocab_size,
-  };
-  return { config, shape, session: await createSession(await onnxBytes(id, 'fp32')) };
+  return { config, shape: shapeOf(config), session: await createSession(await onnxBytes(id, 'fp32')) };
 }
 
 /**
@@ -323,17 +319,25 @@ export interface InsideReference {
   predictedProbs: number[][];
   /** [layer][position]: the residual stream's L2 norm. */
   norms: number[][];
-  /** [layer]: attention probabilities [heads × query × key]. */
+  /** [layer]: attention probabilities [heads × query × key]; none where attention is fused. */
   attention: Float32Array[];
   heads: number;
 }
 
-/** The instrumented fp32 decoder and its lens head (src/lib/onnx) run teacher-forced in onnxruntime-node. */
-export async function referenceInside(id: string, ids: number[]): Promise<InsideReference> {
-  const bytes = await onnxBytes(id, 'fp32');
+/**
+ * The instrumented fp32 decoder and its lens head (src/lib/onnx) run teacher-forced in onnxruntime-node,
+ * from the model's folder (`dir`: the demo models' by default).
+ */
+export async function referenceInside(
+  id: string,
+  ids: number[],
+  dir = modelDir(id),
+): Promise<InsideReference> {
+  const bytes = new Uint8Array(await readFile(path.join(dir, weightFile('fp32'))));
   const { model, layout } = await instrumentDecoder(bytes);
   const { model: head, topK } = await buildLensHead(bytes);
-  const { shape } = await decoderOf(id);
+  const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as LlamaConfig;
+  const shape = shapeOf(config);
   const decoder = await createSession(model);
   const lens = await createSession(head);
   const feeds: Record<string, ort.Tensor> = {
@@ -353,7 +357,10 @@ export async function referenceInside(id: string, ids: number[]): Promise<Inside
   const lastSeen = seen.at(-1);
   const lastTop = lastSeen?.[LENS.topIndices]?.data as BigInt64Array;
   const predicted = Array.from({ length: positions }, (_, position) => Number(lastTop[position * topK]));
-  const attention = layout.layers.map((layer) => floatData(outputs[layer.attention ?? ''] as ort.Tensor));
+  // A fused attention op keeps its probabilities inside: no layer has them then.
+  const attention = layout.layers.flatMap((layer) =>
+    layer.attention ? [floatData(outputs[layer.attention] as ort.Tensor)] : [],
+  );
   return {
     layers: layout.layers.length,
     top: seen.map((out) => {

@@ -2,6 +2,7 @@ import { memo, useEffect, useMemo, useRef, useState, type FormEvent, type Keyboa
 import { copyText } from '../lib/copyText.ts';
 import { formatMs, formatRate, plural } from '../lib/format.ts';
 import { markdownBlocks, renderMarkdown } from '../lib/markdown.ts';
+import { openLookInside } from '../session/lookInside.ts';
 import { ModelGate } from '../session/ModelGate.tsx';
 import { useAppStore } from '../session/store.ts';
 import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
@@ -10,7 +11,7 @@ import { SidePanel, SidePanelToggle, useSidePanel } from '../ui/SidePanel.tsx';
 import { Term, TermHelp } from '../ui/Term.tsx';
 import { useSessionText } from '../ui/useSessionText.ts';
 import { Conversations, exportOpenConversation } from './Conversations.tsx';
-import { LookInsideDialog, openLookInside } from './LookInside.tsx';
+import { LookInsideDialog } from './LookInside.tsx';
 import { PromptView } from './PromptView.tsx';
 import { GREEDY_EXPLANATION, SAMPLING_SETTINGS, type NumericSetting } from './sampling.ts';
 import { selectGenerating } from './selectors.ts';

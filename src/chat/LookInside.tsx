@@ -7,12 +7,12 @@
  * Opened from a reply ("Look inside") or from a token's candidates ("Why this token?", at the position
  * that predicted it). Nothing runs while it is closed.
  */
-import { useEffect, useRef, useState } from 'react';
-import { create } from 'zustand';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { InsideView } from '../engine/protocol.ts';
 import { cssRgb, type ColourScheme } from '../lib/colour.ts';
 import { messageOf } from '../lib/errors.ts';
 import { engine } from '../session/engine.ts';
+import { closeLookInside, showInsideTab, useLookInside } from '../session/lookInside.ts';
 import { ColourScale } from '../ui/ColourScale.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { Term } from '../ui/Term.tsx';
@@ -24,25 +24,6 @@ import { tokenColours } from './tokenColours.ts';
 import type { ChatTurn } from './types.ts';
 import './inside.css';
 
-interface Target {
-  /** The reply's index among the turns. */
-  index: number;
-  /** The reply token to explain (0 = its first), or null for the reply as a whole. */
-  token: number | null;
-}
-
-type Tab = 'lens' | 'attention' | 'activations';
-
-const useInside = create<{ target: Target | null; tab: Tab }>(() => ({ target: null, tab: 'lens' }));
-
-/**
- * Opens the view on the reply at `index`; `token` picks the position that predicted that reply token, in
- * the lens (a whole reply opens where the view was left).
- */
-export function openLookInside(index: number, token: number | null = null): void {
-  useInside.setState((state) => ({ target: { index, token }, tab: token === null ? state.tab : 'lens' }));
-}
-
 const percent = (prob: number) =>
   prob >= 0.001 || prob === 0 ? `${(prob * 100).toFixed(1)}%` : prob.toExponential(1);
 
@@ -51,20 +32,27 @@ const visible = (text: string) => text.replace(/ /g, '␣').replace(/\n/g, '↵'
 
 type Look = { turn: ChatTurn; view: InsideView } | { turn: ChatTurn; error: string } | null;
 
+/** The index of the reply `target` names: the last reply with token ids, for `'last'`. */
+function replyIndex(turns: readonly ChatTurn[], reply: number | 'last'): number {
+  if (reply !== 'last') return reply;
+  return turns.findLastIndex((turn) => turn.role === 'assistant' && (turn.tokenIds?.length ?? 0) > 0);
+}
+
 export function LookInsideDialog() {
-  const target = useInside((state) => state.target);
+  const target = useLookInside((state) => state.target);
+  const tab = useLookInside((state) => state.tab);
   const dialog = useRef<HTMLDialogElement>(null);
   const [look, setLook] = useState<Look>(null);
-  const tab = useInside((state) => state.tab);
-  const turn = useChatStore((state) => (target ? state.turns[target.index] : undefined));
+  const index = useChatStore((state) => (target ? replyIndex(state.turns, target.reply) : -1));
+  const turn = useChatStore((state) => state.turns[index]);
 
   useEffect(() => {
-    if (!target || !turn) return dialog.current?.close();
+    if (!target) return dialog.current?.close();
     if (!dialog.current?.open) dialog.current?.showModal();
-    if (look && look.turn === turn) return;
+    if (!turn || (look && look.turn === turn)) return;
     const { systemPrompt, turns, settings } = useChatStore.getState();
     const request = engine.lookInside({
-      messages: requestMessages(systemPrompt, turns.slice(0, target.index)),
+      messages: requestMessages(systemPrompt, turns.slice(0, index)),
       reply: turn.tokenIds ?? [],
       maxNewTokens: settings.maxNewTokens,
     });
@@ -77,7 +65,6 @@ export function LookInsideDialog() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [target, turn]);
 
-  const close = () => useInside.setState({ target: null });
   const view = look && 'view' in look && look.turn === turn ? look.view : null;
   const error = look && 'error' in look && look.turn === turn ? look.error : null;
   const focus =
@@ -85,9 +72,19 @@ export function LookInsideDialog() {
       ? Math.max(0, view.replyStart + target.token - 1)
       : null;
   return (
-    <dialog ref={dialog} className="look-inside" aria-labelledby="look-inside-title" onClose={close}>
+    <dialog
+      ref={dialog}
+      className="look-inside"
+      aria-labelledby="look-inside-title"
+      onClose={closeLookInside}
+    >
       <h2 id="look-inside-title">Inside the reply</h2>
-      {!view && !error && (
+      {target && !turn && (
+        <p role="status" data-testid="inside-no-reply">
+          There is no reply to look inside yet: ask the chat model something, then look inside its reply.
+        </p>
+      )}
+      {turn && !view && !error && (
         <p role="status" className="muted">
           Running the prompt and the reply through an instrumented copy of the model…
         </p>
@@ -112,19 +109,14 @@ export function LookInsideDialog() {
                 ['activations', 'Activations'],
               ] as const
             ).map(([key, label]) => (
-              <button
-                key={key}
-                type="button"
-                aria-pressed={tab === key}
-                onClick={() => useInside.setState({ tab: key })}
-              >
+              <button key={key} type="button" aria-pressed={tab === key} onClick={() => showInsideTab(key)}>
                 {label}
               </button>
             ))}
           </div>
           {tab === 'lens' && <LensGrid key={focus} view={view} focus={focus} />}
-          {tab === 'attention' && <AttentionView view={view} />}
-          {tab === 'activations' && <ActivationsView view={view} />}
+          {tab === 'attention' && <AttentionView key={target?.layer} view={view} layer={target?.layer} />}
+          {tab === 'activations' && <ActivationsView key={target?.layer} view={view} layer={target?.layer} />}
         </>
       )}
       <div className="toolbar">
@@ -138,16 +130,44 @@ export function LookInsideDialog() {
 
 const useScheme = (): ColourScheme => (useDarkScheme() ? 'dark' : 'light');
 
+type GridCell = { layer: number; position: number };
+
+/** Keys that move in the lens grid (the last layer on top), and where each goes from a cell. */
+const GRID_MOVES: Record<string, (cell: GridCell, layers: number, positions: number) => GridCell> = {
+  ArrowLeft: ({ layer, position }) => ({ layer, position: Math.max(0, position - 1) }),
+  ArrowRight: ({ layer, position }, _layers, positions) => ({
+    layer,
+    position: Math.min(positions - 1, position + 1),
+  }),
+  ArrowUp: ({ layer, position }, layers) => ({ layer: Math.min(layers - 1, layer + 1), position }),
+  ArrowDown: ({ layer, position }) => ({ layer: Math.max(0, layer - 1), position }),
+  Home: ({ layer }) => ({ layer, position: 0 }),
+  End: ({ layer }, _layers, positions) => ({ layer, position: positions - 1 }),
+};
+
 /** The lens: layers × positions, each cell the layer's likeliest next token, coloured by its sureness of the final one. */
 function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
   const scheme = useScheme();
   const positions = view.tokens.length;
   const last = view.layers - 1;
-  const [cell, setCell] = useState<{ layer: number; position: number } | null>(
-    focus === null ? null : { layer: last, position: focus },
-  );
+  const [cell, setCell] = useState<GridCell | null>(focus === null ? null : { layer: last, position: focus });
   const focused = useRef<HTMLButtonElement>(null);
   useEffect(() => focused.current?.scrollIntoView({ block: 'nearest', inline: 'center' }), []);
+  // One tab stop for the whole grid (hundreds of cells): arrow keys, Home and End move within it.
+  const [active, setActive] = useState(cell ?? { layer: last, position: positions - 1 });
+  const grid = useRef<HTMLTableElement>(null);
+  const onKeyDown = (event: KeyboardEvent<HTMLTableElement>) => {
+    const move = GRID_MOVES[event.key];
+    if (!move) return;
+    event.preventDefault();
+    const next = move(active, view.layers, positions);
+    setActive(next);
+    grid.current
+      ?.querySelector<HTMLButtonElement>(
+        `button[data-layer="${next.layer}"][data-position="${next.position}"]`,
+      )
+      ?.focus();
+  };
   const layers = Array.from({ length: view.layers }, (_, layer) => last - layer);
   const topAt = (layer: number, position: number, rank = 0) =>
     (layer * positions + position) * view.topK + rank;
@@ -168,7 +188,13 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
         colourNames={['red', 'yellow', 'green']}
       />
       <div className="lens-scroll">
-        <table className="lens-grid" data-testid="lens-grid">
+        <table
+          ref={grid}
+          className="lens-grid"
+          data-testid="lens-grid"
+          aria-label="Logit lens: arrow keys move between cells, Enter lists a cell's ten likeliest tokens"
+          onKeyDown={onKeyDown}
+        >
           <thead>
             <tr>
               <th scope="col">Layer</th>
@@ -199,6 +225,8 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
                         type="button"
                         ref={picked && focus !== null ? focused : undefined}
                         aria-pressed={picked}
+                        tabIndex={active.layer === layer && active.position === position ? 0 : -1}
+                        onFocus={() => setActive({ layer, position })}
                         data-layer={layer}
                         data-position={position}
                         data-token-id={id}
@@ -246,8 +274,8 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
 const attentionSide = (width: number) => Math.min(width, 480);
 
 /** Where a layer's heads look: a query × key heatmap, and for one query token its strongest keys. */
-function AttentionView({ view }: { view: InsideView }) {
-  const [layer, setLayer] = useState(view.layers - 1);
+function AttentionView({ view, layer: opened }: { view: InsideView; layer: number | null | undefined }) {
+  const [layer, setLayer] = useState(Math.min(opened ?? view.layers - 1, view.layers - 1));
   const [head, setHead] = useState(0);
   const positions = view.tokens.length;
   const [query, setQuery] = useState(positions - 1);
@@ -349,8 +377,8 @@ function AttentionView({ view }: { view: InsideView }) {
 }
 
 /** How large the residual stream is after each layer, a histogram of one layer's values, its largest dimensions. */
-function ActivationsView({ view }: { view: InsideView }) {
-  const [layer, setLayer] = useState(view.layers - 1);
+function ActivationsView({ view, layer: opened }: { view: InsideView; layer: number | null | undefined }) {
+  const [layer, setLayer] = useState(Math.min(opened ?? view.layers - 1, view.layers - 1));
   const positions = view.tokens.length;
   const norms = view.norms.subarray(layer * positions, (layer + 1) * positions);
   const largestNorm = Math.max(...norms, 1e-9);

@@ -6,10 +6,10 @@ import { memo, useRef, useState, type KeyboardEvent, type SyntheticEvent } from 
 import { STEP_CANDIDATES } from '../core/settings.ts';
 import type { TokenStep } from '../engine/protocol.ts';
 import { cssRgb, type ColourScheme } from '../lib/colour.ts';
+import { openLookInside } from '../session/lookInside.ts';
 import { ColourScale } from '../ui/ColourScale.tsx';
 import { Term } from '../ui/Term.tsx';
 import { useDarkScheme } from '../ui/theme.ts';
-import { openLookInside } from './LookInside.tsx';
 import { selectGenerating } from './selectors.ts';
 import { useChatStore } from './store.ts';
 import { ENTROPY_SCALE_BITS, surenessOf, tokenColours } from './tokenColours.ts';
@@ -100,7 +100,7 @@ function Candidates({ turn, index, position }: { turn: ChatTurn; index: number; 
           The picked token was not among the ten likeliest: sampling drew an unlikely one.
         </p>
       )}
-      <button type="button" disabled={busy} onClick={() => openLookInside(index, position)}>
+      <button type="button" disabled={busy} onClick={() => openLookInside(index, { token: position })}>
         Why this token?
       </button>
     </figure>

@@ -1,8 +1,11 @@
 /** The architecture card, true parameter count, storage by dtype, and a diagram of one layer from the graph. */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { TermId } from '../core/glossary.ts';
 import { formatBytes, formatCount, formatMs } from '../lib/format.ts';
 import { countParameters } from '../lib/onnx/parameters.ts';
+import { openLookInside, type InsideTab } from '../session/lookInside.ts';
+import { selectLoaded } from '../session/selectors.ts';
+import { useAppStore } from '../session/store.ts';
 import { Term } from '../ui/Term.tsx';
 import type { OpenedModel } from './protocol.ts';
 
@@ -110,7 +113,46 @@ export function Overview({ model }: { model: OpenedModel }) {
               </li>
             ))}
           </ol>
+          <LayerAtWork model={model} layers={outline.blocks.length} />
         </section>
+      )}
+    </div>
+  );
+}
+
+/**
+ * When the inspected model is the loaded chat model, any of its layers can be seen at work in the last
+ * reply: the chat's Look inside opens at that layer's attention or activations.
+ */
+function LayerAtWork({ model, layers }: { model: OpenedModel; layers: number }) {
+  const chat = useAppStore(selectLoaded('chat'));
+  const [layer, setLayer] = useState(0);
+  const { host, modelId } = model.target;
+  if (!chat || chat.spec.id !== modelId || chat.spec.host !== host) return null;
+  const open = (tab: InsideTab) => {
+    openLookInside('last', { layer, tab });
+    window.location.hash = '#/chat';
+  };
+  return (
+    <div className="toolbar" role="group" aria-label="A layer at work">
+      <label className="inline-field">
+        Layer
+        <select value={layer} onChange={(event) => setLayer(Number(event.target.value))}>
+          {Array.from({ length: layers }, (_, index) => (
+            <option key={index} value={index}>
+              {index}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" onClick={() => open('attention')}>
+        Its attention in the last reply
+      </button>
+      <button type="button" onClick={() => open('activations')}>
+        Its activations in the last reply
+      </button>
+      {chat.spec.dtype !== model.target.dtype && (
+        <span className="muted">(as the loaded {chat.spec.dtype} weights compute them)</span>
       )}
     </div>
   );

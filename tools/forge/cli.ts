@@ -4,7 +4,7 @@
  *
  *   npx tsx tools/forge/cli.ts demo            tiny-chat, tiny-embed → public/models (seconds)
  *   npx tsx tools/forge/cli.ts bench           smollm2-135m-shaped, minilm-l6-shaped → bench/models (about a minute)
- *   npx tsx tools/forge/cli.ts test            tiny-chat-hub, tiny-chat-hub-undeclared → e2e/models (seconds)
+ *   npx tsx tools/forge/cli.ts test            tiny-chat-hub, tiny-chat-hub-undeclared, tiny-chat-fused → e2e/models (seconds)
  *   npx tsx tools/forge/cli.ts tiny-chat       one preset, into its group's folder
  *   options: --force (rewrite even if up to date), --out DIR (root folder instead of the default)
  *

@@ -18,7 +18,7 @@
  *   model.graph.inputs.map((i) => i.name);
  *   // → ['input_ids', 'attention_mask', 'position_ids', 'past_key_values.0.key', …]
  */
-import { GraphBuilder, type OnnxModel } from './onnx/graph.ts';
+import { float, GraphBuilder, MICROSOFT_DOMAIN, type OnnxModel } from './onnx/graph.ts';
 import { constantWeights, normalWeights } from './weights.ts';
 
 export interface DecoderInit {
@@ -48,6 +48,12 @@ export interface DecoderConfig {
   readonly rmsNormEps: number;
   readonly tieWordEmbeddings: boolean;
   readonly init: DecoderInit;
+  /**
+   * How each layer computes attention: in standard ops (MatMul, Softmax: the probabilities are a value of
+   * the graph), or in one fused com.microsoft GroupQueryAttention per layer, as onnxruntime-genai and
+   * recent onnx-community exports write it (the probabilities stay inside).
+   */
+  readonly attention?: 'decomposed' | 'group-query';
 }
 
 /**
@@ -129,45 +135,71 @@ export function buildDecoder(config: DecoderConfig, seed: number): OnnxModel {
   // ---- rotary tables: cos/sin of position · θ^(-2j/D), computed here in float64 for every position (as
   // GroupQueryAttention exports ship them) rather than by Cos/Sin nodes: WGSL sin/cos may be coarse
   // (SwiftShader's err by 1.9e-4), which moved WebGPU probabilities by 1.5e-4 from the Node reference.
-  const { cos, sin } = g.scope('/model/rotary_emb', () => {
-    const half = D / 2;
-    const heads = g.constant('int64', [1]);
-    // [batch, 1, seq, D]: the gathered rows, duplicated for both halves, broadcast over heads
-    const table = (name: string, trig: (angle: number) => number): string => {
-      const values = new Float32Array(config.maxPositionEmbeddings * half);
-      for (let position = 0; position < config.maxPositionEmbeddings; position++) {
-        for (let j = 0; j < half; j++) {
-          values[position * half + j] = trig(position / Math.pow(config.ropeTheta, (2 * j) / D));
-        }
+  const half = D / 2;
+  const trigCache = (name: string, trig: (angle: number) => number): string => {
+    const values = new Float32Array(config.maxPositionEmbeddings * half);
+    for (let position = 0; position < config.maxPositionEmbeddings; position++) {
+      for (let j = 0; j < half; j++) {
+        values[position * half + j] = trig(position / Math.pow(config.ropeTheta, (2 * j) / D));
       }
-      // Named as exports name these buffers, so readers (the inspector) can tell they are not parameters.
-      const cache = g.initializer(name, 'float32', [config.maxPositionEmbeddings, half], values);
-      const rows = g.op('Gather', [cache, positionIds], { axis: 0 });
-      return g.op('Unsqueeze', [g.op('Concat', [rows, rows], { axis: -1 }), heads]);
+    }
+    // Named as exports name these buffers, so readers (the inspector) can tell they are not parameters.
+    return g.initializer(name, 'float32', [config.maxPositionEmbeddings, half], values);
+  };
+  // [batch, 1, seq, D]: the rows of the positions, duplicated for both halves, broadcast over heads.
+  const { cos, sin } = g.scope('/model/rotary_emb', () => {
+    const heads = g.constant('int64', [1]);
+    const rows = (cache: string) => {
+      const gathered = g.op('Gather', [cache, positionIds], { axis: 0 });
+      return g.op('Unsqueeze', [g.op('Concat', [gathered, gathered], { axis: -1 }), heads]);
     };
-    return { cos: table('cos_cache', Math.cos), sin: table('sin_cache', Math.sin) };
+    const cos = rows(trigCache('cos_cache', Math.cos));
+    return { cos, sin: rows(trigCache('sin_cache', Math.sin)) };
   });
+
+  const fused = config.attention === 'group-query';
+
+  // GroupQueryAttention reads each row's length instead of a mask: seqlens_k = (valid tokens) - 1, and the
+  // total length, both int32 (as exports compute them from attention_mask).
+  const lengths = fused
+    ? g.scope('/model/attn_mask', () => {
+        const valid = g.op('ReduceSum', [attentionMask, g.constant('int64', [1])], { keepdims: 0 });
+        const seqlensK = g.op('Cast', [g.op('Sub', [valid, g.constant('int64', [1], [])])], { to: 6 });
+        const total = g.op('Gather', [g.op('Shape', [attentionMask]), g.constant('int64', [1], [])], {
+          axis: 0,
+        });
+        return { seqlensK, total: g.op('Cast', [total], { to: 6 }) };
+      })
+    : null;
 
   // ---- additive attention bias [batch, 1, seq, total]: key j is visible to query i when
   // j <= past + i (causal, offset by the cache) and attention_mask[b, j] = 1 (left padding).
-  const bias = g.scope('/model/attn_mask', () => {
-    const scalar = (value: string, dim: number): string =>
-      g.op('Gather', [g.op('Shape', [value]), g.constant('int64', [dim], [])], { axis: 0 });
-    const seqLen = scalar(inputIds, 1);
-    const totalLen = scalar(attentionMask, 1);
-    const pastLen = g.op('Sub', [totalLen, seqLen]);
-    const one = g.constant('int64', [1], []);
-    const keyPos = g.op('Unsqueeze', [
-      g.op('Range', [g.constant('int64', [0], []), totalLen, one]),
-      g.constant('int64', [0]),
-    ]);
-    const queryPos = g.op('Unsqueeze', [g.op('Range', [pastLen, totalLen, one]), g.constant('int64', [1])]);
-    const future = g.op('Cast', [g.op('Greater', [keyPos, queryPos])], { to: 1 }); // [seq, total]
-    const padding = g.op('Sub', [g.constant('float32', [1], []), g.op('Cast', [attentionMask], { to: 1 })]); // [batch, total]
-    const paddingRows = g.op('Unsqueeze', [padding, g.constant('int64', [1, 2])]); // [batch, 1, 1, total]
-    const blocked = g.op('Max', [future, paddingRows]); // [batch, 1, seq, total], 1 = hidden
-    return g.op('Mul', [blocked, g.constant('float32', [MASK_VALUE], [])]);
-  });
+  const bias = fused
+    ? ''
+    : g.scope('/model/attn_mask', () => {
+        const scalar = (value: string, dim: number): string =>
+          g.op('Gather', [g.op('Shape', [value]), g.constant('int64', [dim], [])], { axis: 0 });
+        const seqLen = scalar(inputIds, 1);
+        const totalLen = scalar(attentionMask, 1);
+        const pastLen = g.op('Sub', [totalLen, seqLen]);
+        const one = g.constant('int64', [1], []);
+        const keyPos = g.op('Unsqueeze', [
+          g.op('Range', [g.constant('int64', [0], []), totalLen, one]),
+          g.constant('int64', [0]),
+        ]);
+        const queryPos = g.op('Unsqueeze', [
+          g.op('Range', [pastLen, totalLen, one]),
+          g.constant('int64', [1]),
+        ]);
+        const future = g.op('Cast', [g.op('Greater', [keyPos, queryPos])], { to: 1 }); // [seq, total]
+        const padding = g.op('Sub', [
+          g.constant('float32', [1], []),
+          g.op('Cast', [attentionMask], { to: 1 }),
+        ]); // [batch, total]
+        const paddingRows = g.op('Unsqueeze', [padding, g.constant('int64', [1, 2])]); // [batch, 1, 1, total]
+        const blocked = g.op('Max', [future, paddingRows]); // [batch, 1, seq, total], 1 = hidden
+        return g.op('Mul', [blocked, g.constant('float32', [MASK_VALUE], [])]);
+      });
 
   const rmsNorm = (x: string, w: string): string => {
     const meanSquare = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
@@ -223,6 +255,44 @@ export function buildDecoder(config: DecoderConfig, seed: number): OnnxModel {
         const v = g.scope('/v_proj', () =>
           g.op('MatMul', [inputNorm, weight(`${p}.self_attn.v_proj.weight`, [H, KV * D], projStd(H))]),
         );
+        const outputProjection = (merged: string) =>
+          g.scope('/o_proj', () =>
+            g.op('MatMul', [
+              merged,
+              weight(`${p}.self_attn.o_proj.weight`, [NH * D, H], projStd(NH * D, init.attentionOutputGain)),
+            ]),
+          );
+        if (lengths) {
+          // Rotary applied before the fused op, as exports for the web write it (GroupQueryAttention's own
+          // do_rotary is not trusted on WebGPU): [batch, seq, heads·D] in and out.
+          const rotated = (x: string, heads: number) =>
+            g.op('Reshape', [
+              g.op('Transpose', [rope(splitHeads(x, heads))], { perm: [0, 2, 1, 3] }),
+              g.constant('int64', [0, 0, heads * D]),
+            ]);
+          const [merged = ''] = g.node(
+            'GroupQueryAttention',
+            [
+              rotated(q, NH),
+              rotated(k, KV),
+              v,
+              layerPast.key,
+              layerPast.value,
+              lengths.seqlensK,
+              lengths.total,
+            ],
+            { num_heads: NH, kv_num_heads: KV, scale: float(1 / Math.sqrt(D)) },
+            {
+              domain: MICROSOFT_DOMAIN,
+              outputs: [
+                `/model/layers.${i}/attn/GroupQueryAttention_output_0`,
+                `present.${i}.key`,
+                `present.${i}.value`,
+              ],
+            },
+          );
+          return outputProjection(merged);
+        }
         const query = rope(splitHeads(q, NH));
         const key = rope(splitHeads(k, KV));
         const presentKey = g.op('Concat', [layerPast.key, key], { axis: 2 }, { output: `present.${i}.key` });
@@ -243,12 +313,7 @@ export function buildDecoder(config: DecoderConfig, seed: number): OnnxModel {
           g.op('Transpose', [context], { perm: [0, 2, 1, 3] }),
           g.constant('int64', [0, 0, NH * D]),
         ]);
-        return g.scope('/o_proj', () =>
-          g.op('MatMul', [
-            merged,
-            weight(`${p}.self_attn.o_proj.weight`, [NH * D, H], projStd(NH * D, init.attentionOutputGain)),
-          ]),
-        );
+        return outputProjection(merged);
       });
       const afterAttention = g.op('Add', [hidden, attention]);
       const postNorm = g.scope('/post_attention_layernorm', () =>

@@ -200,6 +200,14 @@ export const PRESETS = Object.freeze({
     tokens: BERT_TOKENS,
   },
   'tiny-chat-hub': TINY_CHAT_HUB,
+  'tiny-chat-fused': {
+    ...TINY_CHAT,
+    repo: 'glassbox/tiny-chat-fused',
+    description:
+      "tiny-chat with each layer's attention fused into one GroupQueryAttention (rotary included), as onnxruntime-genai and recent onnx-community exports write it: its attention probabilities are not a value of the graph. For tests only.",
+    dtypes: ['fp32'],
+    model: { ...TINY_CHAT.model, attention: 'group-query' },
+  },
   'tiny-chat-hub-undeclared': {
     ...TINY_CHAT_HUB,
     repo: 'glassbox/tiny-chat-hub-undeclared',
@@ -216,7 +224,7 @@ export const PRESET_NAMES = Object.freeze(Object.keys(PRESETS) as PresetName[]);
 export const PRESET_GROUPS = Object.freeze({
   demo: ['tiny-chat', 'tiny-embed'],
   bench: ['smollm2-135m-shaped', 'minilm-l6-shaped'],
-  test: ['tiny-chat-hub', 'tiny-chat-hub-undeclared'],
+  test: ['tiny-chat-hub', 'tiny-chat-hub-undeclared', 'tiny-chat-fused'],
 } as const satisfies Record<string, readonly PresetName[]>);
 export type PresetGroup = keyof typeof PRESET_GROUPS;
 

@@ -20,6 +20,7 @@ import { float16Value } from '../../lib/onnx/tensorData.ts';
 import { Transfer, type CallContext } from '../../lib/workerRpc.ts';
 import { EngineError, runtimeFailure } from '../errors.ts';
 import type { InsideRequest, InsideView, LayerActivations, LoadedModel } from '../protocol.ts';
+import { inLoadQueue } from '../worker/scheduling.ts';
 import { loadedChat, startUse, tokenTexts, type ChatSlot } from '../worker/slots.ts';
 import { fitPrompt } from './generate.ts';
 
@@ -98,7 +99,8 @@ function sessionsFor(slot: ChatSlot): Promise<Instrumented> {
   if (instrumentedFor !== slot.loaded || !instrumented) {
     void letGoOfInstrumented();
     instrumentedFor = slot.loaded;
-    instrumented = build(slot);
+    // Built in the load queue: ONNX Runtime creates one session at a time, and a load may be creating one.
+    instrumented = inLoadQueue(() => build(slot));
     // A failed build is tried again next time, not remembered.
     instrumented.catch(() => {
       if (instrumentedFor === slot.loaded) [instrumented, instrumentedFor] = [null, null];

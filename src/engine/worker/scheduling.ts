@@ -10,8 +10,8 @@ import { nextTask } from '../../lib/nextTask.ts';
 let loadQueue: Promise<unknown> = Promise.resolve();
 
 /**
- * Runs `task` after every earlier one has settled: transformers.js reads its host from a global, and
- * downloads share the disk.
+ * Runs `task` after every earlier one has settled: transformers.js reads its host from a global, downloads
+ * share the disk, and ONNX Runtime builds one session at a time (Look inside's sessions queue here too).
  */
 export function inLoadQueue<T>(task: () => Promise<T>): Promise<T> {
   const queued = loadQueue.then(task);
