@@ -37,11 +37,9 @@ export function decoderWorkload(
   configuration: Configuration,
   runs: number,
   corpus: readonly string[],
-  lookInside = false,
 ): DecoderWorkload {
   return {
     ...configuration,
-    lookInside,
     warmUpText: texts(corpus, 1, WORKLOAD.prefillPromptTokens, 3001)[0] ?? '',
     decodeTexts: texts(corpus, runs, WORKLOAD.decodePromptTokens, 11),
     decodePromptTokens: WORKLOAD.decodePromptTokens,

@@ -196,4 +196,27 @@ test.describe('look inside a reply', () => {
     await view.getByRole('button', { name: 'Activations', exact: true }).click();
     await expect(view.getByTestId('norm')).toHaveCount(ids.length);
   });
+
+  test('a model in the Hub layout, its weights in two external data files: Look inside reads them too, and its last layer gives the reply', async ({
+    page,
+    backend,
+    mirrors,
+  }) => {
+    const model = 'glassbox/tiny-chat-hub';
+    const mirror = await mirrors.start([TEST_MODELS, '--port', '0', '--host', '127.0.0.1']);
+    await openApp(page, { host: mirror.url, model, dtype: 'fp32', backend, panel: 'chat' });
+    await expectBackend(page, backend);
+    const replyIds = await greedyReply(page, 8);
+    await page.getByTestId('assistant-message').getByRole('button', { name: 'Look inside' }).click();
+    const view = page.getByRole('dialog', { name: 'Inside the reply' });
+    await expect(view.getByTestId('inside-summary')).toContainText(`${model} on`);
+    const cells = await cellsOf(view.getByTestId('lens-grid'));
+    const positions = Math.max(...cells.map((cell) => cell.position)) + 1;
+    const lastLayer = cells.filter((cell) => cell.layer === 1);
+    const replyStart = positions - replyIds.length;
+    for (let step = 0; step < replyIds.length; step++)
+      expect(lastLayer[replyStart + step - 1]?.tokenId).toBe(replyIds[step]);
+    await view.getByRole('button', { name: 'Attention', exact: true }).click();
+    await expect(view.getByRole('img', { name: /^Attention of layer 1, head 0/ })).toBeVisible();
+  });
 });

@@ -4,7 +4,7 @@
  *
  *   await measureDecoder({ page, setup, runs, corpus, collected }, spec);
  */
-import type { DecoderRuns } from '../../src/app/benchmarkPage.ts';
+import type { DecoderRuns, InsideRuns } from '../../src/app/benchmarkPage.ts';
 import type { ModelSpec } from '../../src/core/model.ts';
 import { callBenchPage } from '../chromium/browser.ts';
 import { runWatchingMemory } from '../chromium/processes.ts';
@@ -20,8 +20,7 @@ import { peakMemoryRow, row, type Measure, type NativeRows } from './collected.t
 const turnName = (turn: number) => `ttft turn ${turn}`;
 
 export const measureDecoder: Measure = async ({ page, setup, runs, corpus, collected }, spec) => {
-  // Look inside is timed where every figure is: the full setups.
-  const workload = decoderWorkload(configurationOf(setup, spec), runs, corpus, setup.full);
+  const workload = decoderWorkload(configurationOf(setup, spec), runs, corpus);
   const { result, peakBytes } = await runWatchingMemory(() => callBenchPage(page, 'decoder', workload));
   const { dtype } = spec;
   const runningAs = result.running?.dtype ?? null;
@@ -43,31 +42,33 @@ export const measureDecoder: Measure = async ({ page, setup, runs, corpus, colle
       return [turnName(turn), row(setup, dtype, turnName(turn), 'ms', false, ttfts, runningAs)];
     }),
   );
-  collected.measurements.push(
-    decode,
-    prefill,
-    ...Object.values(turns),
-    ...insideRows(setup, dtype, result, runningAs),
-  );
+  collected.measurements.push(decode, prefill, ...Object.values(turns));
   const memory = peakMemoryRow(setup, spec, peakBytes, runningAs);
   if (memory) collected.measurements.push(memory);
   say(
     `${setup.label} ${spec.id} ${runningAs ? `${dtype} → ${runningAs}` : dtype}: ${progressLine(result, decode.app, prefill.app, Object.values(turns))}`,
   );
+  // Look inside is timed where every figure is (the full setups), in an engine of its own.
+  if (setup.full)
+    collected.measurements.push(
+      ...insideRows(setup, dtype, await callBenchPage(page, 'inside', workload), runningAs),
+    );
   if (setup.backend !== 'wasm') return;
   const rows: NativeRows = { decode, prefill, ...turns };
   if (memory) rows['peak memory'] = memory;
   collected.nativeJobs.push({ setup, job: nativeJob(spec, setup.threads, runs, result), rows });
 };
 
-/** Look inside: one pass against a prefill of the same tokens, its sessions' build, decode while they are held. */
+/**
+ * Look inside: one look against a prefill of the same tokens, its sessions' build, and decode while they
+ * are held against decode before them in the same engine.
+ */
 function insideRows(
   setup: Setup,
   dtype: string,
-  result: DecoderRuns,
+  result: InsideRuns,
   runningAs: string | null,
 ): Measurement[] {
-  if (result.inside.length === 0) return [];
   const tokens = Math.round(result.inside.reduce((sum, run) => sum + run.tokens, 0) / result.inside.length);
   const built = result.inside.flatMap((run) => run.buildMs ?? []);
   const rows = [
@@ -83,10 +84,10 @@ function insideRows(
     row(
       setup,
       dtype,
-      "decode with Look inside's sessions held (view closed)",
-      'tok/s',
+      "decode with Look inside's sessions held (view closed), relative to before them",
+      '×',
       true,
-      result.decodeAfterInside,
+      result.decodeAfter.map((after, run) => after / (result.decodeBefore[run] ?? NaN)),
       runningAs,
     ),
   ];
@@ -101,7 +102,7 @@ function insideRows(
     )} ms against a prefill of ${perRun(
       result.inside.map((run) => run.prefillMs),
       0,
-    )} ms; decode with its sessions held ${perRun(result.decodeAfterInside, 1)} tok/s`,
+    )} ms; decode ${perRun(result.decodeBefore, 1)} tok/s before, ${perRun(result.decodeAfter, 1)} with its sessions held`,
   );
   return rows;
 }

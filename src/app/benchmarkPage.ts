@@ -33,11 +33,6 @@ export interface DecoderWorkload extends Configuration {
   /** One scripted conversation per run: the user's messages, turn by turn. */
   conversations: string[][];
   replyTokens: number;
-  /**
-   * Whether to look inside each decode run's reply (chat/LookInside.tsx), time a normal prefill of the same
-   * tokens beside it, and decode again while the instrumented sessions are held.
-   */
-  lookInside: boolean;
 }
 
 /** A prompt as the engine computed it: its ids, of which the first `reused` came from the KV cache. */
@@ -60,11 +55,19 @@ export interface InsideRun {
   prefillMs: number;
 }
 
+/**
+ * Look inside (chat/LookInside.tsx) in an engine of its own, so that the decoder's figures (its peak memory
+ * above all) leave its sessions out: decode per run before any look, each run's reply looked inside beside a
+ * prefill of the same tokens, then decode again while the instrumented sessions are held.
+ */
+export interface InsideRuns extends Ran {
+  decodeBefore: number[];
+  inside: InsideRun[];
+  decodeAfter: number[];
+}
+
 export interface DecoderRuns extends Ran {
   decode: { tokensPerSecond: number; prompt: number[]; tokens: number[] }[];
-  inside: InsideRun[];
-  /** Decode speed per run while Look inside's sessions are held (the view closed). */
-  decodeAfterInside: number[];
   prefill: (ComputedPrompt & { tokensPerSecond: number })[];
   /** Per run: every turn's time to first token and prompt. */
   conversations: (ComputedPrompt & { ttftMs: number })[][];
@@ -102,6 +105,7 @@ export interface BenchmarkPage {
    */
   load(configuration: Configuration & { from: 'network' | 'storage' }): Promise<LoadRun>;
   decoder(workload: DecoderWorkload): Promise<DecoderRuns>;
+  inside(workload: DecoderWorkload): Promise<InsideRuns>;
   encoder(workload: EncoderWorkload): Promise<EncoderRuns>;
 }
 
@@ -180,15 +184,7 @@ async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
   try {
     const warmUp = await promptOf(engine, workload.warmUpText, workload.prefillPromptTokens);
     await reply(engine, [SYSTEM, { role: 'user', content: warmUp }], 2);
-    const runs: DecoderRuns = {
-      decode: [],
-      inside: [],
-      decodeAfterInside: [],
-      prefill: [],
-      conversations: [],
-      running,
-    };
-    const decoded: { messages: ChatMessage[]; tokens: number[] }[] = [];
+    const runs: DecoderRuns = { decode: [], prefill: [], conversations: [], running };
     for (const text of workload.decodeTexts) {
       const content = await promptOf(engine, text, workload.decodePromptTokens);
       const messages: ChatMessage[] = [SYSTEM, { role: 'user', content }];
@@ -198,17 +194,6 @@ async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
         prompt,
         tokens: generated.tokenIds,
       });
-      decoded.push({ messages, tokens: generated.tokenIds });
-    }
-    if (workload.lookInside) {
-      // A reply to another prompt first: no prefill below may reuse the KV cache of the run it repeats.
-      await reply(engine, [SYSTEM, { role: 'user', content: warmUp }], 2);
-      for (const { messages, tokens } of decoded)
-        runs.inside.push(await lookAndPrefill(engine, messages, tokens));
-      for (const { messages } of decoded) {
-        const { generated } = await reply(engine, messages, workload.decodeTokens);
-        runs.decodeAfterInside.push(generated.stats.decodeTokensPerSecond);
-      }
     }
     for (const text of workload.prefillTexts) {
       const content = await promptOf(engine, text, workload.prefillPromptTokens);
@@ -227,6 +212,35 @@ async function decoder(workload: DecoderWorkload): Promise<DecoderRuns> {
         turns.push({ ttftMs: timeToFirstTokenMs, prompt, reused: reusedPromptTokens });
       }
       runs.conversations.push(turns);
+    }
+    return runs;
+  } finally {
+    engine.terminate();
+  }
+}
+
+async function inside(workload: DecoderWorkload): Promise<InsideRuns> {
+  const { engine, running } = await engineWith(workload);
+  try {
+    const warmUp = await promptOf(engine, workload.warmUpText, workload.prefillPromptTokens);
+    const other: ChatMessage[] = [SYSTEM, { role: 'user', content: warmUp }];
+    await reply(engine, other, 2);
+    const runs: InsideRuns = { decodeBefore: [], inside: [], decodeAfter: [], running };
+    const decoded: { messages: ChatMessage[]; tokens: number[] }[] = [];
+    for (const text of workload.decodeTexts) {
+      const content = await promptOf(engine, text, workload.decodePromptTokens);
+      const messages: ChatMessage[] = [SYSTEM, { role: 'user', content }];
+      const { generated } = await reply(engine, messages, workload.decodeTokens);
+      runs.decodeBefore.push(generated.stats.decodeTokensPerSecond);
+      decoded.push({ messages, tokens: generated.tokenIds });
+    }
+    // A reply to another prompt first: no prefill below may reuse the KV cache of the run it repeats.
+    await reply(engine, other, 2);
+    for (const { messages, tokens } of decoded)
+      runs.inside.push(await lookAndPrefill(engine, messages, tokens));
+    for (const { messages } of decoded) {
+      const { generated } = await reply(engine, messages, workload.decodeTokens);
+      runs.decodeAfter.push(generated.stats.decodeTokensPerSecond);
     }
     return runs;
   } finally {
@@ -304,6 +318,7 @@ window.glassboxBenchmark = {
   },
   load,
   decoder,
+  inside,
   encoder,
 };
 document.title = 'Glassbox benchmark';

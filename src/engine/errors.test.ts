@@ -15,6 +15,21 @@ const CASES: { raw: unknown; code: EngineError['code']; says: string }[] = [
   { raw: new TypeError('Failed to fetch'), code: 'network', says: 'Could not reach http://mirror' },
   { raw: new Error('Unsupported model type: gpt_oss'), code: 'unsupported-model', says: 'cannot run' },
   {
+    // ONNX Runtime's JSPI build: an unknown op inside "invalid model" words.
+    raw: new Error(
+      'Can\'t create a session. ERROR_CODE: 10, ERROR_MESSAGE: This is an invalid model. In Node, ("/model/layers.0/self_attn/v_proj/MatMux", MatMux, "", -1) : ("x": tensor(float),) -> ("y",) , Error No Op registered for MatMux with domain_version of 17',
+    ),
+    code: 'unsupported-model',
+    says: 'uses an operation that ONNX Runtime Web cannot run here',
+  },
+  {
+    raw: new Error(
+      "Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because protobuf parsing failed.",
+    ),
+    code: 'corrupt-file',
+    says: 'cannot be read: it is damaged',
+  },
+  {
     raw: new Error('Aborted(RuntimeError: unreachable). Build with -sASSERTIONS for more info.'),
     code: 'wasm-init-failed',
     says: 'The WebAssembly runtime failed to start',

@@ -45,19 +45,20 @@ const RULES: readonly {
   code: EngineErrorCode;
   explain(context: { model: string; host: string }): string;
 }[] = [
-  {
-    pattern:
-      /protobuf parsing failed|failed to load model|invalid (onnx )?model|modelproto|no graph was found/i,
-    code: 'corrupt-file',
-    explain: ({ model }) =>
-      `The ONNX file of ${model} cannot be read: it is damaged, cut short or not an ONNX model. Delete the model on the Storage page so that it downloads again, or check the file on the host.`,
-  },
+  // Before the damaged file: the JSPI build words an unknown op as "This is an invalid model. … No Op registered".
   {
     pattern:
       /no op registered|not a registered function\/op|could not find an implementation|unsupported (op|operator|opset)|opset .* not supported/i,
     code: 'unsupported-model',
     explain: ({ model }) =>
       `${model} uses an operation that ONNX Runtime Web cannot run here. Try the other backend, other weights, or another export of the model.`,
+  },
+  {
+    pattern:
+      /protobuf parsing failed|failed to load model|invalid (onnx )?model|modelproto|no graph was found/i,
+    code: 'corrupt-file',
+    explain: ({ model }) =>
+      `The ONNX file of ${model} cannot be read: it is damaged, cut short or not an ONNX model. Delete the model on the Storage page so that it downloads again, or check the file on the host.`,
   },
   {
     pattern: /could not locate file|\b404\b|not found|invalid model id/i,
