@@ -15,6 +15,7 @@ import { engine } from '../session/engine.ts';
 import { closeLookInside, showInsideTab, useLookInside } from '../session/lookInside.ts';
 import { ColourScale } from '../ui/ColourScale.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { IndexSelect } from '../ui/IndexSelect.tsx';
 import { Term } from '../ui/Term.tsx';
 import { useDarkScheme } from '../ui/theme.ts';
 import { useCanvas } from '../ui/useCanvas.ts';
@@ -270,32 +271,6 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
   );
 }
 
-/** A choice of 0 … count − 1: a layer or a head. */
-function NumberSelect({
-  label,
-  value,
-  count,
-  onChange,
-}: {
-  label: string;
-  value: number;
-  count: number;
-  onChange: (value: number) => void;
-}) {
-  return (
-    <label className="inline-field">
-      {label}
-      <select value={value} onChange={(event) => onChange(Number(event.target.value))}>
-        {Array.from({ length: count }, (_, index) => (
-          <option key={index} value={index}>
-            {index}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
 /** The attention map's side: the view's width, up to 480 px. */
 const attentionSide = (width: number) => Math.min(width, 480);
 
@@ -336,8 +311,8 @@ function AttentionView({ view, layer: opened }: { view: InsideView; layer: numbe
   return (
     <section aria-label="Attention">
       <div className="toolbar">
-        <NumberSelect label="Layer" value={layer} count={view.layers} onChange={setLayer} />
-        <NumberSelect label="Head" value={head} count={view.attention.heads} onChange={setHead} />
+        <IndexSelect label="Layer" value={layer} count={view.layers} onChange={setLayer} />
+        <IndexSelect label="Head" value={head} count={view.attention.heads} onChange={setHead} />
       </div>
       <p>
         Row: the token that looks (query); column: the token looked at (key). Darker is more{' '}
@@ -394,7 +369,7 @@ function ActivationsView({ view, layer: opened }: { view: InsideView; layer: num
   const tallest = Math.max(...(activations?.counts ?? [1]));
   return (
     <section aria-label="Activations">
-      <NumberSelect label="Layer" value={layer} count={view.layers} onChange={setLayer} />
+      <IndexSelect label="Layer" value={layer} count={view.layers} onChange={setLayer} />
       <h3>
         Size of the <Term id="residualStream">residual stream</Term> per position
       </h3>

@@ -6,6 +6,7 @@ import { countParameters } from '../lib/onnx/parameters.ts';
 import { openLookInside, type InsideTab } from '../session/lookInside.ts';
 import { selectLoaded } from '../session/selectors.ts';
 import { useAppStore } from '../session/store.ts';
+import { IndexSelect } from '../ui/IndexSelect.tsx';
 import { Term } from '../ui/Term.tsx';
 import type { OpenedModel } from './protocol.ts';
 
@@ -135,16 +136,7 @@ function LayerAtWork({ model, layers }: { model: OpenedModel; layers: number }) 
   };
   return (
     <div className="toolbar" role="group" aria-label="A layer at work">
-      <label className="inline-field">
-        Layer
-        <select value={layer} onChange={(event) => setLayer(Number(event.target.value))}>
-          {Array.from({ length: layers }, (_, index) => (
-            <option key={index} value={index}>
-              {index}
-            </option>
-          ))}
-        </select>
-      </label>
+      <IndexSelect label="Layer" value={layer} count={layers} onChange={setLayer} />
       <button type="button" onClick={() => open('attention')}>
         Its attention in the last reply
       </button>
