@@ -32,59 +32,75 @@ function isLocal(url: string): boolean {
   return LOCAL_HOSTS.has(parsed.hostname);
 }
 
-export const test = base.extend<BackendOption & { localOnly: void; noCspViolations: void; mirrors: Mirrors }>(
-  {
-    backend: ['wasm', { option: true }],
-    // Playwright reads a fixture's dependencies from its first parameter's pattern: this one has none.
-    // eslint-disable-next-line no-empty-pattern
-    mirrors: async ({}, use) => {
-      const started: MirrorProcess[] = [];
-      const keep = (mirror: MirrorProcess) => (started.push(mirror), mirror);
-      await use({
-        start: async (args) => keep(await startMirrorProcess(args)),
-        logging: async (root, extraArgs = []) => keep(await startLoggingMirror(root, extraArgs)),
-      });
-      await Promise.all(started.map((mirror) => mirror.stop()));
-    },
-    localOnly: [
-      async ({ context }, use) => {
-        const requests: string[] = [];
-        context.on('request', (request) => requests.push(request.url()));
-        await use();
-        const escaped = requests.filter((url) => !isLocal(url));
-        expect(escaped, 'requests that left localhost').toEqual([]);
-      },
-      { auto: true },
-    ],
-    noCspViolations: [
-      async ({ context }, use) => {
-        const violations: string[] = [];
-        await context.exposeBinding('__glassboxCspViolation', (_source, text: string) =>
-          violations.push(text),
-        );
-        await context.addInitScript(() => {
-          document.addEventListener('securitypolicyviolation', (event) => {
-            const report = (window as unknown as { __glassboxCspViolation?: (text: string) => void })
-              .__glassboxCspViolation;
-            report?.(
-              `${event.violatedDirective} blocked ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`,
-            );
-          });
-        });
-        // A worker's blocked request shows only as a failed request.
-        context.on('requestfailed', (request) => {
-          if (request.failure()?.errorText === 'csp') violations.push(`blocked ${request.url()}`);
-        });
-        context.on('console', (message) => {
-          if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-        });
-        await use();
-        expect(violations, 'Content Security Policy violations').toEqual([]);
-      },
-      { auto: true },
-    ],
+export const test = base.extend<
+  BackendOption & { localOnly: void; noCspViolations: void; noCrashes: void; mirrors: Mirrors }
+>({
+  backend: ['wasm', { option: true }],
+  // Playwright reads a fixture's dependencies from its first parameter's pattern: this one has none.
+  // eslint-disable-next-line no-empty-pattern
+  mirrors: async ({}, use) => {
+    const started: MirrorProcess[] = [];
+    const keep = (mirror: MirrorProcess) => (started.push(mirror), mirror);
+    await use({
+      start: async (args) => keep(await startMirrorProcess(args)),
+      logging: async (root, extraArgs = []) => keep(await startLoggingMirror(root, extraArgs)),
+    });
+    await Promise.all(started.map((mirror) => mirror.stop()));
   },
-);
+  localOnly: [
+    async ({ context }, use) => {
+      const requests: string[] = [];
+      context.on('request', (request) => requests.push(request.url()));
+      await use();
+      const escaped = requests.filter((url) => !isLocal(url));
+      expect(escaped, 'requests that left localhost').toEqual([]);
+    },
+    { auto: true },
+  ],
+  noCspViolations: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      await context.exposeBinding('__glassboxCspViolation', (_source, text: string) => violations.push(text));
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          const report = (window as unknown as { __glassboxCspViolation?: (text: string) => void })
+            .__glassboxCspViolation;
+          report?.(
+            `${event.violatedDirective} blocked ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`,
+          );
+        });
+      });
+      // A worker's blocked request shows only as a failed request.
+      context.on('requestfailed', (request) => {
+        if (request.failure()?.errorText === 'csp') violations.push(`blocked ${request.url()}`);
+      });
+      context.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await use();
+      expect(violations, 'Content Security Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+  noCrashes: [
+    async ({ context }, use) => {
+      // A part of the page that failed to draw (src/ui/ErrorBoundary.tsx logs "[its title]"), or an
+      // exception nothing caught: either is a bug, even where the test's own checks still pass.
+      const crashes: string[] = [];
+      context.on('console', (message) => {
+        if (
+          message.type() === 'error' &&
+          /^\[(The .* failed|This .* cannot be shown|Glassbox stopped)\]/.test(message.text())
+        )
+          crashes.push(message.text().slice(0, 500));
+      });
+      context.on('weberror', (error) => crashes.push(`uncaught: ${error.error().message}`));
+      await use();
+      expect(crashes, 'parts of the page that crashed').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 export { expect };
 

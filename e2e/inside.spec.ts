@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import type { Dtype } from '../src/core/model.ts';
+import { cpuTarget } from '../src/core/runningForm.ts';
 import { expect, expectBackend, openApp, test } from './fixtures.ts';
-import { referenceInside, referencePromptIds } from './reference.ts';
+import { referenceInside, referencePromptIds, type InsideReference } from './reference.ts';
 
 const MODEL = 'glassbox/tiny-chat';
 /** tiny-chat with GroupQueryAttention (`npm run forge:test`): attention fused into one op per layer. */
@@ -16,23 +18,65 @@ interface Cell {
   position: number;
   tokenId: number;
   probability: number;
-  predictedProbability: number;
+  /** This layer's probability of the token chosen next (the reply's, where the reply follows). */
+  chosenProbability: number;
+  departs: boolean;
 }
 
-function cellsOf(grid: Locator): Promise<Cell[]> {
+async function cellsOf(grid: Locator): Promise<Cell[]> {
+  await expect(grid).toBeVisible(); // after the pass
   return grid.locator('button[data-layer]').evaluateAll((buttons) =>
     buttons.map((button) => ({
       layer: Number(button.getAttribute('data-layer')),
       position: Number(button.getAttribute('data-position')),
       tokenId: Number(button.getAttribute('data-token-id')),
       probability: Number(button.getAttribute('data-probability')),
-      predictedProbability: Number(button.getAttribute('data-predicted-probability')),
+      chosenProbability: Number(button.getAttribute('data-chosen-probability')),
+      departs: button.hasAttribute('data-departs'),
     })),
   );
 }
 
-/** A greedy reply of `tokens` tokens to MESSAGES; answers its ids. */
-async function greedyReply(page: Page, tokens: number, probabilities = false): Promise<number[]> {
+/** Every cell as onnxruntime-node's lens on the same instrumented graph: top token, its probability, and the chosen token's. */
+function expectLensAsNode(cells: Cell[], expected: InsideReference): void {
+  expect(cells).toHaveLength(expected.layers * (expected.chosen.length || 0));
+  const far = cells.filter((cell) => {
+    const top = expected.top[cell.layer]?.[cell.position];
+    const chosen = expected.chosenProbs[cell.layer]?.[cell.position] ?? NaN;
+    return (
+      cell.tokenId !== top?.id ||
+      !(Math.abs(cell.probability - top.prob) < TOLERANCE) ||
+      !(Math.abs(cell.chosenProbability - chosen) < TOLERANCE)
+    );
+  });
+  expect(far, 'cells unlike Node’s').toEqual([]);
+}
+
+/** The reply positions whose token is not the last layer's first choice in Node's pass. */
+function departuresIn(expected: InsideReference, replyStart: number): number[] {
+  const last = expected.top[expected.layers - 1] ?? [];
+  return expected.chosen
+    .map((token, position) => ({ token, position }))
+    .filter(
+      ({ token, position }) =>
+        position >= replyStart - 1 && position < expected.chosen.length - 1 && last[position]?.id !== token,
+    )
+    .map(({ position }) => position);
+}
+
+/** The view's note on the reply positions the last layer would have chosen otherwise, and their dashed cells. */
+async function expectDepartures(view: Locator, departures: number[], replyTokens: number): Promise<void> {
+  const note = view.getByTestId('inside-departures');
+  if (departures.length === 0) await expect(note).toHaveCount(0);
+  else await expect(note).toContainText(`At ${departures.length} of the reply's ${replyTokens} tokens`);
+  const dashed = await view
+    .locator('button[data-departs]')
+    .evaluateAll((cells) => cells.map((cell) => Number(cell.getAttribute('data-position'))));
+  expect(dashed).toEqual(departures);
+}
+
+/** A reply of `tokens` tokens to MESSAGES, greedy unless sampling was set; answers its ids. */
+async function replyOf(page: Page, tokens: number, probabilities = false): Promise<number[]> {
   if (probabilities) await page.getByLabel('Token probabilities').check();
   await page.getByLabel('Max new tokens').fill(String(tokens));
   await page.getByRole('textbox', { name: 'Message' }).fill(MESSAGES[0]?.content ?? '');
@@ -49,10 +93,11 @@ test.describe('look inside a reply', () => {
   }) => {
     await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
     await expectBackend(page, backend);
-    const replyIds = await greedyReply(page, 10, true);
+    const replyIds = await replyOf(page, 10, true);
     const reply = page.getByTestId('assistant-message');
     const ids = [...(await referencePromptIds(MODEL, MESSAGES)), ...replyIds];
-    const expected = await referenceInside(MODEL, ids);
+    const replyStart = ids.length - replyIds.length;
+    const expected = await referenceInside(MODEL, ids, { replyStart });
 
     await reply.getByRole('button', { name: 'Look inside' }).click();
     const view = page.getByRole('dialog', { name: 'Inside the reply' });
@@ -62,19 +107,12 @@ test.describe('look inside a reply', () => {
 
     // The lens: every cell's top token and probabilities, as Node computes them.
     const cells = await cellsOf(view.getByTestId('lens-grid'));
-    expect(cells).toHaveLength(expected.layers * ids.length);
-    for (const cell of cells) {
-      const top = expected.top[cell.layer]?.[cell.position];
-      expect(cell.tokenId, `layer ${cell.layer}, position ${cell.position}`).toBe(top?.id);
-      expect(Math.abs(cell.probability - (top?.prob ?? NaN))).toBeLessThan(TOLERANCE);
-      const predicted = expected.predictedProbs[cell.layer]?.[cell.position] ?? NaN;
-      expect(Math.abs(cell.predictedProbability - predicted)).toBeLessThan(TOLERANCE);
-    }
-    // At the last layer, each position's top token is the greedy reply's next token.
-    const replyStart = ids.length - replyIds.length;
+    expectLensAsNode(cells, expected);
+    // At the last layer, each position's top token is the greedy reply's next token: nothing departs.
     const lastLayer = cells.filter((cell) => cell.layer === expected.layers - 1);
     for (let position = replyStart - 1; position < ids.length - 1; position++)
       expect(lastLayer[position]?.tokenId).toBe(ids[position + 1]);
+    await expect(view.getByTestId('inside-departures')).toHaveCount(0);
 
     // A cell lists its ten likeliest tokens.
     await view.locator(`button[data-layer="0"][data-position="${replyStart}"]`).click();
@@ -155,6 +193,45 @@ test.describe('look inside a reply', () => {
     await expect(view.getByRole('img', { name: /^Attention of layer 0, head 0/ })).toBeVisible();
   });
 
+  test('a sampled reply: the lens follows the tokens the reply took, and marks where the last layer preferred another; "Why this token?" explains one', async ({
+    page,
+    backend,
+  }) => {
+    await openApp(page, { model: MODEL, dtype: 'fp32', backend, panel: 'chat' });
+    await expectBackend(page, backend);
+    await page.getByText(/^Sampling:/).click();
+    await page.getByLabel('Greedy').uncheck();
+    await page.getByLabel('Temperature').fill('1.5');
+    await page.getByLabel('Seed').fill('11');
+    const replyIds = await replyOf(page, 12, true);
+    const ids = [...(await referencePromptIds(MODEL, MESSAGES)), ...replyIds];
+    const replyStart = ids.length - replyIds.length;
+    const expected = await referenceInside(MODEL, ids, { replyStart });
+    const departures = departuresIn(expected, replyStart);
+    expect(departures.length, 'this hot a sampling takes a second choice somewhere').toBeGreaterThan(0);
+
+    const reply = page.getByTestId('assistant-message');
+    await reply.getByRole('button', { name: 'Look inside' }).click();
+    const view = page.getByRole('dialog', { name: 'Inside the reply' });
+    expectLensAsNode(await cellsOf(view.getByTestId('lens-grid')), expected);
+    await expectDepartures(view, departures, replyIds.length);
+    await view.getByRole('button', { name: 'Close' }).click();
+
+    // "Why this token?" on a token the last layer did not rank first: the lens follows the reply's token.
+    const position = departures[0] ?? 0;
+    const token = position + 1 - replyStart;
+    await reply.getByTestId('reply-token').nth(token).click();
+    await reply.getByRole('button', { name: 'Why this token?' }).click();
+    const picked = view.locator('button[data-layer][aria-pressed="true"]');
+    await expect(picked).toHaveAttribute('data-position', String(position));
+    await expect(picked).toHaveAttribute('data-departs', 'true');
+    await expect(view.getByTestId('lens-top')).toContainText("the reply's next token");
+    const chosen = expected.chosenProbs[expected.layers - 1]?.[position] ?? NaN;
+    expect(Math.abs(Number(await picked.getAttribute('data-chosen-probability')) - chosen)).toBeLessThan(
+      TOLERANCE,
+    );
+  });
+
   test('a model whose attention is fused: the view says why its attention cannot be shown, and the lens still equals Node', async ({
     page,
     backend,
@@ -163,10 +240,13 @@ test.describe('look inside a reply', () => {
     const mirror = await mirrors.start([TEST_MODELS, '--port', '0', '--host', '127.0.0.1']);
     await openApp(page, { host: mirror.url, model: FUSED_MODEL, dtype: 'fp32', backend, panel: 'chat' });
     await expectBackend(page, backend);
-    const replyIds = await greedyReply(page, 6);
+    const replyIds = await replyOf(page, 6);
     const dir = path.resolve(TEST_MODELS, FUSED_MODEL, 'resolve/main');
     const ids = [...(await referencePromptIds(FUSED_MODEL, MESSAGES, dir)), ...replyIds];
-    const expected = await referenceInside(FUSED_MODEL, ids, dir);
+    const expected = await referenceInside(FUSED_MODEL, ids, {
+      dir,
+      replyStart: ids.length - replyIds.length,
+    });
     expect(expected.attention).toHaveLength(0);
 
     await page.getByTestId('assistant-message').getByRole('button', { name: 'Look inside' }).click();
@@ -179,15 +259,8 @@ test.describe('look inside a reply', () => {
     // position 4 on, and the last layer's choices are not the reply it decoded token by token (Chromium
     // 156, SwiftShader). So Node's values are matched on WASM only; WebGPU shows the grid and the reason.
     if (backend === 'wasm') {
-      for (const cell of cells) {
-        const top = expected.top[cell.layer]?.[cell.position];
-        expect(cell.tokenId, `layer ${cell.layer}, position ${cell.position}`).toBe(top?.id);
-        expect(Math.abs(cell.probability - (top?.prob ?? NaN))).toBeLessThan(TOLERANCE);
-      }
-      const replyStart = ids.length - replyIds.length;
-      const lastLayer = cells.filter((cell) => cell.layer === expected.layers - 1);
-      for (let position = replyStart - 1; position < ids.length - 1; position++)
-        expect(lastLayer[position]?.tokenId).toBe(ids[position + 1]);
+      expectLensAsNode(cells, expected);
+      expect(departuresIn(expected, ids.length - replyIds.length)).toEqual([]);
     }
     await view.getByRole('button', { name: 'Attention', exact: true }).click();
     await expect(view.getByTestId('attention-missing')).toHaveText(
@@ -206,7 +279,7 @@ test.describe('look inside a reply', () => {
     const mirror = await mirrors.start([TEST_MODELS, '--port', '0', '--host', '127.0.0.1']);
     await openApp(page, { host: mirror.url, model, dtype: 'fp32', backend, panel: 'chat' });
     await expectBackend(page, backend);
-    const replyIds = await greedyReply(page, 8);
+    const replyIds = await replyOf(page, 8);
     await page.getByTestId('assistant-message').getByRole('button', { name: 'Look inside' }).click();
     const view = page.getByRole('dialog', { name: 'Inside the reply' });
     await expect(view.getByTestId('inside-summary')).toContainText(`${model} on`);
@@ -219,4 +292,55 @@ test.describe('look inside a reply', () => {
     await view.getByRole('button', { name: 'Attention', exact: true }).click();
     await expect(view.getByRole('img', { name: /^Attention of layer 1, head 0/ })).toBeVisible();
   });
+
+  const quantized: { model: string; dtype: Dtype; wasmOnly?: string }[] = [
+    { model: MODEL, dtype: 'q8' },
+    { model: MODEL, dtype: 'q4' },
+    // As onnx-community ships it: external data, a float16 KV cache; SwiftShader has no shader-f16.
+    { model: 'glassbox/tiny-chat-hub', dtype: 'q4f16', wasmOnly: 'float16 needs shader-f16' },
+  ];
+  for (const { model, dtype, wasmOnly } of quantized) {
+    test(`${model} at ${dtype}: Look inside runs the weights the reply ran, as Node does on the same graph`, async ({
+      page,
+      backend,
+      mirrors,
+    }) => {
+      test.skip(backend === 'webgpu' && !!wasmOnly, wasmOnly);
+      const demo = model === MODEL;
+      const host = demo
+        ? undefined
+        : (await mirrors.start([TEST_MODELS, '--port', '0', '--host', '127.0.0.1'])).url;
+      await openApp(page, { ...(host ? { host } : {}), model, dtype, backend, panel: 'chat' });
+      await expectBackend(page, backend);
+      const replyIds = await replyOf(page, 10);
+      const dir = demo ? undefined : path.resolve(TEST_MODELS, model, 'resolve/main');
+      const ids = [...(await referencePromptIds(model, MESSAGES, dir)), ...replyIds];
+      const replyStart = ids.length - replyIds.length;
+      // On WASM a 4-bit download runs as its CPU form, so that is the graph instrumented.
+      const rewrite = backend === 'wasm' ? cpuTarget(dtype) : null;
+      const expected = await referenceInside(model, ids, {
+        ...(dir ? { dir } : {}),
+        dtype,
+        rewrite,
+        replyStart,
+      });
+
+      await page.getByTestId('assistant-message').getByRole('button', { name: 'Look inside' }).click();
+      const view = page.getByRole('dialog', { name: 'Inside the reply' });
+      await expect(view.getByTestId('inside-summary')).toContainText(`${model} on`);
+      expectLensAsNode(await cellsOf(view.getByTestId('lens-grid')), expected);
+      // Teacher-forced over the whole sequence, int8 activations are scaled over all positions at once,
+      // not one step's: where the last layer's choice is not the reply's token, that difference explains it,
+      // and the view says so.
+      const departures = departuresIn(expected, replyStart);
+      for (const position of departures) {
+        const [lead, gap] = [expected.leadOverNext[position] ?? NaN, expected.decodeGaps[position] ?? NaN];
+        console.log(
+          `${model} ${dtype} on ${backend}: at position ${position} the whole sequence leads the reply's token by ${lead.toFixed(4)}; decoding moves logits by up to ${gap.toFixed(4)}`,
+        );
+        expect(lead, `position ${position}`).toBeLessThan(2 * gap);
+      }
+      await expectDepartures(view, departures, replyIds.length);
+    });
+  }
 });

@@ -1,6 +1,6 @@
 /**
- * The page as a class sees it: the chat's message box in view on a laptop, no panel scrolling sideways on
- * a phone, side panels that fold into drawers, and no serious or critical accessibility violation
+ * The page as a class sees it: the chat's message box in view on a laptop, no panel (nor Look inside)
+ * scrolling sideways on a phone, side panels that fold into drawers, and no serious or critical accessibility violation
  * (axe-core) on any panel, in the light theme and the dark one.
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -42,6 +42,21 @@ async function fillEveryPanel(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Embed', exact: true }).click();
   await expect(page.getByTestId('run-summary')).toBeVisible();
   await showPanel(page, 'chat');
+}
+
+/** Opens Look inside on the chat's reply and runs `check` on each of its views, then closes it. */
+async function eachInsideView(page: Page, check: (view: string) => Promise<void>): Promise<void> {
+  await showPanel(page, 'chat');
+  await page.getByTestId('assistant-message').getByRole('button', { name: 'Look inside' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Inside the reply' });
+  await expect(dialog.getByTestId('lens-grid')).toBeVisible();
+  for (const view of ['Logit lens', 'Attention', 'Activations']) {
+    await dialog.getByRole('button', { name: view, exact: true }).click();
+    await page.waitForTimeout(300); // canvases draw after layout
+    await check(view);
+  }
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -122,6 +137,9 @@ test.describe('layout and accessibility', () => {
       await showPanel(page, panel);
       expect(await overflow(page), `the ${panel} panel`).toBeLessThanOrEqual(0);
     }
+    await eachInsideView(page, async (view) =>
+      expect(await overflow(page), `Look inside's ${view} view`).toBeLessThanOrEqual(0),
+    );
     await showPanel(page, 'inspector');
     const views = page.getByRole('tablist', { name: 'Inspector views' }).getByRole('tab');
     for (let index = 0; index < (await views.count()); index++) {
@@ -156,6 +174,9 @@ test.describe('layout and accessibility', () => {
           `the inspector's ${await views.nth(index).textContent()} view`,
         ).toEqual([]);
       }
+      await eachInsideView(page, async (view) =>
+        expect(await seriousViolations(page), `Look inside's ${view} view`).toEqual([]),
+      );
     });
   }
 });

@@ -5,7 +5,8 @@
  *
  *   await referenceChatTokenIds('glassbox/tiny-chat', [{ role: 'user', content: 'Hi' }], 24) // → [318, 77, …]
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
@@ -48,14 +49,64 @@ async function onnxBytes(id: string, dtype: Dtype): Promise<Uint8Array> {
 
 /** The graph at `graph` rewritten for the CPU, its external data files read from beside it. */
 async function rewritten(graph: string, target: RewriteTarget) {
+  return rewriteOnnx(new Uint8Array(await readFile(graph)), {
+    target,
+    externalData: await dataFilesBeside(graph),
+  });
+}
+
+/** The external data files beside `graph` (`model.onnx_data`, `model.onnx_data_1`, …), by name. */
+async function dataFilesBeside(graph: string): Promise<Map<string, Uint8Array>> {
   const folder = path.dirname(graph);
-  const data = (await readdir(folder)).filter((name) => name.startsWith(`${path.basename(graph)}_data`));
-  const externalData = new Map(
+  const names = (await readdir(folder)).filter((name) => name.startsWith(`${path.basename(graph)}_data`));
+  return new Map(
     await Promise.all(
-      data.map(async (name) => [name, new Uint8Array(await readFile(path.join(folder, name)))] as const),
+      names.map(async (name) => [name, new Uint8Array(await readFile(path.join(folder, name)))] as const),
     ),
   );
-  return rewriteOnnx(new Uint8Array(await readFile(graph)), { target, externalData });
+}
+
+/** A session on `model`, its external data files beside it in a folder of their own (onnxruntime-node reads them by path). */
+async function sessionWithData(
+  model: Uint8Array,
+  externalData: ReadonlyMap<string, Uint8Array>,
+): Promise<ort.InferenceSession> {
+  if (externalData.size === 0) return createSession(model);
+  const folder = await mkdtemp(path.join(tmpdir(), 'glassbox-inside-'));
+  await writeFile(path.join(folder, 'model.onnx'), model);
+  for (const [name, bytes] of externalData) await writeFile(path.join(folder, name), bytes);
+  return createSession(path.join(folder, 'model.onnx'));
+}
+
+/** See InsideReference.decodeGaps: `ids[0, replyStart)` as the prompt, the rest fed one at a time. */
+async function decodeGapsOf(
+  decoder: ort.InferenceSession,
+  shape: DecoderShape,
+  ids: number[],
+  replyStart: number,
+  wholeLogits: ort.Tensor,
+): Promise<number[]> {
+  const whole = floatData(wholeLogits);
+  const vocabulary = whole.length / ids.length;
+  const gaps: number[] = [];
+  let cache = emptyCache(shape, 1, cacheTypeOf(decoder));
+  let fed = 0;
+  for (let end = replyStart; end < ids.length; end++) {
+    const step = await runDecoderStep(decoder, shape, {
+      inputIds: [ids.slice(fed, end)],
+      attentionMask: [ids.slice(0, end).map(() => 1)],
+      positionIds: [ids.slice(fed, end).map((_, index) => fed + index)],
+      cache,
+    });
+    const position = end - 1;
+    const decoded = logitsAt(step, 0, end - fed - 1);
+    gaps[position] = maxAbsDifference(
+      decoded,
+      whole.subarray(position * vocabulary, (position + 1) * vocabulary),
+    );
+    [cache, fed] = [step.cache, end];
+  }
+  return gaps;
 }
 
 /** A greedy reply with, at each step, how far the chosen token's logit led the next one. */
@@ -313,10 +364,24 @@ export interface InsideReference {
   layers: number;
   /** [layer][position]: the lens's likeliest token and its probability. */
   top: { id: number; prob: number }[][];
-  /** [position]: the last layer's likeliest token. */
-  predicted: number[];
-  /** [layer][position]: each layer's probability of `predicted`. */
-  predictedProbs: number[][];
+  /**
+   * [position]: the token chosen after each position: the reply's next token from `replyStart - 1` on,
+   * elsewhere the last layer's likeliest (as src/engine/tasks/lookInside.ts colours the lens).
+   */
+  chosen: number[];
+  /**
+   * [position]: how far, in logits, the last layer's likeliest token leads the token that came next in
+   * `ids` (0 where they are the same): small leads are near-ties two runtimes may break differently.
+   */
+  leadOverNext: number[];
+  /**
+   * With `replyStart`, [position]: the largest difference between the whole sequence's logits at a reply
+   * position and those of decoding as the app does (the prompt at once, then a token at a time with the
+   * KV cache). Where activations are quantized per tensor (int8), the two runs scale them differently.
+   */
+  decodeGaps: number[];
+  /** [layer][position]: each layer's probability of `chosen`. */
+  chosenProbs: number[][];
   /** [layer][position]: the residual stream's L2 norm. */
   norms: number[][];
   /** [layer]: attention probabilities [heads × query × key]; none where attention is fused. */
@@ -325,27 +390,37 @@ export interface InsideReference {
 }
 
 /**
- * The instrumented fp32 decoder and its lens head (src/lib/onnx) run teacher-forced in onnxruntime-node,
- * from the model's folder (`dir`: the demo models' by default).
+ * The instrumented decoder and its lens head (src/lib/onnx) run teacher-forced in onnxruntime-node, from
+ * `dtype`'s graph in the model's folder (`dir`: the demo models' by default), or from the graph the app
+ * rewrites it into for the CPU (`rewrite`): the very file Look inside instruments in the browser.
  */
 export async function referenceInside(
   id: string,
   ids: number[],
-  dir = modelDir(id),
+  {
+    dir = modelDir(id),
+    dtype = 'fp32',
+    rewrite,
+    replyStart,
+  }: { dir?: string; dtype?: Dtype; rewrite?: RewriteTarget | null; replyStart?: number } = {},
 ): Promise<InsideReference> {
-  const bytes = new Uint8Array(await readFile(path.join(dir, weightFile('fp32'))));
+  const graph = path.join(dir, weightFile(dtype));
+  const cpuForm = rewrite ? await rewritten(graph, rewrite) : null;
+  if (cpuForm?.externalData) throw new Error(`${id}'s ${rewrite} form is too large for this reference.`);
+  const bytes = cpuForm?.model ?? new Uint8Array(await readFile(graph));
+  const externalData = cpuForm ? new Map<string, Uint8Array>() : await dataFilesBeside(graph);
   const { model, layout } = await instrumentDecoder(bytes);
-  const { model: head, topK } = await buildLensHead(bytes);
+  const { model: head, topK } = await buildLensHead(bytes, { externalData });
   const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as LlamaConfig;
   const shape = shapeOf(config);
-  const decoder = await createSession(model);
+  const decoder = await sessionWithData(model, externalData);
   const lens = await createSession(head);
   const feeds: Record<string, ort.Tensor> = {
     input_ids: int64Tensor([ids]),
     attention_mask: int64Tensor([ids.map(() => 1)]),
     position_ids: int64Tensor([ids.map((_, position) => position)]),
   };
-  emptyCache(shape, 1).forEach((layer, index) => {
+  emptyCache(shape, 1, cacheTypeOf(decoder)).forEach((layer, index) => {
     feeds[`past_key_values.${index}.key`] = layer.key;
     feeds[`past_key_values.${index}.value`] = layer.value;
   });
@@ -356,11 +431,27 @@ export async function referenceInside(
   );
   const lastSeen = seen.at(-1);
   const lastTop = lastSeen?.[LENS.topIndices]?.data as BigInt64Array;
-  const predicted = Array.from({ length: positions }, (_, position) => Number(lastTop[position * topK]));
+  const firstChoices = Array.from({ length: positions }, (_, position) => Number(lastTop[position * topK]));
+  const chosen = firstChoices.map((first, position) =>
+    replyStart !== undefined && position >= replyStart - 1 && position < positions - 1
+      ? (ids[position + 1] ?? 0)
+      : first,
+  );
+  const lastProbs = floatData(lastSeen?.[LENS.probs] as ort.Tensor);
+  const vocabulary = lastProbs.length / positions;
+  const leadOverNext = ids.slice(1).map((next, position) => {
+    const row = position * vocabulary;
+    return (
+      Math.log(lastProbs[row + (firstChoices[position] ?? 0)] ?? 0) - Math.log(lastProbs[row + next] ?? 0)
+    );
+  });
   // A fused attention op keeps its probabilities inside: no layer has them then.
   const attention = layout.layers.flatMap((layer) =>
     layer.attention ? [floatData(outputs[layer.attention] as ort.Tensor)] : [],
   );
+  const decodeGaps = replyStart
+    ? await decodeGapsOf(decoder, shape, ids, replyStart, outputs['logits'] as ort.Tensor)
+    : [];
   return {
     layers: layout.layers.length,
     top: seen.map((out) => {
@@ -371,11 +462,13 @@ export async function referenceInside(
         prob: values[position * topK] ?? 0,
       }));
     }),
-    predicted,
-    predictedProbs: seen.map((out) => {
+    chosen,
+    leadOverNext,
+    decodeGaps,
+    chosenProbs: seen.map((out) => {
       const probs = floatData(out[LENS.probs] as ort.Tensor);
       const vocabulary = probs.length / positions;
-      return predicted.map((token, position) => probs[position * vocabulary + token] ?? 0);
+      return chosen.map((token, position) => probs[position * vocabulary + token] ?? 0);
     }),
     norms: layout.layers.map((layer) => {
       const values = floatData(outputs[layer.residual] as ort.Tensor);

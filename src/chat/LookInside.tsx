@@ -7,7 +7,7 @@
  * Opened from a reply ("Look inside") or from a token's candidates ("Why this token?", at the position
  * that predicted it). Nothing runs while it is closed.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { InsideView } from '../engine/protocol.ts';
 import { cssRgb, type ColourScheme } from '../lib/colour.ts';
 import { messageOf } from '../lib/errors.ts';
@@ -133,6 +133,22 @@ const useScheme = (): ColourScheme => (useDarkScheme() ? 'dark' : 'light');
 
 type GridCell = { layer: number; position: number };
 
+/** Whether a reply token follows `position`: the token there was chosen by the model, not predicted here. */
+const followedByReply = (view: InsideView, position: number) =>
+  position >= view.replyStart - 1 && position < view.tokens.length - 1;
+
+/** Reply positions whose token is not the last layer's first choice in this pass (sampled, or a near-tie). */
+function departuresOf(view: InsideView): number[] {
+  const last = (view.layers - 1) * view.tokens.length;
+  return view.tokens
+    .map((_, position) => position)
+    .filter(
+      (position) =>
+        followedByReply(view, position) &&
+        view.lensIds[(last + position) * view.topK] !== view.chosen[position],
+    );
+}
+
 /** Keys that move in the lens grid (the last layer on top), and where each goes from a cell. */
 const GRID_MOVES: Record<string, (cell: GridCell, layers: number, positions: number) => GridCell> = {
   ArrowLeft: ({ layer, position }) => ({ layer, position: Math.max(0, position - 1) }),
@@ -153,7 +169,10 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
   const last = view.layers - 1;
   const [cell, setCell] = useState<GridCell | null>(focus === null ? null : { layer: last, position: focus });
   const focused = useRef<HTMLButtonElement>(null);
-  useEffect(() => focused.current?.scrollIntoView({ block: 'nearest', inline: 'center' }), []);
+  // A block body: Chromium's scrollIntoView now returns a promise, which React would call as a cleanup.
+  useEffect(() => {
+    void focused.current?.scrollIntoView({ block: 'nearest', inline: 'center' });
+  }, []);
   // One tab stop for the whole grid (hundreds of cells): arrow keys, Home and End move within it.
   const [active, setActive] = useState(cell ?? { layer: last, position: positions - 1 });
   const grid = useRef<HTMLTableElement>(null);
@@ -172,18 +191,37 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
   const layers = Array.from({ length: view.layers }, (_, layer) => last - layer);
   const topAt = (layer: number, position: number, rank = 0) =>
     (layer * positions + position) * view.topK + rank;
+  const departures = departuresOf(view);
   return (
     <section aria-label="Logit lens">
       <p>
         Each cell is the token a layer would predict next, had the model stopped there: the{' '}
         <Term id="logitLens">logit lens</Term> applies its final norm and output head to the layer&apos;s{' '}
         <Term id="residualStream">residual stream</Term>. The colour is how likely that layer finds the token
-        the model finally predicts. Click a cell for its ten likeliest tokens.
+        the model chose next (in the prompt, the one its last layer predicts). Click a cell for its ten
+        likeliest tokens.
       </p>
+      {departures.length > 0 && (
+        <p data-testid="inside-departures">
+          At {departures.length} of the reply&apos;s {positions - view.replyStart} tokens, the last
+          layer&apos;s first choice in this pass is another token (
+          {departures.slice(0, 3).map((position, index) => (
+            <Fragment key={position}>
+              {index > 0 && ', '}
+              <code>{visible(view.texts[view.chosen[position] ?? 0] ?? '')}</code> where it ranks{' '}
+              <code>{visible(view.texts[view.lensIds[topAt(last, position)] ?? 0] ?? '')}</code> first
+            </Fragment>
+          ))}
+          {departures.length > 3 && ', …'}; dashed in the grid). Either the reply was sampled and took a less
+          likely token there, or the two were so close that this pass, which reads every token at once, ranks
+          them the other way: quantized and float16 arithmetic rounds differently over many tokens than over
+          one.
+        </p>
+      )}
       <ColourScale
         min={0}
         max={1}
-        caption="Probability of the final prediction at this layer"
+        caption="Probability of the token chosen next, at this layer"
         meanings={['unlikely', '', 'likely']}
         colourAt={(sureness) => tokenColours(sureness, scheme).background}
         colourNames={['red', 'yellow', 'green']}
@@ -217,9 +255,10 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
                 <th scope="row">{layer === last ? `${layer} (last)` : layer}</th>
                 {view.tokens.map((_, position) => {
                   const id = view.lensIds[topAt(layer, position)] ?? 0;
-                  const sureness = view.predictedProbs[layer * positions + position] ?? 0;
+                  const sureness = view.chosenProbs[layer * positions + position] ?? 0;
                   const { background, text } = tokenColours(sureness, scheme);
                   const picked = cell?.layer === layer && cell.position === position;
+                  const departs = layer === last && departures.includes(position);
                   return (
                     <td key={position}>
                       <button
@@ -232,7 +271,13 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
                         data-position={position}
                         data-token-id={id}
                         data-probability={view.lensProbs[topAt(layer, position)]}
-                        data-predicted-probability={sureness}
+                        data-chosen-probability={sureness}
+                        data-departs={departs || undefined}
+                        title={
+                          departs
+                            ? `The reply has ${visible(view.texts[view.chosen[position] ?? 0] ?? '')} here`
+                            : undefined
+                        }
                         style={{ background: cssRgb(background), color: cssRgb(text) }}
                         onClick={() => setCell(picked ? null : { layer, position })}
                       >
@@ -250,9 +295,10 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
         <figure className="lens-cell" data-testid="lens-top">
           <figcaption>
             Layer {cell.layer}, after <code>{visible(view.tokens[cell.position]?.text ?? '')}</code> (position{' '}
-            {cell.position}): the final prediction{' '}
-            <code>{visible(view.texts[view.predicted[cell.position] ?? 0] ?? '')}</code> has probability{' '}
-            {percent(view.predictedProbs[cell.layer * positions + cell.position] ?? 0)} here.
+            {cell.position}):{' '}
+            {followedByReply(view, cell.position) ? "the reply's next token" : "the model's own prediction"}{' '}
+            <code>{visible(view.texts[view.chosen[cell.position] ?? 0] ?? '')}</code> has probability{' '}
+            {percent(view.chosenProbs[cell.layer * positions + cell.position] ?? 0)} here.
           </figcaption>
           <ol>
             {Array.from({ length: view.topK }, (_, rank) => {
@@ -367,13 +413,15 @@ function ActivationsView({ view, layer: opened }: { view: InsideView; layer: num
   const largestNorm = Math.max(...norms, 1e-9);
   const activations = view.activations[layer];
   const tallest = Math.max(...(activations?.counts ?? [1]));
+  const binWidth = activations ? (activations.max - activations.min) / activations.counts.length : 0;
   return (
     <section aria-label="Activations">
       <IndexSelect label="Layer" value={layer} count={view.layers} onChange={setLayer} />
       <h3>
         Size of the <Term id="residualStream">residual stream</Term> per position
       </h3>
-      <ol className="norm-bars" aria-label={`Norm of layer ${layer}'s output at each position`}>
+      {/* Focusable, so a keyboard can scroll a long sequence's bars. */}
+      <ol className="norm-bars" tabIndex={0} aria-label={`Norm of layer ${layer}'s output at each position`}>
         {Array.from(norms, (norm, position) => (
           <li
             key={position}
@@ -382,8 +430,9 @@ function ActivationsView({ view, layer: opened }: { view: InsideView; layer: num
             data-value={norm}
             title={`${view.tokens[position]?.text ?? ''}: ${norm.toFixed(2)}`}
           >
-            <span style={{ height: `${(norm / largestNorm) * 100}%` }} />
+            <span className="bar" style={{ height: `${(norm / largestNorm) * 100}%` }} />
             <code>{visible(view.tokens[position]?.text ?? '')}</code>
+            <span className="visually-hidden">{norm.toFixed(2)}</span>
           </li>
         ))}
       </ol>
@@ -395,7 +444,12 @@ function ActivationsView({ view, layer: opened }: { view: InsideView; layer: num
           </h3>
           <ol className="histogram" aria-label={`Histogram of layer ${layer}'s values`}>
             {activations.counts.map((count, bin) => (
-              <li key={bin} data-count={count} style={{ height: `${(count / tallest) * 100}%` }} />
+              <li key={bin} data-count={count} style={{ height: `${(count / tallest) * 100}%` }}>
+                <span className="visually-hidden">
+                  {(activations.min + bin * binWidth).toFixed(2)} to{' '}
+                  {(activations.min + (bin + 1) * binWidth).toFixed(2)}: {count} values
+                </span>
+              </li>
             ))}
           </ol>
           <h3>Largest dimensions</h3>

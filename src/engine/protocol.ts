@@ -177,10 +177,13 @@ export interface InsideView {
   /** [layer × position × topK]: the lens's likeliest next tokens and their probabilities. */
   lensIds: Int32Array;
   lensProbs: Float32Array;
-  /** [position]: the model's prediction after each position (its last layer's first choice). */
-  predicted: Int32Array;
-  /** [layer × position]: each layer's probability of that prediction. */
-  predictedProbs: Float32Array;
+  /**
+   * [position]: the token the model chose after each position: the reply's next token where the reply
+   * follows (sampled, or greedy), elsewhere its last layer's first choice.
+   */
+  chosen: Int32Array;
+  /** [layer × position]: each layer's probability of that token. */
+  chosenProbs: Float32Array;
   /** The text of every token id above. */
   texts: Record<number, string>;
   /** [layer × position]: the residual stream's size (L2 norm) after each layer. */

@@ -219,13 +219,14 @@ export async function lookInside(
     const positions = ids.length;
     const lensIds = new Int32Array(layers * positions * topK);
     const lensProbs = new Float32Array(layers * positions * topK);
-    const predictedProbs = new Float32Array(layers * positions);
+    const chosenProbs = new Float32Array(layers * positions);
     const norms = new Float32Array(layers * positions);
-    const predicted = new Int32Array(positions);
+    const chosen = new Int32Array(positions);
+    const replyStart = ids.length - reply.length;
     const activations: LayerActivations[] = [];
     const attention: Float32Array[] = [];
     let heads = 0;
-    // The last layer first: its first choice at each position is the prediction every layer is measured by.
+    // The last layer first: where no reply token follows, its first choice is what every layer is measured by.
     for (const layer of [...layout.layers].reverse()) {
       checkStill();
       const residual = outputs[layer.residual];
@@ -242,9 +243,12 @@ export async function lookInside(
       }
       if (layer.layer === layers - 1)
         for (let position = 0; position < positions; position++)
-          predicted[position] = Number(topIndices[position * topK]);
+          chosen[position] =
+            position >= replyStart - 1 && position < positions - 1
+              ? (ids[position + 1] ?? 0)
+              : Number(topIndices[position * topK]);
       for (let position = 0; position < positions; position++)
-        predictedProbs[at + position] = probs[position * vocabulary + (predicted[position] ?? 0)] ?? 0;
+        chosenProbs[at + position] = probs[position * vocabulary + (chosen[position] ?? 0)] ?? 0;
       activations[layer.layer] = activationsOf(floats(residual), positions, layout.hiddenSize, norms, at);
       const map = layer.attention ? outputs[layer.attention] : undefined;
       if (map) {
@@ -261,13 +265,13 @@ export async function lookInside(
       modelId: slot.loaded.spec.id,
       backend: slot.loaded.backend,
       tokens: ids.map((id) => ({ id, text: texts.get(id) ?? '' })),
-      replyStart: ids.length - reply.length,
+      replyStart,
       layers,
       topK,
       lensIds,
       lensProbs,
-      predicted,
-      predictedProbs,
+      chosen,
+      chosenProbs,
       texts: Object.fromEntries(texts),
       norms,
       activations,
@@ -281,7 +285,7 @@ export async function lookInside(
     };
     // The build is reported by the first look only: later ones reuse the sessions.
     sessions.buildMs = null;
-    const buffers = [lensIds, lensProbs, predicted, predictedProbs, norms, ...attention].map(
+    const buffers = [lensIds, lensProbs, chosen, chosenProbs, norms, ...attention].map(
       (array) => array.buffer,
     );
     return new Transfer(view, buffers);
