@@ -105,6 +105,9 @@ test.describe('look inside a reply', () => {
       `${MODEL} on ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}: 2 layers, ${ids.length} positions`,
     );
 
+    // The grid opens on the reply (the prompt's columns scroll out of sight to its left).
+    await expect(view.locator('.lens-grid th.reply').first()).toBeInViewport();
+    await expect(view.locator('.lens-grid thead th').nth(1)).not.toBeInViewport();
     // The lens: every cell's top token and probabilities, as Node computes them.
     const cells = await cellsOf(view.getByTestId('lens-grid'));
     expectLensAsNode(cells, expected);

@@ -169,10 +169,20 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
   const last = view.layers - 1;
   const [cell, setCell] = useState<GridCell | null>(focus === null ? null : { layer: last, position: focus });
   const focused = useRef<HTMLButtonElement>(null);
-  // A block body: Chromium's scrollIntoView now returns a promise, which React would call as a cleanup.
+  const scroller = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    void focused.current?.scrollIntoView({ block: 'nearest', inline: 'center' });
-  }, []);
+    // "Why this token?": its cell (scrollIntoView returns a promise in Chromium: not a cleanup to return).
+    if (focused.current) {
+      void focused.current.scrollIntoView({ block: 'nearest', inline: 'center' });
+      return;
+    }
+    // Otherwise the reply, where a long prompt would push it out of sight: the column that predicted its
+    // first token goes next to the sticky layer labels.
+    const columns = scroller.current?.querySelectorAll<HTMLElement>('thead th');
+    const [labels, from] = [columns?.[0], columns?.[Math.max(0, view.replyStart - 1) + 1]];
+    if (scroller.current && labels && from)
+      scroller.current.scrollLeft += from.getBoundingClientRect().left - labels.getBoundingClientRect().right;
+  }, [view.replyStart]);
   // One tab stop for the whole grid (hundreds of cells): arrow keys, Home and End move within it.
   const [active, setActive] = useState(cell ?? { layer: last, position: positions - 1 });
   const grid = useRef<HTMLTableElement>(null);
@@ -226,7 +236,7 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
         colourAt={(sureness) => tokenColours(sureness, scheme).background}
         colourNames={['red', 'yellow', 'green']}
       />
-      <div className="lens-scroll">
+      <div className="lens-scroll" ref={scroller}>
         <table
           ref={grid}
           className="lens-grid"
