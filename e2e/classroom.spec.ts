@@ -50,7 +50,7 @@ async function studentOn(server: MirrorProcess, extraArgs: string[] = []): Promi
 test.describe('the classroom server and a student on it', () => {
   test.skip(({ backend }) => backend !== 'wasm', 'a plain-http address has no WebGPU: WASM only');
 
-  test('on plain http a student loads both models from the laptop, gets Node’s tokens and vectors, keeps them after a reload, and is told what is limited', async () => {
+  test('on plain http a student loads both models from the laptop, gets Node’s tokens and vectors, looks inside a reply, keeps them after a reload, and is told what is limited', async () => {
     const server = await startServerProcess('classroom', ['public/models', '--port', '0']);
     const student = await studentOn(server);
     const { page } = student;
@@ -79,6 +79,17 @@ test.describe('the classroom server and a student on it', () => {
           16,
         ),
       );
+      // Look inside reads the model from IndexedDB here (no OPFS): its last layer gives the reply.
+      await reply.getByRole('button', { name: 'Look inside' }).click();
+      const inside = page.getByRole('dialog', { name: 'Inside the reply' });
+      const lastLayer = inside.locator('button[data-layer="1"]');
+      await expect(lastLayer.first()).toBeVisible();
+      const lensIds = await lastLayer.evaluateAll((cells) =>
+        cells.map((cell) => Number(cell.getAttribute('data-token-id'))),
+      );
+      expect(lensIds.slice(-(ids?.length ?? 0) - 1, -1)).toEqual(ids);
+      await page.keyboard.press('Escape');
+
       // The Clipboard API is missing here: Copy still copies.
       await reply.getByRole('button', { name: 'Copy' }).click();
       await expect(reply.getByRole('button', { name: 'Copied' })).toBeVisible();
