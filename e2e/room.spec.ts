@@ -38,6 +38,14 @@ test.describe('presenter mode, the student view and the next class', () => {
     await expect(page.getByRole('banner').getByLabel('Weights')).toBeHidden();
     await expect(page.getByRole('button', { name: 'Export JSON' })).toBeHidden();
 
+    // Look inside: the lens's tokens, and the attention view's.
+    await page.getByTestId('assistant-message').getByRole('button', { name: 'Look inside' }).click();
+    const inside = page.getByRole('dialog', { name: 'Inside the reply' });
+    expect(await fontSize(inside.locator('button[data-layer]').first())).toBeGreaterThanOrEqual(28);
+    await inside.getByRole('button', { name: 'Attention', exact: true }).click();
+    expect(await fontSize(inside.locator('.attention-tokens button').first())).toBeGreaterThanOrEqual(28);
+    await page.keyboard.press('Escape');
+
     // The inspector's tokenizer, the other place tokens and ids are shown.
     await page.getByRole('link', { name: 'Inspector' }).click();
     await page.getByRole('tab', { name: 'Tokenizer' }).click();

@@ -327,8 +327,11 @@ function LensGrid({ view, focus }: { view: InsideView; focus: number | null }) {
   );
 }
 
-/** The attention map's side: the view's width, up to 480 px. */
-const attentionSide = (width: number) => Math.min(width, 480);
+/**
+ * The attention map's side: the view's width, up to 30 rem (480 px at 16 px type, more when presenting),
+ * and up to 60% of the window's height, so the tokens to point at below it stay in reach.
+ */
+const attentionSide = (width: number, rem: number) => Math.min(width, 30 * rem, 0.6 * window.innerHeight);
 
 /** Where a layer's heads look: a query × key heatmap, and for one query token its strongest keys. */
 function AttentionView({ view, layer: opened }: { view: InsideView; layer: number | null | undefined }) {
@@ -375,42 +378,47 @@ function AttentionView({ view, layer: opened }: { view: InsideView; layer: numbe
         <Term id="attention">attention</Term>; a token sees only those before it. Point at a token to see
         where it looks.
       </p>
-      <div className="attention-map">
-        <canvas
-          ref={canvas}
-          role="img"
-          aria-label={`Attention of layer ${layer}, head ${head}, over ${positions} tokens`}
-          onMouseMove={(event) => {
-            const box = event.currentTarget.getBoundingClientRect();
-            const row = Math.floor(((event.clientY - box.top) / box.height) * positions);
-            if (row >= 0 && row < positions) setQuery(row);
-          }}
-        />
+      {/* Side by side where there is room: the tokens to point at stay next to the map. */}
+      <div className="attention-layout">
+        <div className="attention-map">
+          <canvas
+            ref={canvas}
+            role="img"
+            aria-label={`Attention of layer ${layer}, head ${head}, over ${positions} tokens`}
+            onMouseMove={(event) => {
+              const box = event.currentTarget.getBoundingClientRect();
+              const row = Math.floor(((event.clientY - box.top) / box.height) * positions);
+              if (row >= 0 && row < positions) setQuery(row);
+            }}
+          />
+        </div>
+        <div>
+          <p data-testid="attention-row" data-query={query}>
+            <code>{visible(view.tokens[query]?.text ?? '')}</code> (position {query}) looks most at:{' '}
+            {strongest.map(({ key, weight }, rank) => (
+              <span key={key} data-key={key} data-weight={weight}>
+                {rank > 0 && ', '}
+                <code>{visible(view.tokens[key]?.text ?? '')}</code> ({key}) {percent(weight)}
+              </span>
+            ))}
+          </p>
+          <p className="attention-tokens" aria-label="Tokens: pick one to see where it looks">
+            {view.tokens.map((token, position) => (
+              <button
+                key={position}
+                type="button"
+                aria-pressed={position === query}
+                data-position={position}
+                onMouseEnter={() => setQuery(position)}
+                onFocus={() => setQuery(position)}
+                onClick={() => setQuery(position)}
+              >
+                {visible(token.text)}
+              </button>
+            ))}
+          </p>
+        </div>
       </div>
-      <p className="attention-tokens" aria-label="Tokens: pick one to see where it looks">
-        {view.tokens.map((token, position) => (
-          <button
-            key={position}
-            type="button"
-            aria-pressed={position === query}
-            data-position={position}
-            onMouseEnter={() => setQuery(position)}
-            onFocus={() => setQuery(position)}
-            onClick={() => setQuery(position)}
-          >
-            {visible(token.text)}
-          </button>
-        ))}
-      </p>
-      <p data-testid="attention-row" data-query={query}>
-        <code>{visible(view.tokens[query]?.text ?? '')}</code> (position {query}) looks most at:{' '}
-        {strongest.map(({ key, weight }, rank) => (
-          <span key={key} data-key={key} data-weight={weight}>
-            {rank > 0 && ', '}
-            <code>{visible(view.tokens[key]?.text ?? '')}</code> ({key}) {percent(weight)}
-          </span>
-        ))}
-      </p>
     </section>
   );
 }
